@@ -1,0 +1,99 @@
+"""The registry's exceptions: each carries an HTTP status, a message for people and a spec link.
+
+Third-party errors (parsers, the store) are wrapped into these once, at the boundary, keeping
+what helps the user (line and column of a syntax error).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class RegistryError(Exception):
+    """Base class: something the client can act on."""
+
+    status = 400
+    title = "Bad request"
+
+    def __init__(self, message: str, link: str | None = None, **details: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.link = link
+        self.details = details
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON body the API answers with."""
+        body: dict[str, Any] = {"error": self.title, "status": self.status, "message": self.message}
+        if self.link:
+            body["link"] = self.link
+        body.update({k: v for k, v in self.details.items() if v is not None})
+        return body
+
+
+class RdfSyntaxError(RegistryError):
+    """The body is not well-formed in the format it claims to be."""
+
+    title = "RDF syntax error"
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
+        if line is not None and f"line {line}" not in message:
+            message = f"{message} (line {line}, column {column})"
+        super().__init__(message, line=line, column=column)
+
+
+class RemoteContextRefused(RegistryError):
+    """A JSON-LD document names a context the registry does not bundle; it is never fetched."""
+
+    title = "Remote JSON-LD context refused"
+
+
+class UnsupportedMediaType(RegistryError):
+    status = 415
+    title = "Unsupported media type"
+
+
+class NotAcceptable(RegistryError):
+    status = 406
+    title = "Not acceptable"
+
+
+class PayloadTooLarge(RegistryError):
+    status = 413
+    title = "Payload too large"
+
+
+class EmptyBody(RegistryError):
+    title = "Empty body"
+
+
+class DatasetNotFound(RegistryError):
+    """A description must hold exactly one dcat:Dataset with an IRI."""
+
+    status = 422
+    title = "No single dataset"
+
+
+class InvalidDescription(RegistryError):
+    """SHACL validation found at least one Violation; the report says what to fix."""
+
+    status = 422
+    title = "Description does not conform"
+
+    def __init__(self, report: Any) -> None:
+        super().__init__(
+            f"The description has {len(report.violations)} violation(s) of the profile; "
+            "nothing was stored.",
+            link="https://www.w3.org/TR/shacl/#validation-report",
+        )
+        self.report = report
+
+
+class QueryError(RegistryError):
+    """A SPARQL request the endpoint will not or cannot evaluate."""
+
+    title = "Malformed query"
+
+
+class NotFound(RegistryError):
+    status = 404
+    title = "Not found"

@@ -1,0 +1,120 @@
+"""Every vocabulary IRI the registry uses, in one place.
+
+HealthDCAT-AP's namespace is still provisional (Release 8), so its IRI appears here and
+nowhere else; the rest of the code refers to ``HEALTHDCATAP.<term>``.
+"""
+
+from rdflib import Namespace
+from rdflib.namespace import (
+    DCAT,
+    DCTERMS,
+    FOAF,
+    PROV,
+    RDF,
+    RDFS,
+    SH,
+    SKOS,
+    XSD,
+    DefinedNamespace,
+)
+from rdflib.term import URIRef
+
+
+class HEALTHDCATAP(DefinedNamespace):
+    """HealthDCAT-AP Release 8 terms (provisional namespace)."""
+
+    _NS = Namespace("http://healthdataportal.eu/ns/health#")
+    _fail = True
+
+    analytics: URIRef
+    hasCodeValues: URIRef
+    hasCodingSystem: URIRef
+    hasStructuredData: URIRef
+    hasVariables: URIRef
+    hdab: URIRef
+    hdabCoordinator: URIRef
+    healthCategory: URIRef
+    healthTheme: URIRef
+    maxTypicalAge: URIRef
+    minTypicalAge: URIRef
+    numberOfRecords: URIRef
+    numberOfUniqueIndividuals: URIRef
+    populationCoverage: URIRef
+    retentionPeriod: URIRef
+
+
+class EUCAIM(DefinedNamespace):
+    """The federation's cancer-imaging terms (EUCAIM DCAT-AP v2.0)."""
+
+    _NS = Namespace("https://cancerimage.eu/ontology/EUCAIM#")
+    _fail = True
+
+    collectionMethod: URIRef
+    hasAlgorithmType: URIRef
+    hasAnnotationLabel: URIRef
+    hasBirthSex: URIRef
+    hasCondition: URIRef
+    hasEquipmentManufacturer: URIRef
+    hasImageBodyPart: URIRef
+    hasImageModality: URIRef
+    interoperabilityLevel: URIRef
+    nbrOfSegmentations: URIRef
+
+
+class DCATAP(DefinedNamespace):
+    """DCAT-AP 3 terms of its own namespace."""
+
+    _NS = Namespace("http://data.europa.eu/r5r/")
+    _fail = True
+
+    applicableLegislation: URIRef
+
+
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+CV = Namespace("http://data.europa.eu/m8g/")
+GEODCATAP = Namespace("http://data.europa.eu/930/")
+DPV = Namespace("https://w3id.org/dpv#")
+DQV = Namespace("http://www.w3.org/ns/dqv#")
+CSVW = Namespace("http://www.w3.org/ns/csvw#")
+ADMS = Namespace("http://www.w3.org/ns/adms#")
+
+# EU authority tables and the HealthDCAT-AP tables.
+ACCESS_RIGHT = Namespace("http://publications.europa.eu/resource/authority/access-right/")
+DATA_THEME = Namespace("http://publications.europa.eu/resource/authority/data-theme/")
+COUNTRY = Namespace("http://publications.europa.eu/resource/authority/country/")
+LANGUAGE = Namespace("http://publications.europa.eu/resource/authority/language/")
+FILE_TYPE = Namespace("http://publications.europa.eu/resource/authority/file-type/")
+HEALTH_CATEGORY = Namespace(
+    "https://hdeu-dcat.data.health.europa.eu/resource/authority/healthcategories/"
+)
+HEALTH_THEME = Namespace("https://hdeu-dcat.data.health.europa.eu/resource/authority/health-theme/")
+
+# The prefixes the registry declares for SPARQL queries and serialisations.
+PREFIXES: dict[str, str] = {
+    "adms": str(ADMS),
+    "csvw": str(CSVW),
+    "cv": str(CV),
+    "dcat": str(DCAT),
+    "dcatap": str(DCATAP._NS),
+    "dct": str(DCTERMS),
+    "dpv": str(DPV),
+    "dqv": str(DQV),
+    "eucaim": str(EUCAIM._NS),
+    "foaf": str(FOAF),
+    "geodcatap": str(GEODCATAP),
+    "healthdcatap": str(HEALTHDCATAP._NS),
+    "prov": str(PROV),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "sh": str(SH),
+    "skos": str(SKOS),
+    "vcard": str(VCARD),
+    "xsd": str(XSD),
+}
+
+# The registry's own, deployment-independent namespace: ontology terms, vocabularies,
+# shapes versions and the JSON-LD context have IRIs under it, so data that cites them
+# means the same thing on every installation.
+CIR = Namespace("https://w3id.org/cancer-image-registry/")
+CIR_VOCAB = Namespace(str(CIR) + "vocab/")
+PREFIXES["cir"] = str(CIR)

@@ -1,0 +1,153 @@
+"""SHACL validation of a description against the profile's shapes.
+
+The shapes are parsed once (``Shapes.load``) and reused; a validation result is a value
+(``Report``) that the CLI, the API, the HTML pages and the tests all read.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyshacl
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH
+from rdflib.term import Node
+
+from .namespaces import CIR
+
+SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+
+
+@dataclass(frozen=True)
+class Result:
+    """One ``sh:ValidationResult`` in plain values."""
+
+    severity: str
+    focus: str
+    path: str | None
+    value: str | None
+    message: str
+    shape: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "severity": self.severity,
+            "focusNode": self.focus,
+            "path": self.path,
+            "value": self.value,
+            "message": self.message,
+            "sourceShape": self.shape,
+        }
+
+
+@dataclass(frozen=True)
+class Report:
+    """The outcome of validating one description: conforming means no Violation."""
+
+    results: tuple[Result, ...]
+    graph: Graph = field(repr=False, compare=False)
+
+    @property
+    def violations(self) -> list[Result]:
+        return [r for r in self.results if r.severity == "Violation"]
+
+    @property
+    def warnings(self) -> list[Result]:
+        return [r for r in self.results if r.severity == "Warning"]
+
+    @property
+    def conforms(self) -> bool:
+        return not self.violations
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "conforms": self.conforms,
+            "violations": len(self.violations),
+            "warnings": len(self.warnings),
+            "results": [r.to_dict() for r in self.results],
+        }
+
+    def text(self) -> str:
+        """Return the report as lines a person reads in a terminal."""
+        if not self.results:
+            return "Conforms: no violations, no warnings."
+        lines = [
+            f"{'Conforms' if self.conforms else 'Does not conform'}: "
+            f"{len(self.violations)} violation(s), {len(self.warnings)} warning(s)."
+        ]
+        for r in self.results:
+            where = f" {r.path}" if r.path else ""
+            value = f" (value: {r.value})" if r.value else ""
+            lines.append(f"  {r.severity}: <{r.focus}>{where}{value}\n    {r.message}")
+        return "\n".join(lines)
+
+
+def _text(node: Node | None) -> str | None:
+    return None if node is None else str(node)
+
+
+def _results(report_graph: Graph) -> tuple[Result, ...]:
+    results = []
+    for node in report_graph.subjects(RDF.type, SH.ValidationResult):
+        # Nested results (sh:detail) are explained by their parent; report top-level ones.
+        if (None, SH.detail, node) in report_graph:
+            continue
+        messages = [m for m in report_graph.objects(node, SH.resultMessage) if isinstance(m, Literal)]
+        english = [m for m in messages if m.language in (None, "en")]
+        results.append(
+            Result(
+                severity=SEVERITIES.get(report_graph.value(node, SH.resultSeverity), "Violation"),
+                focus=str(report_graph.value(node, SH.focusNode)),
+                path=_text(report_graph.value(node, SH.resultPath)),
+                value=_text(report_graph.value(node, SH.value)),
+                message=str((english or messages or ["(no message)"])[0]),
+                shape=_text(report_graph.value(node, SH.sourceShape)),
+            )
+        )
+    order = {"Violation": 0, "Warning": 1, "Info": 2}
+    return tuple(sorted(results, key=lambda r: (order[r.severity], r.focus, r.path or "")))
+
+
+class Shapes:
+    """The profile's shapes graph, parsed once, and the validation entry point."""
+
+    def __init__(self, graph: Graph, version: str) -> None:
+        self.graph = graph
+        self.version = version
+        # rdflib's SPARQL machinery inside pySHACL is not thread-safe; threads take turns.
+        self._lock = threading.Lock()
+
+    @property
+    def profile_iri(self) -> URIRef:
+        """The IRI records cite with ``dct:conformsTo``."""
+        return URIRef(f"{CIR}profile/{self.version}")
+
+    @classmethod
+    def load(cls, folder: Path) -> Shapes:
+        """Parse every ``*.ttl`` in ``folder``; the version is taken from the file names."""
+        files = sorted(folder.glob("*.ttl"))
+        if not files:
+            raise FileNotFoundError(f"no SHACL shapes (*.ttl) in {folder}")
+        graph = Graph()
+        for path in files:
+            graph.parse(path, format="turtle")
+        versions = {path.stem.rsplit("-", 1)[-1] for path in files}
+        if len(versions) != 1:
+            raise ValueError(f"shapes files carry several versions {sorted(versions)}")
+        return cls(graph, versions.pop())
+
+    def validate(self, data: Graph) -> Report:
+        """Validate ``data``; Violations make it non-conforming, Warnings are reported."""
+        with self._lock:
+            _, report_graph, _ = pyshacl.validate(
+                data,
+                shacl_graph=self.graph,
+                inference="none",
+                allow_warnings=True,
+                allow_infos=True,
+            )
+        assert isinstance(report_graph, Graph)
+        return Report(results=_results(report_graph), graph=report_graph)
