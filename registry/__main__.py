@@ -1,0 +1,5 @@
+"""``python -m registry`` runs the ``registry`` command."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,72 @@
+"""The Flask application factory, the resource accessor and the one error handler."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, current_app, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from .config import load_settings
+from .errors import RegistryError
+from .resources import resource_dir
+from .services import Registry, open_registry
+
+
+def get_registry() -> Registry:
+    """Return the registry (store, shapes, settings) of the running app."""
+    registry: Registry = current_app.extensions["registry"]
+    return registry
+
+
+def wants_html() -> bool:
+    """True when the client prefers a page to data (browsers)."""
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "text/html" and request.accept_mimetypes["text/html"] > 0
+
+
+def handle_error(error: Exception) -> tuple[Any, int] | Response:
+    """Answer any error in the form the client asked for: a page, or JSON."""
+    if isinstance(error, RegistryError):
+        status, title, body = error.status, error.title, error.to_dict()
+    elif isinstance(error, HTTPException):
+        status, title = error.code or 500, error.name
+        body = {"error": title, "status": status, "message": error.description}
+    else:
+        current_app.logger.exception("unhandled error")
+        status, title = 500, "Internal server error"
+        body = {"error": title, "status": status, "message": "The registry failed; see its log."}
+    if wants_html():
+        return render_template("error.html", error=body), status
+    return jsonify(body), status
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: settings from defaults, ``REGISTRY_*`` environment, then ``config``."""
+    settings = load_settings(config)
+    app = Flask(
+        __name__,
+        template_folder=str(resource_dir("templates")),
+        static_folder=str(resource_dir("templates") / "static"),
+    )
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    app.extensions["registry"] = open_registry(settings)
+    app.register_error_handler(Exception, handle_error)
+
+    from .endpoint import endpoint
+    from .pages import pages
+
+    app.register_blueprint(pages)
+    app.register_blueprint(endpoint)
+
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        response.headers.setdefault(
+            "Content-Security-Policy", "default-src 'self'; script-src 'none'; object-src 'none'"
+        )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        return response
+
+    return app

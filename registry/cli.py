@@ -1,0 +1,95 @@
+"""The ``registry`` command: serve, load, validate."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+from tqdm import tqdm
+
+from . import formats
+from .bulk import description_files, load_files, reason
+from .config import load_settings
+from .errors import InvalidDescription, RegistryError
+from .resources import resource_dir
+from .services import Registry, open_registry
+from .submission import check
+from .validation import Shapes
+
+
+def _load(registry: Registry, paths: list[Path]) -> int:
+    """Load files with a progress bar and print a summary; return the number rejected."""
+    files = description_files(paths)
+    started = time.perf_counter()
+    with tqdm(total=len(files), unit="file", file=sys.stderr, disable=None) as bar:
+        summary = load_files(registry, files, lambda: bar.update(1))
+    elapsed = time.perf_counter() - started
+    for path, why in summary.rejected:
+        click.echo(f"REJECTED {path}\n{why}", err=True)
+    click.echo(
+        f"{len(summary.loaded)} loaded, {len(summary.unchanged)} unchanged, "
+        f"{len(summary.rejected)} rejected, in {elapsed:.2f} s"
+    )
+    return len(summary.rejected)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Cancer Image Registry: HealthDCAT-AP metadata of cancer-imaging datasets.
+
+    Settings come from REGISTRY_* environment variables (see README.md).
+    """
+
+
+@main.command()
+@click.option("--host", default=None, help="Interface to listen on [REGISTRY_HOST, 127.0.0.1].")
+@click.option("--port", type=int, default=None, help="Port [REGISTRY_PORT, 8080].")
+@click.option("--sample", is_flag=True, help="Load the sample catalogue from data/ first.")
+def serve(host: str | None, port: int | None, sample: bool) -> None:
+    """Serve the catalogue pages and /sparql with a production WSGI server (waitress)."""
+    import waitress
+
+    from .app import create_app
+
+    overrides = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
+    app = create_app(overrides)
+    registry: Registry = app.extensions["registry"]
+    settings = registry.settings
+    if sample:
+        _load(registry, [resource_dir("data") / "sample"])
+    click.echo(f"Serving {settings.catalog_title} on http://{settings.host}:{settings.port}/")
+    waitress.serve(app, host=settings.host, port=settings.port, threads=settings.threads)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def load(paths: tuple[Path, ...]) -> None:
+    """Validate and store description files and folders; exit 1 if any is rejected."""
+    registry = open_registry(load_settings())
+    try:
+        rejected = _load(registry, list(paths))
+    finally:
+        registry.close()
+    sys.exit(1 if rejected else 0)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def validate(files: tuple[Path, ...]) -> None:
+    """Check descriptions against the profile without storing them; exit 1 if any fails."""
+    shapes = Shapes.load(resource_dir("shapes"))
+    failed = 0
+    for path in description_files(list(files)):
+        try:
+            checked = check(shapes, path.read_bytes(), formats.syntax_for_path(path))
+        except InvalidDescription as error:
+            click.echo(f"{path}: {error.report.text()}")
+            failed += 1
+        except RegistryError as error:
+            click.echo(f"{path}: {reason(error)}")
+            failed += 1
+        else:
+            click.echo(f"{path}: {checked.report.text()}")
+    sys.exit(1 if failed else 0)

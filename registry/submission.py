@@ -1,0 +1,146 @@
+"""The write use case: parse -> validate -> identify the dataset -> add the record -> store.
+
+No Flask here; the API, the CLI and the tests call ``submit``. A description that fails
+with a Violation raises before the store is touched, so a rejection changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
+
+from . import formats
+from .errors import DatasetNotFound, InvalidDescription
+from .formats import RdfSyntax
+from .services import Registry
+from .validation import Report, Shapes
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """A stored submission: where it lives and what the validator said (warnings included)."""
+
+    record_id: str
+    record: str
+    dataset: str
+    report: Report
+    changed: bool = True
+    """False when the description equals the stored one (nothing was written)."""
+
+
+def record_id_for(dataset: str) -> str:
+    """Return the stable record id of a dataset IRI (provider IRIs are kept, never re-minted)."""
+    return hashlib.sha256(dataset.encode("utf-8")).hexdigest()[:16]
+
+
+def find_dataset(graph: Graph) -> URIRef:
+    """Return the one ``dcat:Dataset`` the description is about, or raise a clear error."""
+    datasets = sorted(set(graph.subjects(RDF.type, DCAT.Dataset)), key=str)
+    if len(datasets) != 1:
+        found = "none" if not datasets else f"{len(datasets)}: " + ", ".join(map(str, datasets))
+        raise DatasetNotFound(
+            f"A description must hold exactly one dcat:Dataset; found {found}. "
+            "Submit each dataset as its own description."
+        )
+    dataset = datasets[0]
+    if not isinstance(dataset, URIRef):
+        raise DatasetNotFound(
+            "The dcat:Dataset is a blank node; give it the IRI your organisation uses for it "
+            "so the registry can keep it stable across updates."
+        )
+    return dataset
+
+
+def refuse_registry_subjects(registry: Registry, graph: Graph) -> None:
+    """Refuse statements about IRIs the registry mints (its catalogue, records, graphs)."""
+    base = registry.settings.base_iri
+    claimed = sorted({str(s) for s in graph.subjects() if str(s).startswith(base)})
+    if claimed:
+        raise DatasetNotFound(
+            f"The description makes statements about registry IRIs ({', '.join(claimed[:3])}); "
+            "those are written by the registry itself. Describe your dataset under your own IRIs."
+        )
+
+
+def _iri(term: object) -> ox.NamedNode:
+    return ox.NamedNode(str(term))
+
+
+def _issued(registry: Registry, record: str) -> ox.Literal | None:
+    """Return the ``dct:issued`` of an already-stored record, kept across replacements."""
+    for triple in registry.store.graph_triples(record):
+        if triple.subject == _iri(record) and triple.predicate == _iri(DCTERMS.issued):
+            assert isinstance(triple.object, ox.Literal)
+            return triple.object
+    return None
+
+
+def record_triples(
+    registry: Registry, record: str, dataset: str, now: datetime
+) -> list[ox.Triple]:
+    """Describe the ``dcat:CatalogRecord`` the registry keeps for a dataset."""
+    modified = ox.Literal(now.isoformat(timespec="seconds"), datatype=_iri(XSD.dateTime))
+    issued = _issued(registry, record) or modified
+    rec, catalog = _iri(record), _iri(registry.catalog_iri)
+    return [
+        ox.Triple(rec, _iri(RDF.type), _iri(DCAT.CatalogRecord)),
+        ox.Triple(rec, _iri(FOAF.primaryTopic), _iri(dataset)),
+        ox.Triple(rec, _iri(DCTERMS.issued), issued),
+        ox.Triple(rec, _iri(DCTERMS.modified), modified),
+        ox.Triple(rec, _iri(DCTERMS.conformsTo), _iri(registry.shapes.profile_iri)),
+        ox.Triple(catalog, _iri(DCAT.record), rec),
+        ox.Triple(catalog, _iri(DCAT.dataset), _iri(dataset)),
+    ]
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A description that parsed, conforms and names one dataset: ready to store."""
+
+    triples: list[ox.Triple]
+    graph: Graph
+    dataset: URIRef
+    report: Report
+
+
+def check(shapes: Shapes, data: bytes, syntax: RdfSyntax) -> Checked:
+    """Parse, validate and identify the dataset; raise the first reason it cannot be stored."""
+    triples = formats.parse(data, syntax)
+    graph = formats.to_rdflib(triples)
+    report = shapes.validate(graph)
+    if not report.conforms:
+        raise InvalidDescription(report)
+    return Checked(triples, graph, find_dataset(graph), report)
+
+
+def submit(
+    registry: Registry, data: bytes, syntax: RdfSyntax, now: datetime | None = None
+) -> Accepted:
+    """Store a conforming description as (the new version of) its dataset's record."""
+    checked = check(registry.shapes, data, syntax)
+    triples, graph, report = checked.triples, checked.graph, checked.report
+    dataset = str(checked.dataset)
+    refuse_registry_subjects(registry, graph)
+    record_id = record_id_for(dataset)
+    record = registry.record_iri(record_id)
+    if _unchanged(registry, record, graph):
+        return Accepted(record_id, record, dataset, report, changed=False)
+    meta = record_triples(registry, record, dataset, now or datetime.now(UTC))
+    registry.store.replace_graph(record, triples + meta)
+    return Accepted(record_id, record, dataset, report)
+
+
+def _unchanged(registry: Registry, record: str, graph: Graph) -> bool:
+    """True if the stored description (without the registry's record triples) equals ``graph``."""
+    stored = registry.store.graph_triples(record)
+    if not stored:
+        return False
+    own = {_iri(record), _iri(registry.catalog_iri)}
+    previous = formats.to_rdflib(t for t in stored if t.subject not in own)
+    return len(previous) == len(graph) and isomorphic(previous, graph)
