@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import pyoxigraph as ox
+from rdflib.namespace import DCTERMS
 
 from .errors import NotFound
 from .fields import ORDER, label_for
@@ -31,8 +32,9 @@ def concept_label(registry: Registry, iri: str, preferred: Sequence[str] = ENGLI
     return iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1].replace("_", " ")
 
 
-def _text(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str | None:
-    return None if term is None else term.value
+def _text(term: object) -> str | None:
+    value = getattr(term, "value", None)
+    return None if value is None else str(value)
 
 
 def list_datasets(
@@ -44,7 +46,7 @@ def list_datasets(
     counted = registry.store.query(query("count_records"), catalog)
     assert isinstance(counted, ox.QuerySolutions)
     row = next(iter(counted), None)
-    total = int(row["records"].value) if row is not None else 0  # type: ignore[union-attr]
+    total = int(row["records"].value) if row is not None else 0
     pages = max(1, -(-total // size))
     page = min(max(1, page), pages)
     # Integers only: LIMIT/OFFSET cannot be bound by substitution.
@@ -53,7 +55,7 @@ def list_datasets(
     assert isinstance(rows, ox.QuerySolutions)
     items: dict[str, dict[str, Any]] = {}
     for row in rows:
-        record = row["record"].value  # type: ignore[union-attr]
+        record = row["record"].value
         item = items.setdefault(
             record,
             {
@@ -151,7 +153,7 @@ def dataset_view(
     titles = {
         t.object.language or "": t.object.value
         for t in by_subject.get(dataset, [])
-        if t.predicate.value == "http://purl.org/dc/terms/title" and isinstance(t.object, ox.Literal)
+        if t.predicate.value == str(DCTERMS.title) and isinstance(t.object, ox.Literal)
     }
     return {
         "id": record_id,
@@ -167,7 +169,8 @@ def dataset_view(
 
 def record_document(registry: Registry, record_id: str) -> list[ox.Triple]:
     """Return the triples of a record's graph (the description and its catalogue record)."""
-    triples = registry.store.graph_triples(registry.record_iri(record_id)) if record_id.isalnum() else []
+    record = registry.record_iri(record_id)
+    triples = registry.store.graph_triples(record) if record_id.isalnum() else []
     if not triples:
         raise NotFound(f"There is no record {record_id!r} in this catalogue.")
     return triples

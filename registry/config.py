@@ -52,7 +52,8 @@ def _coerce(name: str, raw: Any) -> Any:
         try:
             return int(raw)
         except (TypeError, ValueError):
-            raise ValueError(f"{ENV_PREFIX}{name.upper()} must be a whole number, not {raw!r}")
+            message = f"{ENV_PREFIX}{name.upper()} must be a whole number, not {raw!r}"
+            raise ValueError(message) from None
     return str(raw)
 
 

@@ -15,7 +15,9 @@ from .errors import RdfSyntaxError, RemoteContextRefused
 from .resources import resource_dir
 
 BUNDLED_CONTEXTS: dict[str, str] = {
-    "https://semiceu.github.io/DCAT-AP/releases/3.0.1/context/dcat-ap.jsonld": "dcat-ap-3.0.1.jsonld",
+    "https://semiceu.github.io/DCAT-AP/releases/3.0.1/context/dcat-ap.jsonld": (
+        "dcat-ap-3.0.1.jsonld"
+    ),
     "https://w3id.org/cancer-image-registry/context/healthdcat-ap-imaging-1.jsonld": (
         "healthdcat-ap-imaging-1.jsonld"
     ),

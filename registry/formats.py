@@ -48,7 +48,9 @@ SYNTAXES: tuple[RdfSyntax, ...] = (
         "RDF/XML", ("application/rdf+xml", "application/xml", "text/xml"), ("rdf", "owl", "xml"),
         ox.RdfFormat.RDF_XML,
     ),
-    RdfSyntax("N-Triples", ("application/n-triples", "text/plain"), ("nt",), ox.RdfFormat.N_TRIPLES),
+    RdfSyntax(
+        "N-Triples", ("application/n-triples", "text/plain"), ("nt",), ox.RdfFormat.N_TRIPLES
+    ),
     RdfSyntax("N-Quads", ("application/n-quads",), ("nq",), ox.RdfFormat.N_QUADS, True),
     RdfSyntax("TriG", ("application/trig",), ("trig",), ox.RdfFormat.TRIG, True),
 )
@@ -67,7 +69,9 @@ def syntax_for_media_type(content_type: str | None) -> RdfSyntax:
             return syntax
     accepted = ", ".join(s.media_type for s in SYNTAXES)
     shown = wanted or "none"
-    raise UnsupportedMediaType(f"Content-Type {shown!r} is not an RDF syntax we read; use {accepted}.")
+    raise UnsupportedMediaType(
+        f"Content-Type {shown!r} is not an RDF syntax we read; use {accepted}."
+    )
 
 
 def syntax_for_suffix(suffix: str) -> RdfSyntax | None:

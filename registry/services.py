@@ -7,6 +7,7 @@ The web app keeps one ``Registry`` in ``app.extensions``; the CLI opens its own.
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 import pyoxigraph as ox
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS
 
@@ -84,7 +85,8 @@ def preferred_labels(triples: list[ox.Triple]) -> dict[str, dict[str, str]]:
     labels: dict[str, dict[str, str]] = {}
     for t in triples:
         if t.predicate == pref_label and isinstance(t.object, ox.Literal):
-            labels.setdefault(t.subject.value, {})[t.object.language or ""] = t.object.value
+            concept = str(getattr(t.subject, "value", t.subject))
+            labels.setdefault(concept, {})[t.object.language or ""] = t.object.value
     return labels
 
 

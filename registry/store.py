@@ -16,7 +16,7 @@ from pyoxigraph import Store
 
 from .namespaces import PREFIXES
 
-Term = ox.NamedNode | ox.BlankNode | ox.Literal
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
 

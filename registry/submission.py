@@ -12,12 +12,13 @@ from datetime import UTC, datetime
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
-from rdflib.compare import isomorphic
+from rdflib.compare import to_isomorphic
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 
 from . import formats
 from .errors import DatasetNotFound, InvalidDescription
 from .formats import RdfSyntax
+from .namespaces import CIR
 from .services import Registry
 from .validation import Report, Shapes
 
@@ -72,21 +73,30 @@ def _iri(term: object) -> ox.NamedNode:
     return ox.NamedNode(str(term))
 
 
-def _issued(registry: Registry, record: str) -> ox.Literal | None:
-    """Return the ``dct:issued`` of an already-stored record, kept across replacements."""
+def _record_value(registry: Registry, record: str, predicate: object) -> str | None:
+    """Return one value the registry wrote about a stored record (its issued date, digest)."""
     for triple in registry.store.graph_triples(record):
-        if triple.subject == _iri(record) and triple.predicate == _iri(DCTERMS.issued):
-            assert isinstance(triple.object, ox.Literal)
-            return triple.object
+        if triple.subject == _iri(record) and triple.predicate == _iri(predicate):
+            return str(getattr(triple.object, "value", triple.object))
     return None
 
 
+def digest(graph: Graph) -> str:
+    """Return a fingerprint of a description that ignores blank-node labels and triple order.
+
+    Kept on the record because the store normalises some literals (``xsd:nonNegativeInteger``
+    comes back as ``xsd:integer``), so stored triples cannot be compared with submitted ones.
+    """
+    return format(to_isomorphic(graph).graph_digest(), "x")
+
+
 def record_triples(
-    registry: Registry, record: str, dataset: str, now: datetime
+    registry: Registry, record: str, dataset: str, fingerprint: str, now: datetime
 ) -> list[ox.Triple]:
     """Describe the ``dcat:CatalogRecord`` the registry keeps for a dataset."""
     modified = ox.Literal(now.isoformat(timespec="seconds"), datatype=_iri(XSD.dateTime))
-    issued = _issued(registry, record) or modified
+    stored_issued = _record_value(registry, record, DCTERMS.issued)
+    issued = ox.Literal(stored_issued, datatype=_iri(XSD.dateTime)) if stored_issued else modified
     rec, catalog = _iri(record), _iri(registry.catalog_iri)
     return [
         ox.Triple(rec, _iri(RDF.type), _iri(DCAT.CatalogRecord)),
@@ -94,6 +104,7 @@ def record_triples(
         ox.Triple(rec, _iri(DCTERMS.issued), issued),
         ox.Triple(rec, _iri(DCTERMS.modified), modified),
         ox.Triple(rec, _iri(DCTERMS.conformsTo), _iri(registry.shapes.profile_iri)),
+        ox.Triple(rec, _iri(CIR.descriptionDigest), ox.Literal(fingerprint)),
         ox.Triple(catalog, _iri(DCAT.record), rec),
         ox.Triple(catalog, _iri(DCAT.dataset), _iri(dataset)),
     ]
@@ -129,18 +140,14 @@ def submit(
     refuse_registry_subjects(registry, graph)
     record_id = record_id_for(dataset)
     record = registry.record_iri(record_id)
-    if _unchanged(registry, record, graph):
+    fingerprint = digest(graph)
+    if _stored_digest(registry, record) == fingerprint:
         return Accepted(record_id, record, dataset, report, changed=False)
-    meta = record_triples(registry, record, dataset, now or datetime.now(UTC))
+    meta = record_triples(registry, record, dataset, fingerprint, now or datetime.now(UTC))
     registry.store.replace_graph(record, triples + meta)
     return Accepted(record_id, record, dataset, report)
 
 
-def _unchanged(registry: Registry, record: str, graph: Graph) -> bool:
-    """True if the stored description (without the registry's record triples) equals ``graph``."""
-    stored = registry.store.graph_triples(record)
-    if not stored:
-        return False
-    own = {_iri(record), _iri(registry.catalog_iri)}
-    previous = formats.to_rdflib(t for t in stored if t.subject not in own)
-    return len(previous) == len(graph) and isomorphic(previous, graph)
+def _stored_digest(registry: Registry, record: str) -> str | None:
+    """Return the fingerprint of the stored version of a record, if there is one."""
+    return _record_value(registry, record, CIR.descriptionDigest)

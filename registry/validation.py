@@ -95,15 +95,20 @@ def _results(report_graph: Graph) -> tuple[Result, ...]:
         # Nested results (sh:detail) are explained by their parent; report top-level ones.
         if (None, SH.detail, node) in report_graph:
             continue
-        messages = [m for m in report_graph.objects(node, SH.resultMessage) if isinstance(m, Literal)]
+        messages = [
+            m for m in report_graph.objects(node, SH.resultMessage) if isinstance(m, Literal)
+        ]
         english = [m for m in messages if m.language in (None, "en")]
+        severity = report_graph.value(node, SH.resultSeverity)
         results.append(
             Result(
-                severity=SEVERITIES.get(report_graph.value(node, SH.resultSeverity), "Violation"),
+                severity=SEVERITIES.get(severity, "Violation")
+                if isinstance(severity, URIRef)
+                else "Violation",
                 focus=str(report_graph.value(node, SH.focusNode)),
                 path=_text(report_graph.value(node, SH.resultPath)),
                 value=_text(report_graph.value(node, SH.value)),
-                message=str((english or messages or ["(no message)"])[0]),
+                message=str((english or messages)[0]) if messages else "(no message)",
                 shape=_text(report_graph.value(node, SH.sourceShape)),
             )
         )

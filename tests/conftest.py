@@ -1,0 +1,88 @@
+"""Fixtures: a fresh on-disk store per test, the app over it, and a real server process."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from registry.app import create_app
+from registry.services import Registry
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+SAMPLES = sorted((DATA / "sample").iterdir())
+INVALID = sorted((DATA / "invalid").iterdir())
+BASE_IRI = "http://registry.test/"
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[Flask]:
+    app = create_app({"store": str(tmp_path / "store"), "base_iri": BASE_IRI})
+    yield app
+    app.extensions["registry"].close()
+
+
+@pytest.fixture
+def registry(app: Flask) -> Registry:
+    registry: Registry = app.extensions["registry"]
+    return registry
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for_port(port: int, process: subprocess.Popen[bytes], seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            output = process.stdout.read().decode() if process.stdout else ""
+            raise RuntimeError(f"server exited early: {output}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {seconds} s")
+
+
+@pytest.fixture
+def live_server(tmp_path: Path) -> Iterator[str]:
+    """Run ``registry serve --sample`` as its own process on a free loopback port."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "REGISTRY_STORE": str(tmp_path / "live-store"),
+        "REGISTRY_PORT": str(port),
+        "REGISTRY_BASE_IRI": f"http://127.0.0.1:{port}/",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "registry", "serve", "--sample"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_for_port(port, process)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        if process.stdout:
+            process.stdout.close()

@@ -1,0 +1,185 @@
+"""The write use case on a real on-disk store: accepted, rejected, and nothing half-written."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+
+import pyoxigraph as ox
+import pytest
+
+from registry import formats
+from registry.errors import (
+    DatasetNotFound,
+    InvalidDescription,
+    RdfSyntaxError,
+    RemoteContextRefused,
+)
+from registry.services import Registry
+from registry.submission import record_id_for, submit
+
+from .conftest import INVALID, SAMPLES
+
+PROSTATE = next(p for p in SAMPLES if "prostate" in p.name)
+TURTLE = formats.syntax_for_suffix("ttl")
+assert TURTLE is not None
+
+
+def snapshot(registry: Registry) -> bytes:
+    """Return every quad of the store, canonically ordered, to compare before and after."""
+    quads = registry.store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    return b"\n".join(sorted(ox.serialize(quads, format=ox.RdfFormat.N_TRIPLES).splitlines()))  # type: ignore[arg-type, union-attr]
+
+
+def prostate_in(syntax: formats.RdfSyntax) -> bytes:
+    return formats.serialize(formats.parse(PROSTATE.read_bytes(), TURTLE), syntax)
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name)
+def test_every_sample_is_accepted(registry: Registry, path) -> None:
+    accepted = submit(registry, path.read_bytes(), formats.syntax_for_path(path))
+    assert accepted.report.conforms
+    assert registry.store.has_graph(accepted.record)
+    assert accepted.record == registry.record_iri(record_id_for(accepted.dataset))
+
+
+@pytest.mark.parametrize(
+    "syntax", [s for s in formats.SYNTAXES if not s.has_graphs], ids=lambda s: s.name
+)
+def test_submission_in_each_format(registry: Registry, syntax: formats.RdfSyntax) -> None:
+    accepted = submit(registry, prostate_in(syntax), syntax)
+    assert accepted.dataset == "https://datasets.procancer-i.example/open-challenge-prostate-v1"
+
+
+@pytest.mark.parametrize("path", INVALID, ids=lambda p: p.name)
+def test_invalid_description_changes_nothing(registry: Registry, path) -> None:
+    submit(registry, PROSTATE.read_bytes(), TURTLE)
+    before = snapshot(registry)
+    with pytest.raises(InvalidDescription) as caught:
+        submit(registry, path.read_bytes(), formats.syntax_for_path(path))
+    assert len(caught.value.report.violations) == 1
+    assert snapshot(registry) == before
+
+
+@pytest.mark.parametrize(
+    "syntax", [s for s in formats.SYNTAXES if not s.has_graphs], ids=lambda s: s.name
+)
+def test_violation_in_each_format_changes_nothing(registry: Registry, syntax) -> None:
+    before = snapshot(registry)
+    bad = PROSTATE.read_bytes().replace(b'dct:identifier "PCAI-OC-V1" ;', b"")
+    with pytest.raises(InvalidDescription):
+        submit(registry, formats.serialize(formats.parse(bad, TURTLE), syntax), syntax)
+    assert snapshot(registry) == before
+
+
+@pytest.mark.parametrize(
+    ("body", "error"),
+    [
+        (b"@prefix d: <http://www.w3.org/ns/dcat#> .\n<http://x> a d:Dataset", RdfSyntaxError),
+        (b"<http://x> <http://y> 'z' .", DatasetNotFound),
+        (b"", Exception),
+    ],
+)
+def test_bad_bodies_change_nothing(registry: Registry, body: bytes, error: type) -> None:
+    before = snapshot(registry)
+    with pytest.raises(error):
+        submit(registry, body, TURTLE)
+    assert snapshot(registry) == before
+
+
+def test_two_datasets_are_refused(registry: Registry) -> None:
+    body = PROSTATE.read_bytes().replace(
+        b"pca:open-challenge-prostate-v1 a dcat:Dataset ;",
+        b"pca:open-challenge-prostate-v1 a dcat:Dataset ;",
+    ) + b"""
+pca:second-dataset a dcat:Dataset ;
+    dct:title "A second dataset"@en ;
+    dct:description "Described in the same file by mistake."@en ;
+    dct:identifier "SECOND" ;
+    dct:accessRights <http://publications.europa.eu/resource/authority/access-right/PUBLIC> ;
+    dcatap:applicableLegislation <http://data.europa.eu/eli/reg/2025/327/oj> ;
+    dcat:theme <http://publications.europa.eu/resource/authority/data-theme/HEAL> ;
+    healthdcatap:healthCategory <https://hdeu-dcat.data.health.europa.eu/resource/authority/healthcategories/EHRS> ;
+    healthdcatap:hasStructuredData false ;
+    dct:publisher pca:forth ;
+    eucaim:hasCondition <https://w3id.org/cancer-image-registry/vocab/condition/lung-cancer> ;
+    eucaim:hasImageModality <https://w3id.org/cancer-image-registry/vocab/modality/CT> ;
+    eucaim:hasImageBodyPart <https://w3id.org/cancer-image-registry/vocab/body-part/CHEST> ;
+    dcat:distribution pca:open-challenge-prostate-v1-remote .
+"""
+    with pytest.raises(DatasetNotFound, match="exactly one"):
+        submit(registry, body, TURTLE)
+
+
+def test_blank_node_dataset_is_refused(registry: Registry) -> None:
+    body = PROSTATE.read_bytes().replace(b"pca:open-challenge-prostate-v1 a", b"[] a", 1)
+    with pytest.raises(DatasetNotFound, match="blank node"):
+        submit(registry, body, TURTLE)
+
+
+def test_remote_context_changes_nothing(registry: Registry) -> None:
+    before = snapshot(registry)
+    body = b'{"@context": "https://example.org/remote.jsonld", "@id": "http://x"}'
+    with pytest.raises(RemoteContextRefused):
+        submit(registry, body, formats.syntax_for_suffix("jsonld"))  # type: ignore[arg-type]
+    assert snapshot(registry) == before
+
+
+def test_statements_about_registry_iris_are_refused(registry: Registry) -> None:
+    body = PROSTATE.read_bytes() + (
+        f"\n<{registry.catalog_iri}> dcat:dataset pca:injected .\n".encode()
+    )
+    with pytest.raises(DatasetNotFound, match="registry IRIs"):
+        submit(registry, body, TURTLE)
+
+
+def test_replace_keeps_issued_and_moves_modified(registry: Registry) -> None:
+    first = submit(registry, PROSTATE.read_bytes(), TURTLE, now=datetime(2026, 1, 1, tzinfo=UTC))
+    changed = PROSTATE.read_bytes().replace(b'"8237"', b'"8240"')
+    second = submit(registry, changed, TURTLE, now=datetime(2026, 2, 1, tzinfo=UTC))
+    assert first.record == second.record
+    rows = registry.store.query(
+        "SELECT ?record ?issued ?modified ?n WHERE { ?record dct:issued ?issued ;"
+        " dct:modified ?modified ;"
+        " foaf:primaryTopic/healthdcatap:numberOfUniqueIndividuals ?n }",
+        {"record": ox.NamedNode(second.record)},
+    )
+    (row,) = list(rows)  # type: ignore[arg-type]
+    assert row["issued"].value.startswith("2026-01-01")
+    assert row["modified"].value.startswith("2026-02-01")
+    assert row["n"].value == "8240"
+
+
+def test_identical_resubmission_writes_nothing(registry: Registry) -> None:
+    submit(registry, PROSTATE.read_bytes(), TURTLE)
+    before = snapshot(registry)
+    again = submit(registry, PROSTATE.read_bytes(), TURTLE)
+    assert not again.changed
+    assert snapshot(registry) == before
+
+
+def test_reader_never_sees_half_a_record(registry: Registry) -> None:
+    """Replace a record over and over while another thread counts its triples."""
+    small = PROSTATE.read_bytes()
+    large = small.replace(b'"prostate"@en,', b'"prostate"@en, ' + b", ".join(
+        f'"keyword {i}"@en'.encode() for i in range(200)) + b",")
+    accepted = submit(registry, small, TURTLE)
+    sizes = {len(registry.store.graph_triples(accepted.record))}
+    submit(registry, large, TURTLE)
+    sizes.add(len(registry.store.graph_triples(accepted.record)))
+    seen: set[int] = set()
+    stop = threading.Event()
+
+    def read() -> None:
+        while not stop.is_set():
+            seen.add(len(registry.store.graph_triples(accepted.record)))
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        for i in range(30):
+            submit(registry, large if i % 2 else small, TURTLE)
+    finally:
+        stop.set()
+        reader.join(timeout=10)
+    assert seen <= sizes, f"a reader saw a partial record: {sorted(seen - sizes)}"
