@@ -36,6 +36,13 @@ def query_text() -> str | None:
     return queries[0] if queries else None
 
 
+def choose_media_type(offers: list[str]) -> str | None:
+    """Return the offer the client's Accept header prefers; no header accepts the first."""
+    if not request.accept_mimetypes:
+        return offers[0]
+    return request.accept_mimetypes.best_match(offers)
+
+
 @endpoint.route("/sparql", methods=["GET", "POST"])
 def sparql_endpoint() -> Response | str:
     try:
@@ -44,9 +51,7 @@ def sparql_endpoint() -> Response | str:
         raise QueryError("The query must be UTF-8.", link=sparql.PROTOCOL) from None
     if text is None and wants_html():
         return render_template("sparql.html", prefixes=PREFIXES)
-    answer = sparql.run(
-        get_registry().store, text or "", lambda offers: request.accept_mimetypes.best_match(offers)
-    )
+    answer = sparql.run(get_registry().store, text or "", choose_media_type)
     response = Response(answer.body, mimetype=answer.media_type)
     response.headers["Vary"] = "Accept"
     return response

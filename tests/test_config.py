@@ -1,0 +1,31 @@
+"""Settings: defaults, then REGISTRY_* environment, then the caller's mapping."""
+
+from __future__ import annotations
+
+import pytest
+
+from registry.config import Settings, load_settings
+
+
+def test_defaults() -> None:
+    settings = load_settings()
+    assert settings.port == Settings.port and settings.base_iri.endswith("/")
+
+
+def test_environment_then_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REGISTRY_PORT", "9001")
+    monkeypatch.setenv("REGISTRY_BASE_IRI", "https://registry.example.eu/cir")
+    monkeypatch.setenv("OTHER_PORT", "1")
+    settings = load_settings()
+    assert settings.port == 9001
+    assert settings.base_iri == "https://registry.example.eu/cir/"
+    assert load_settings({"port": 9002}).port == 9002
+
+
+def test_bad_values_are_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REGISTRY_PORT", "eighty")
+    with pytest.raises(ValueError, match="REGISTRY_PORT must be a whole number"):
+        load_settings()
+    monkeypatch.delenv("REGISTRY_PORT")
+    with pytest.raises(ValueError, match="Unknown setting"):
+        load_settings({"stroe": "x"})

@@ -1,0 +1,122 @@
+"""Catalogue and dataset pages, rendered from the real store."""
+
+from __future__ import annotations
+
+from flask.testing import FlaskClient
+
+from registry import formats
+from registry.services import Registry
+from registry.submission import submit
+
+from .conftest import SAMPLES
+
+TURTLE = formats.syntax_for_suffix("ttl")
+
+
+def load_samples(registry: Registry) -> dict[str, str]:
+    """Submit every sample; return dataset IRI -> record id."""
+    ids = {}
+    for path in SAMPLES:
+        accepted = submit(registry, path.read_bytes(), formats.syntax_for_path(path))
+        ids[accepted.dataset] = accepted.record_id
+    return ids
+
+
+def test_empty_catalogue_says_how_to_add(client: FlaskClient) -> None:
+    page = client.get("/").get_data(as_text=True)
+    assert "0 datasets" in page
+    assert "registry load" in page
+
+
+def test_catalogue_lists_title_publisher_and_cancer_type(
+    client: FlaskClient, registry: Registry
+) -> None:
+    load_samples(registry)
+    page = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "3 datasets" in page
+    assert "Open Challenge Prostate Cancer V1" in page
+    assert "Foundation for Research and Technology - Hellas (illustrative)" in page
+    assert "Prostate cancer" in page and "Lung cancer" in page and "Neuroblastoma" in page
+
+
+def test_catalogue_title_follows_accept_language(client: FlaskClient, registry: Registry) -> None:
+    load_samples(registry)
+    page = client.get("/", headers={"Accept-Language": "es"}).get_data(as_text=True)
+    assert "Cohorte de cáncer de pulmón TC y PET-TC" in page
+    assert "Tipos de cáncer" not in page  # scheme labels are not dataset titles
+    assert "Cáncer de pulmón" in page
+
+
+def test_catalogue_pages_through_records(tmp_path, registry: Registry) -> None:
+    from registry.app import create_app
+
+    app = create_app({"store": str(tmp_path / "paged"), "page_size": 2})
+    reg = app.extensions["registry"]
+    load_samples(reg)
+    client = app.test_client()
+    first = client.get("/").get_data(as_text=True)
+    second = client.get("/?page=2").get_data(as_text=True)
+    assert "Page 1 of 2" in first and 'rel="next"' in first
+    assert "Page 2 of 2" in second and first.count("<tr>") == 3 and second.count("<tr>") == 2
+    reg.close()
+
+
+def test_dataset_page_shows_fields_with_readable_labels(
+    client: FlaskClient, registry: Registry
+) -> None:
+    ids = load_samples(registry)
+    record_id = ids["https://datasets.procancer-i.example/open-challenge-prostate-v1"]
+    response = client.get(f"/datasets/{record_id}")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    for text in (
+        "Open Challenge Prostate Cancer V1",
+        "Cancer type", "Prostate cancer",
+        "Image modality", "Magnetic resonance",
+        "Individuals", "8237",
+        "Imaging studies", "8789",
+        "Acquisition period", "2015-01-01",
+        "Access URL", "https://platform.procancer-i.example/request-access",
+        "ProCAncer-I data access desk",
+        "https://w3id.org/cancer-image-registry/profile/0.1.0",
+    ):
+        assert text in page, text
+    assert 'type="text/turtle"' in page
+
+
+def test_dataset_document_in_each_syntax(client: FlaskClient, registry: Registry) -> None:
+    ids = load_samples(registry)
+    record_id = next(iter(ids.values()))
+    for syntax in formats.SYNTAXES:
+        response = client.get(f"/datasets/{record_id}.{syntax.suffix}")
+        if syntax.has_graphs:
+            assert response.status_code == 404
+            continue
+        assert response.status_code == 200, syntax.name
+        assert response.mimetype == syntax.media_type
+        triples = formats.parse(response.data, syntax)
+        assert any(t.object.value == "http://www.w3.org/ns/dcat#Dataset" for t in triples)
+
+
+def test_markup_in_a_title_is_shown_as_text(client: FlaskClient, registry: Registry) -> None:
+    path = next(p for p in SAMPLES if "prostate" in p.name)
+    hostile = path.read_bytes().replace(
+        b'"Open Challenge Prostate Cancer V1"@en',
+        b'"<script>alert(1)</script><img src=x onerror=alert(2)>"@en',
+    )
+    accepted = submit(registry, hostile, TURTLE)  # type: ignore[arg-type]
+    for url in ("/", f"/datasets/{accepted.record_id}"):
+        response = client.get(url)
+        page = response.get_data(as_text=True)
+        assert "<script>alert(1)" not in page and "<img src=x" not in page
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+        assert "script-src 'none'" in response.headers["Content-Security-Policy"]
+
+
+def test_unknown_dataset_is_404_page_or_json(client: FlaskClient) -> None:
+    html = client.get("/datasets/0123456789abcdef", headers={"Accept": "text/html"})
+    assert html.status_code == 404 and "no record" in html.get_data(as_text=True)
+    data = client.get("/datasets/../../etc", headers={"Accept": "application/json"})
+    assert data.status_code == 404
+    api = client.get("/datasets/0123456789abcdef", headers={"Accept": "application/json"})
+    assert api.status_code == 404 and api.get_json()["status"] == 404

@@ -1,0 +1,157 @@
+"""The /sparql endpoint: protocol forms, read-only, SERVICE refused, and a real client."""
+
+from __future__ import annotations
+
+import socket
+import threading
+
+import pytest
+import requests
+from flask.testing import FlaskClient
+from SPARQLWrapper import JSON, SPARQLWrapper
+
+from registry import formats
+from registry.services import Registry
+from registry.submission import submit
+
+from .conftest import SAMPLES
+
+DATASETS = "SELECT ?d WHERE { ?d a dcat:Dataset } ORDER BY ?d"
+JSON_RESULTS = "application/sparql-results+json"
+
+
+@pytest.fixture
+def loaded(registry: Registry) -> Registry:
+    for path in SAMPLES:
+        submit(registry, path.read_bytes(), formats.syntax_for_path(path))
+    return registry
+
+
+def dataset_iris(body: dict) -> list[str]:
+    return [row["d"]["value"] for row in body["results"]["bindings"]]
+
+
+def test_select_by_get_form_post_and_direct_post(client: FlaskClient, loaded: Registry) -> None:
+    answers = [
+        client.get("/sparql", query_string={"query": DATASETS}, headers={"Accept": JSON_RESULTS}),
+        client.post("/sparql", data={"query": DATASETS}, headers={"Accept": JSON_RESULTS}),
+        client.post(
+            "/sparql",
+            data=DATASETS.encode(),
+            headers={"Content-Type": "application/sparql-query", "Accept": JSON_RESULTS},
+        ),
+    ]
+    for answer in answers:
+        assert answer.status_code == 200
+        assert answer.mimetype == JSON_RESULTS
+        assert answer.headers["Vary"] == "Accept"
+        assert len(dataset_iris(answer.get_json())) == 3
+
+
+def test_ask_and_construct(client: FlaskClient, loaded: Registry) -> None:
+    ask = client.get("/sparql", query_string={"query": "ASK { ?d a dcat:Dataset }"})
+    assert ask.get_json() == {"head": {}, "boolean": True}
+    construct = client.get(
+        "/sparql",
+        query_string={
+            "query": "CONSTRUCT { ?d dct:title ?t } WHERE { ?d a dcat:Dataset ; dct:title ?t }"
+        },
+        headers={"Accept": "text/turtle"},
+    )
+    assert construct.mimetype == "text/turtle"
+    triples = formats.parse(construct.data, formats.syntax_for_media_type("text/turtle"))
+    assert len(triples) == 6  # each sample dataset has its title in two languages
+
+
+def test_result_formats_by_accept(client: FlaskClient, loaded: Registry) -> None:
+    csv = client.get("/sparql", query_string={"query": DATASETS}, headers={"Accept": "text/csv"})
+    assert csv.mimetype == "text/csv" and csv.data.startswith(b"d\r\n")
+    refused = client.get("/sparql", query_string={"query": DATASETS}, headers={"Accept": "image/png"})
+    assert refused.status_code == 406
+
+
+def test_update_is_refused_and_changes_nothing(client: FlaskClient, loaded: Registry) -> None:
+    before = loaded.store.quad_count()
+    insert = "INSERT DATA { GRAPH <http://x/g> { <http://x/s> <http://x/p> 1 } }"
+    for response in (
+        client.get("/sparql", query_string={"query": insert}),
+        client.post("/sparql", data={"update": insert}),
+        client.post("/sparql", data=insert, headers={"Content-Type": "application/sparql-update"}),
+    ):
+        assert response.status_code in (400, 415)
+        assert "read-only" in response.get_json()["message"] or response.status_code == 415
+    assert loaded.store.quad_count() == before
+
+
+def test_malformed_and_multiple_queries_are_400(client: FlaskClient) -> None:
+    bad = client.get("/sparql", query_string={"query": "SELECT ?x WHERE { ?x"})
+    assert bad.status_code == 400 and "syntax" in bad.get_json()["message"]
+    two = client.get("/sparql?query=ASK%7B%7D&query=ASK%7B%7D")
+    assert two.status_code == 400
+    wrong = client.post("/sparql", data=b"ASK {}", headers={"Content-Type": "text/plain"})
+    assert wrong.status_code == 415
+    latin1 = client.post(
+        "/sparql", data="ASK { ?s ?p 'é' }".encode("latin-1"),
+        headers={"Content-Type": "application/sparql-query"},
+    )
+    assert latin1.status_code == 400 and "UTF-8" in latin1.get_json()["message"]
+
+
+def test_service_is_refused_before_any_connection(client: FlaskClient) -> None:
+    """A listener on 127.0.0.1 proves the endpoint never calls out."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    listener.settimeout(1.0)
+    port = listener.getsockname()[1]
+    connections: list[object] = []
+
+    def accept() -> None:
+        try:
+            connections.append(listener.accept())
+        except OSError:
+            pass
+
+    watcher = threading.Thread(target=accept)
+    watcher.start()
+    query = f"SELECT * WHERE {{ SeRvIcE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
+    response = client.get("/sparql", query_string={"query": query})
+    watcher.join(timeout=5)
+    listener.close()
+    assert response.status_code == 400 and "SERVICE" in response.get_json()["message"]
+    assert connections == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        'SELECT ?service WHERE { ?service rdfs:label "SERVICE" }',
+        "SELECT * WHERE { ?s <http://example.org/SERVICE> ?o } # SERVICE <http://x>",
+    ],
+)
+def test_the_word_service_elsewhere_is_fine(client: FlaskClient, query: str) -> None:
+    assert client.get("/sparql", query_string={"query": query}).status_code == 200
+
+
+def test_browser_gets_the_query_page(client: FlaskClient) -> None:
+    page = client.get("/sparql", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert "<form" in page and "healthdcatap:" in page
+
+
+def test_sparqlwrapper_against_a_live_server(live_server: str) -> None:
+    client = SPARQLWrapper(f"{live_server}/sparql")
+    client.setQuery(
+        "SELECT ?d ?title WHERE { ?d a dcat:Dataset ; dct:title ?title "
+        "FILTER(lang(?title) = 'en') } ORDER BY ?title"
+    )
+    client.setReturnFormat(JSON)
+    client.setTimeout(10)
+    rows = client.queryAndConvert()["results"]["bindings"]  # type: ignore[index]
+    titles = [row["title"]["value"] for row in rows]
+    assert titles == [
+        "Lung cancer CT and PET-CT cohort",
+        "Open Challenge Prostate Cancer V1",
+        "Paediatric neuroblastoma MR and CT at diagnosis",
+    ]
+    home = requests.get(live_server + "/", timeout=10)
+    assert home.status_code == 200 and "Open Challenge Prostate Cancer V1" in home.text
