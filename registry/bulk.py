@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InvalidDescription, RegistryError
+from .fields import compact
 from .formats import syntax_for_path, syntax_for_suffix
 from .services import Registry
 from .submission import submit
@@ -36,7 +37,8 @@ def reason(error: RegistryError) -> str:
     """Return a one-paragraph reason for a rejection, listing each violation."""
     if isinstance(error, InvalidDescription):
         lines = [error.message] + [
-            f"  - {r.path or r.focus}: {r.message}" for r in error.report.violations
+            f"  - <{r.focus}> {compact(r.path or '')}: {r.message}"
+            for r in error.report.violations
         ]
         return "\n".join(lines)
     return error.message

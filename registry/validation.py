@@ -16,6 +16,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
+from .fields import compact
 from .namespaces import CIR
 
 SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
@@ -79,7 +80,7 @@ class Report:
             f"{len(self.violations)} violation(s), {len(self.warnings)} warning(s)."
         ]
         for r in self.results:
-            where = f" {r.path}" if r.path else ""
+            where = f" {compact(r.path)}" if r.path else ""
             value = f" (value: {r.value})" if r.value else ""
             lines.append(f"  {r.severity}: <{r.focus}>{where}{value}\n    {r.message}")
         return "\n".join(lines)

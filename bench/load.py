@@ -1,0 +1,72 @@
+"""How fast descriptions go through submit (parse, validate, store), against a baseline.
+
+Baseline: pyoxigraph's own ``bulk_load`` of the same triples into a fresh store, no
+validation, in the same process. The ratio says what the registry's checks cost.
+
+    .venv/bin/python -m bench.load [--copies 200]
+
+Copies of the sample descriptions get distinct dataset IRIs, so every submit is a new record.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from registry import formats
+from registry.config import load_settings
+from registry.resources import resource_dir
+from registry.services import open_registry
+from registry.submission import submit
+
+
+def variants(copies: int) -> list[tuple[bytes, formats.RdfSyntax]]:
+    """Return ``copies`` descriptions per sample file, each with its own dataset IRI."""
+    bodies = []
+    for path in sorted((resource_dir("data") / "sample").iterdir()):
+        syntax = formats.syntax_for_path(path)
+        text = path.read_bytes()
+        for i in range(copies):
+            bodies.append((text.replace(b".example/", f".example/copy{i}/".encode()), syntax))
+    return bodies
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--copies", type=int, default=200)
+    args = parser.parse_args()
+    bodies = variants(args.copies)
+    with tempfile.TemporaryDirectory() as folder:
+        started = time.perf_counter()
+        registry = open_registry(load_settings({"store": str(Path(folder) / "registry")}))
+        opened = time.perf_counter() - started
+        timings = []
+        for body, syntax in bodies:
+            t0 = time.perf_counter()
+            submit(registry, body, syntax)
+            timings.append(time.perf_counter() - t0)
+        total = sum(timings)
+        triples = [q for body, syntax in bodies for q in formats.parse(body, syntax)]
+        baseline_store = ox.Store(str(Path(folder) / "baseline"))
+        t0 = time.perf_counter()
+        baseline_store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+        baseline = time.perf_counter() - t0
+        registry.close()
+    n = len(bodies)
+    print(f"open registry (shapes, vocabularies): {opened * 1000:.0f} ms")
+    print(f"submit: {n} descriptions in {total:.2f} s = {n / total:.0f} descriptions/s")
+    print(
+        f"submit latency: median {statistics.median(timings) * 1000:.1f} ms, "
+        f"p95 {sorted(timings)[int(n * 0.95)] * 1000:.1f} ms"
+    )
+    print(f"baseline bulk_extend of the same {len(triples)} triples: {baseline * 1000:.0f} ms")
+    print(f"ratio submit / baseline: {total / baseline:.0f}x")
+
+
+if __name__ == "__main__":
+    main()
