@@ -57,11 +57,6 @@ class NotAcceptable(RegistryError):
     title = "Not acceptable"
 
 
-class PayloadTooLarge(RegistryError):
-    status = 413
-    title = "Payload too large"
-
-
 class EmptyBody(RegistryError):
     title = "Empty body"
 

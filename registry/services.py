@@ -37,6 +37,7 @@ class Registry:
 
     @property
     def vocabularies_graph(self) -> str:
+        """The named graph holding ``ontology/`` (labels for pages and SPARQL users)."""
         return self.settings.iri("graph/vocabularies")
 
     def record_iri(self, record_id: str) -> str:

@@ -1,8 +1,8 @@
 """The triple store: one named graph per record, each write one transaction.
 
 This is the only module that imports pyoxigraph's ``Store``. A remote SPARQL 1.1 backend
-would be a second class with the same small interface (``replace_graph``, ``drop_graph``,
-``query``, ``graph_triples``, ``close``).
+would be a second class with the same small interface (``replace_graph``, ``graph_triples``,
+``has_graph``, ``quad_count``, ``query``, ``close``).
 """
 
 from __future__ import annotations
@@ -44,11 +44,6 @@ class OxigraphStore:
         update = f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n"
         with self._write_lock:
             self._store.update(update + body.decode("utf-8") + "}}")
-
-    def drop_graph(self, graph: str) -> None:
-        """Remove a named graph and everything in it (one transaction)."""
-        with self._write_lock:
-            self._store.update(f"DROP SILENT GRAPH {ox.NamedNode(graph)}")
 
     def graph_triples(self, graph: str) -> list[ox.Triple]:
         """Return the triples of one named graph."""

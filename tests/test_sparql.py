@@ -155,3 +155,16 @@ def test_sparqlwrapper_against_a_live_server(live_server: str) -> None:
     ]
     home = requests.get(live_server + "/", timeout=10)
     assert home.status_code == 200 and "Open Challenge Prostate Cancer V1" in home.text
+
+
+def test_oversized_body_is_413_and_json(tmp_path) -> None:
+    from registry.app import create_app
+
+    app = create_app({"store": str(tmp_path / "small"), "max_body_bytes": 1000})
+    response = app.test_client().post(
+        "/sparql",
+        data=b"ASK { " + b" " * 2000 + b"}",
+        headers={"Content-Type": "application/sparql-query", "Accept": "application/json"},
+    )
+    assert response.status_code == 413 and response.get_json()["status"] == 413
+    app.extensions["registry"].close()
