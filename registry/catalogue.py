@@ -14,6 +14,8 @@ from .queries import query
 from .services import Registry
 
 ENGLISH_FIRST = ("en",)
+LINKABLE_SCHEMES = ("https:", "http:", "mailto:")
+"""IRIs with other schemes (javascript:, data:) are shown as text, never as links."""
 
 
 def pick_language(texts: dict[str, str], preferred: Sequence[str] = ENGLISH_FIRST) -> str:
@@ -84,7 +86,9 @@ def list_datasets(
         }
         for item in items.values()
     ]
-    datasets.sort(key=lambda d: (d["modified"] or "", d["id"]), reverse=True)
+    # The query's order: newest first, ties by record IRI ascending (stable two-pass sort).
+    datasets.sort(key=lambda d: d["id"])
+    datasets.sort(key=lambda d: d["modified"] or "", reverse=True)
     return {"datasets": datasets, "total": total, "page": page, "pages": pages}
 
 
@@ -129,6 +133,7 @@ def _value(
         "text": concept_label(registry, term.value, preferred) if not nested else term.value,
         "language": None,
         "iri": term.value,
+        "href": term.value if term.value.startswith(LINKABLE_SCHEMES) else None,
         "fields": nested,
     }
 

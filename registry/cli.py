@@ -19,6 +19,21 @@ from .submission import check
 from .validation import Shapes
 
 
+def _open() -> Registry:
+    """Open the configured registry, turning setup problems into one-line messages."""
+    try:
+        return open_registry(load_settings())
+    except RegistryError as error:
+        raise click.ClickException(error.message) from None
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    except OSError as error:
+        raise click.ClickException(
+            f"Cannot open the store: {error}. Is another registry process using it, "
+            "or is REGISTRY_STORE not a folder?"
+        ) from None
+
+
 def _load(registry: Registry, paths: list[Path]) -> int:
     """Load files with a progress bar and print a summary; return the number rejected."""
     files = description_files(paths)
@@ -54,7 +69,12 @@ def serve(host: str | None, port: int | None, sample: bool) -> None:
     from .app import create_app
 
     overrides = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
-    app = create_app(overrides)
+    try:
+        app = create_app(overrides)
+    except RegistryError as error:
+        raise click.ClickException(error.message) from None
+    except (ValueError, OSError) as error:
+        raise click.ClickException(f"Cannot start: {error}") from None
     registry: Registry = app.extensions["registry"]
     settings = registry.settings
     if sample:
@@ -67,7 +87,7 @@ def serve(host: str | None, port: int | None, sample: bool) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 def load(paths: tuple[Path, ...]) -> None:
     """Validate and store description files and folders; exit 1 if any is rejected."""
-    registry = open_registry(load_settings())
+    registry = _open()
     try:
         rejected = _load(registry, list(paths))
     finally:

@@ -21,7 +21,10 @@ class Settings:
     store: str = "var/store"
     """Folder of the on-disk Oxigraph store (created if missing)."""
     base_iri: str = "http://127.0.0.1:8080/"
-    """IRI prefix under which the registry mints records, catalogue and pages."""
+    """IRI prefix under which the registry mints records and catalogue.
+
+    Fixed once a store holds records (they are keyed by it), so it does not follow ``port``.
+    """
     host: str = "127.0.0.1"
     port: int = 8080
     threads: int = 8
@@ -49,11 +52,14 @@ def _coerce(name: str, raw: Any) -> Any:
     """Convert a raw value (often a string from the environment) to the field's type."""
     kind = {f.name: f.type for f in fields(Settings)}[name]
     if kind in ("int", int):
+        message = f"{ENV_PREFIX}{name.upper()} must be a whole number above 0, not {raw!r}"
         try:
-            return int(raw)
+            value = int(raw)
         except (TypeError, ValueError):
-            message = f"{ENV_PREFIX}{name.upper()} must be a whole number, not {raw!r}"
             raise ValueError(message) from None
+        if value < 1:
+            raise ValueError(message)
+        return value
     return str(raw)
 
 

@@ -22,14 +22,14 @@ def query_text() -> str | None:
         queries = request.args.getlist("query")
     else:
         kind = bare_media_type(request.content_type)
+        if kind == "application/sparql-update" or "update" in request.form:
+            raise QueryError("This endpoint is read-only: SPARQL Update is not accepted.")
         if kind == "application/sparql-query":
             return request.get_data(as_text=False).decode("utf-8", errors="strict")
         if kind != "application/x-www-form-urlencoded":
             raise UnsupportedMediaType(
                 "POST a query as application/sparql-query or application/x-www-form-urlencoded."
             )
-        if "update" in request.form:
-            raise QueryError("This endpoint is read-only: SPARQL Update is not accepted.")
         queries = request.form.getlist("query")
     if len(queries) > 1:
         raise QueryError("Send exactly one 'query' parameter.", link=sparql.PROTOCOL)

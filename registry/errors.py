@@ -68,6 +68,20 @@ class DatasetNotFound(RegistryError):
     title = "No single dataset"
 
 
+class ForeignDataset(RegistryError):
+    """A description states facts about a dataset that another record holds."""
+
+    status = 409
+    title = "Dataset belongs to another record"
+
+
+class StoreMismatch(RegistryError):
+    """The store was written under another base IRI; its records would be invisible."""
+
+    status = 500
+    title = "Store written under another base IRI"
+
+
 class InvalidDescription(RegistryError):
     """SHACL validation found at least one Violation; the report says what to fix."""
 

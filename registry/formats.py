@@ -99,11 +99,17 @@ def parse(data: bytes, syntax: RdfSyntax, base_iri: str | None = None) -> list[o
         quads = ox.parse(
             data, format=syntax.oxigraph, base_iri=base_iri, without_named_graphs=True
         )
-        return [quad.triple for quad in quads]
+        triples = [quad.triple for quad in quads]
     except SyntaxError as error:
         raise RdfSyntaxError(f"{syntax.name}: {error.msg}", error.lineno, error.offset) from None
     except ValueError as error:  # e.g. invalid IRIs reported outside the grammar
         raise RdfSyntaxError(f"{syntax.name}: {error}") from None
+    if any(isinstance(t.subject, ox.Triple) or isinstance(t.object, ox.Triple) for t in triples):
+        raise RdfSyntaxError(
+            f"{syntax.name}: quoted triples (RDF-star) are not part of DCAT-AP; "
+            "state the facts as plain triples."
+        )
+    return triples
 
 
 def serialize(triples: Iterable[ox.Triple], syntax: RdfSyntax) -> bytes:

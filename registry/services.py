@@ -13,7 +13,9 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS
 
 from . import formats
 from .config import Settings
+from .errors import StoreMismatch
 from .namespaces import DCATAP
+from .queries import query
 from .resources import resource_dir
 from .store import OxigraphStore
 from .validation import Shapes
@@ -91,12 +93,27 @@ def preferred_labels(triples: list[ox.Triple]) -> dict[str, dict[str, str]]:
     return labels
 
 
+def refuse_other_base(registry: Registry) -> None:
+    """Stop if the store holds records of another base IRI: they would silently vanish."""
+    rows = registry.store.query(
+        query("other_catalogs"), {"catalog": ox.NamedNode(registry.catalog_iri)}
+    )
+    for row in rows:  # type: ignore[union-attr]
+        registry.close()
+        raise StoreMismatch(
+            f"The store {registry.settings.store} holds records of the catalogue "
+            f"{row['found'].value}, but REGISTRY_BASE_IRI is {registry.settings.base_iri}. "
+            "Use the base IRI the store was loaded with, or load the records into a new store."
+        )
+
+
 def open_registry(settings: Settings) -> Registry:
     """Open the store, parse shapes and vocabularies, and write the registry's own graphs."""
     store = OxigraphStore(settings.store_path)
     shapes = Shapes.load(resource_dir("shapes"))
     vocabularies = vocabulary_triples()
     registry = Registry(settings, store, shapes, preferred_labels(vocabularies))
+    refuse_other_base(registry)
     store.replace_graph(registry.catalog_iri, catalog_triples(settings))
     store.replace_graph(registry.vocabularies_graph, vocabularies)
     return registry

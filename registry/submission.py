@@ -16,9 +16,10 @@ from rdflib.compare import to_isomorphic
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 
 from . import formats
-from .errors import DatasetNotFound, InvalidDescription
+from .errors import DatasetNotFound, ForeignDataset, InvalidDescription
 from .formats import RdfSyntax
 from .namespaces import CIR
+from .queries import query
 from .services import Registry
 from .validation import Report, Shapes
 
@@ -58,15 +59,26 @@ def find_dataset(graph: Graph) -> URIRef:
     return dataset
 
 
-def refuse_registry_subjects(registry: Registry, graph: Graph) -> None:
-    """Refuse statements about IRIs the registry mints (its catalogue, records, graphs)."""
+def refuse_foreign_subjects(registry: Registry, graph: Graph, record: str) -> None:
+    """Refuse statements about registry IRIs, or about a dataset another record describes."""
     base = registry.settings.base_iri
-    claimed = sorted({str(s) for s in graph.subjects() if str(s).startswith(base)})
+    subjects = sorted({str(s) for s in graph.subjects() if isinstance(s, URIRef)})
+    claimed = [s for s in subjects if s.startswith(base)]
     if claimed:
         raise DatasetNotFound(
             f"The description makes statements about registry IRIs ({', '.join(claimed[:3])}); "
             "those are written by the registry itself. Describe your dataset under your own IRIs."
         )
+    for subject in subjects:
+        rows = registry.store.query(
+            query("owned_subject"),
+            {"subject": ox.NamedNode(subject), "record": ox.NamedNode(record)},
+        )
+        if any(True for _ in rows):  # type: ignore[union-attr]
+            raise ForeignDataset(
+                f"<{subject}> is the dataset of another record; a description may only make "
+                "statements about its own dataset and the nodes it introduces."
+            )
 
 
 def _iri(term: object) -> ox.NamedNode:
@@ -124,10 +136,11 @@ def check(shapes: Shapes, data: bytes, syntax: RdfSyntax) -> Checked:
     """Parse, validate and identify the dataset; raise the first reason it cannot be stored."""
     triples = formats.parse(data, syntax)
     graph = formats.to_rdflib(triples)
+    dataset = find_dataset(graph)  # first: "two datasets" explains many violations at once
     report = shapes.validate(graph)
     if not report.conforms:
         raise InvalidDescription(report)
-    return Checked(triples, graph, find_dataset(graph), report)
+    return Checked(triples, graph, dataset, report)
 
 
 def submit(
@@ -137,9 +150,9 @@ def submit(
     checked = check(registry.shapes, data, syntax)
     triples, graph, report = checked.triples, checked.graph, checked.report
     dataset = str(checked.dataset)
-    refuse_registry_subjects(registry, graph)
     record_id = record_id_for(dataset)
     record = registry.record_iri(record_id)
+    refuse_foreign_subjects(registry, graph, record)
     fingerprint = digest(graph)
     if _stored_digest(registry, record) == fingerprint:
         return Accepted(record_id, record, dataset, report, changed=False)
