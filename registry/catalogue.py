@@ -6,12 +6,12 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib.namespace import DCTERMS
+from rdflib.namespace import DCTERMS, FOAF
 
 from .errors import NotFound
 from .fields import ORDER, label_for
 from .queries import query
-from .services import Registry
+from .services import Registry, record_facts
 
 ENGLISH_FIRST = ("en",)
 LINKABLE_SCHEMES = ("https:", "http:", "mailto:")
@@ -150,10 +150,11 @@ def dataset_view(
 ) -> dict[str, Any]:
     """Return what the dataset page shows of one record, or raise NotFound."""
     record = registry.record_iri(record_id)
-    by_subject = _index(record_document(registry, record_id))
+    triples = record_document(registry, record_id)
+    by_subject = _index(triples)
     record_node = ox.NamedNode(record)
-    facts = {t.predicate.value.rsplit("/", 1)[-1]: t.object for t in by_subject[record_node]}
-    dataset = facts["primaryTopic"]
+    facts = record_facts(triples, record)
+    dataset = facts[str(FOAF.primaryTopic)]
     assert isinstance(dataset, ox.NamedNode)
     titles = {
         t.object.language or "": t.object.value
@@ -165,9 +166,9 @@ def dataset_view(
         "record": record,
         "dataset": dataset.value,
         "title": pick_language(titles, preferred) or dataset.value,
-        "issued": _text(facts.get("issued")),
-        "modified": _text(facts.get("modified")),
-        "conforms_to": _text(facts.get("conformsTo")),
+        "issued": _text(facts.get(str(DCTERMS.issued))),
+        "modified": _text(facts.get(str(DCTERMS.modified))),
+        "conforms_to": _text(facts.get(str(DCTERMS.conformsTo))),
         "fields": _describe(registry, dataset, by_subject, preferred, frozenset({record_node})),
     }
 

@@ -93,6 +93,7 @@ class InvalidDescription(RegistryError):
             f"The description has {len(report.violations)} violation(s) of the profile; "
             "nothing was stored.",
             link="https://www.w3.org/TR/shacl/#validation-report",
+            report=report.to_dict(),
         )
         self.report = report
 

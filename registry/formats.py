@@ -119,6 +119,11 @@ def serialize(triples: Iterable[ox.Triple], syntax: RdfSyntax) -> bytes:
     return result
 
 
+def oxigraph_iri(term: object) -> ox.NamedNode:
+    """Return the pyoxigraph IRI for an rdflib ``URIRef`` (or any IRI string)."""
+    return ox.NamedNode(str(term))
+
+
 def to_rdflib_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node:
     """Return the rdflib term for a pyoxigraph term (quoted triples are not expected here)."""
     if isinstance(term, ox.NamedNode):

@@ -17,7 +17,7 @@ from .errors import StoreMismatch
 from .namespaces import DCATAP
 from .queries import query
 from .resources import resource_dir
-from .store import OxigraphStore
+from .store import OxigraphStore, Term
 from .validation import Shapes
 
 EHDS_REGULATION = "http://data.europa.eu/eli/reg/2025/327/oj"
@@ -57,10 +57,7 @@ def catalog_triples(settings: Settings) -> list[ox.Triple]:
     """Describe the registry's own ``dcat:Catalog`` (its records link to it)."""
     catalog = ox.NamedNode(settings.iri("catalog"))
     operator = ox.NamedNode(settings.iri("agent/operator"))
-
-    def iri(term: object) -> ox.NamedNode:
-        return ox.NamedNode(str(term))
-
+    iri = formats.oxigraph_iri
     return [
         ox.Triple(catalog, iri(RDF.type), iri(DCAT.Catalog)),
         ox.Triple(catalog, iri(DCTERMS.title), _literal(settings.catalog_title)),
@@ -70,6 +67,12 @@ def catalog_triples(settings: Settings) -> list[ox.Triple]:
         ox.Triple(operator, iri(RDF.type), iri(FOAF.Agent)),
         ox.Triple(operator, iri(FOAF.name), _literal(settings.catalog_publisher)),
     ]
+
+
+def record_facts(triples: list[ox.Triple], record: str) -> dict[str, Term]:
+    """Return predicate IRI -> value of what the registry wrote about a record (issued, ...)."""
+    node = ox.NamedNode(record)
+    return {t.predicate.value: t.object for t in triples if t.subject == node}
 
 
 def vocabulary_triples() -> list[ox.Triple]:

@@ -18,9 +18,11 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 from . import formats
 from .errors import DatasetNotFound, ForeignDataset, InvalidDescription
 from .formats import RdfSyntax
+from .formats import oxigraph_iri as _iri
 from .namespaces import CIR
 from .queries import query
-from .services import Registry
+from .services import Registry, record_facts
+from .store import Term
 from .validation import Report, Shapes
 
 
@@ -69,6 +71,8 @@ def refuse_foreign_subjects(registry: Registry, graph: Graph, record: str) -> No
             f"The description makes statements about registry IRIs ({', '.join(claimed[:3])}); "
             "those are written by the registry itself. Describe your dataset under your own IRIs."
         )
+    # One indexed lookup per subject of this description (about ten): SPARQL substitution
+    # binds single terms, and the alternative, pasting a VALUES list, would put data in a query.
     for subject in subjects:
         rows = registry.store.query(
             query("owned_subject"),
@@ -81,18 +85,6 @@ def refuse_foreign_subjects(registry: Registry, graph: Graph, record: str) -> No
             )
 
 
-def _iri(term: object) -> ox.NamedNode:
-    return ox.NamedNode(str(term))
-
-
-def _record_value(registry: Registry, record: str, predicate: object) -> str | None:
-    """Return one value the registry wrote about a stored record (its issued date, digest)."""
-    for triple in registry.store.graph_triples(record):
-        if triple.subject == _iri(record) and triple.predicate == _iri(predicate):
-            return str(getattr(triple.object, "value", triple.object))
-    return None
-
-
 def digest(graph: Graph) -> str:
     """Return a fingerprint of a description that ignores blank-node labels and triple order.
 
@@ -103,17 +95,23 @@ def digest(graph: Graph) -> str:
 
 
 def record_triples(
-    registry: Registry, record: str, dataset: str, fingerprint: str, now: datetime
+    registry: Registry,
+    record: str,
+    dataset: str,
+    fingerprint: str,
+    now: datetime,
+    issued: Term | None,
 ) -> list[ox.Triple]:
-    """Describe the ``dcat:CatalogRecord`` the registry keeps for a dataset."""
+    """Describe the ``dcat:CatalogRecord`` the registry keeps for a dataset.
+
+    ``issued`` is the stored record's first-publication date, kept across replacements.
+    """
     modified = ox.Literal(now.isoformat(timespec="seconds"), datatype=_iri(XSD.dateTime))
-    stored_issued = _record_value(registry, record, DCTERMS.issued)
-    issued = ox.Literal(stored_issued, datatype=_iri(XSD.dateTime)) if stored_issued else modified
     rec, catalog = _iri(record), _iri(registry.catalog_iri)
     return [
         ox.Triple(rec, _iri(RDF.type), _iri(DCAT.CatalogRecord)),
         ox.Triple(rec, _iri(FOAF.primaryTopic), _iri(dataset)),
-        ox.Triple(rec, _iri(DCTERMS.issued), issued),
+        ox.Triple(rec, _iri(DCTERMS.issued), issued or modified),
         ox.Triple(rec, _iri(DCTERMS.modified), modified),
         ox.Triple(rec, _iri(DCTERMS.conformsTo), _iri(registry.shapes.profile_iri)),
         ox.Triple(rec, _iri(CIR.descriptionDigest), ox.Literal(fingerprint)),
@@ -154,13 +152,13 @@ def submit(
     record = registry.record_iri(record_id)
     refuse_foreign_subjects(registry, graph, record)
     fingerprint = digest(graph)
-    if _stored_digest(registry, record) == fingerprint:
+    stored = record_facts(registry.store.graph_triples(record), record)
+    stored_digest = stored.get(str(CIR.descriptionDigest))
+    if isinstance(stored_digest, ox.Literal) and stored_digest.value == fingerprint:
         return Accepted(record_id, record, dataset, report, changed=False)
-    meta = record_triples(registry, record, dataset, fingerprint, now or datetime.now(UTC))
+    issued = stored.get(str(DCTERMS.issued))
+    meta = record_triples(
+        registry, record, dataset, fingerprint, now or datetime.now(UTC), issued
+    )
     registry.store.replace_graph(record, triples + meta)
     return Accepted(record_id, record, dataset, report)
-
-
-def _stored_digest(registry: Registry, record: str) -> str | None:
-    """Return the fingerprint of the stored version of a record, if there is one."""
-    return _record_value(registry, record, CIR.descriptionDigest)

@@ -47,7 +47,7 @@ def test_catalogue_title_follows_accept_language(client: FlaskClient, registry: 
     assert "Cáncer de pulmón" in page
 
 
-def test_catalogue_pages_through_records(tmp_path, registry: Registry) -> None:
+def test_catalogue_pages_through_records(tmp_path) -> None:
     from registry.app import create_app
 
     app = create_app({"store": str(tmp_path / "paged"), "page_size": 2})
@@ -120,3 +120,21 @@ def test_unknown_dataset_is_404_page_or_json(client: FlaskClient) -> None:
     assert data.status_code == 404
     api = client.get("/datasets/0123456789abcdef", headers={"Accept": "application/json"})
     assert api.status_code == 404 and api.get_json()["status"] == 404
+
+
+def test_a_rejection_answers_json_with_the_report(app) -> None:
+    """The 422 body carries every result, for API clients (and the CLI reads the same value)."""
+    from registry.errors import InvalidDescription
+
+    from .conftest import INVALID
+
+    @app.get("/_submit_invalid")
+    def submit_invalid() -> str:
+        submit(app.extensions["registry"], INVALID[0].read_bytes(), TURTLE)  # type: ignore[arg-type]
+        return "unreachable"
+
+    response = app.test_client().get("/_submit_invalid", headers={"Accept": "application/json"})
+    body = response.get_json()
+    assert response.status_code == InvalidDescription.status == 422
+    assert body["report"]["conforms"] is False
+    assert body["report"]["results"][0]["path"] == "http://purl.org/dc/terms/title"

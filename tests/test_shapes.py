@@ -29,10 +29,8 @@ def test_sample_conforms_without_warnings(path) -> None:
 def test_invalid_file_breaks_one_rule(path) -> None:
     report = report_for(path)
     assert len(report.violations) == 1, report.text()
-    (graph_results,) = [
-        r for r in report.graph.subjects(SH.resultSeverity, SH.Violation)
-    ]
-    assert graph_results is not None
+    # The sh:ValidationReport graph says the same as the Report value.
+    assert len(set(report.graph.subjects(SH.resultSeverity, SH.Violation))) == 1
 
 
 def test_every_property_shape_speaks_to_providers() -> None:
