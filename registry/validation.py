@@ -157,3 +157,10 @@ class Shapes:
             )
         assert isinstance(report_graph, Graph)
         return Report(results=_results(report_graph), graph=report_graph)
+
+
+def load_profile() -> Shapes:
+    """Load the profile the registry ships: its shapes, with its vocabularies as background."""
+    from .resources import resource_dir
+
+    return Shapes.load(resource_dir("shapes"))
