@@ -1,7 +1,8 @@
-"""The ``registry`` command: serve, load, validate."""
+"""The ``registry`` command: serve, load, validate, profile."""
 
 from __future__ import annotations
 
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -13,10 +14,12 @@ from . import formats
 from .bulk import description_files, load_files, reason
 from .config import load_settings
 from .errors import InvalidDescription, RegistryError
+from .profile import build_profile
+from .profile_text import render_markdown, render_text
 from .resources import resource_dir
 from .services import Registry, open_registry
 from .submission import check
-from .validation import Shapes
+from .validation import load_profile
 
 
 def _open() -> Registry:

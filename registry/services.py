@@ -6,19 +6,19 @@ The web app keeps one ``Registry`` in ``app.extensions``; the CLI opens its own.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
 
 from . import formats
 from .config import Settings
 from .errors import StoreMismatch
-from .namespaces import DCATAP
+from .namespaces import CIR, DCATAP
 from .queries import query
-from .resources import resource_dir
 from .store import OxigraphStore, Term
-from .validation import Shapes
+from .validation import Shapes, load_profile
 
 EHDS_REGULATION = "http://data.europa.eu/eli/reg/2025/327/oj"
 
@@ -39,7 +39,8 @@ class Registry:
 
     @property
     def vocabularies_graph(self) -> str:
-        """The named graph holding ``ontology/`` (labels for pages and SPARQL users)."""
+        """The named graph holding ``ontology/``: own schemes and authority tables, for pages
+        and SPARQL users."""
         return self.settings.iri("graph/vocabularies")
 
     def record_iri(self, record_id: str) -> str:
@@ -75,25 +76,21 @@ def record_facts(triples: list[ox.Triple], record: str) -> dict[str, Term]:
     return {t.predicate.value: t.object for t in triples if t.subject == node}
 
 
-def vocabulary_triples() -> list[ox.Triple]:
-    """Parse every RDF file of ``ontology/`` (the extension's terms and the vocabularies)."""
-    triples: list[ox.Triple] = []
-    for path in sorted(resource_dir("ontology").glob("*.*")):
-        syntax = formats.syntax_for_suffix(path.suffix)
-        if syntax is not None:
-            triples.extend(formats.parse(path.read_bytes(), syntax))
-    return triples
+def load_vocabularies(registry: Registry) -> None:
+    """Write the shipped vocabularies into their graph unless the store already has this version.
 
-
-def preferred_labels(triples: list[ox.Triple]) -> dict[str, dict[str, str]]:
-    """Return concept -> language -> ``skos:prefLabel`` ("" for untagged labels)."""
-    pref_label = ox.NamedNode(str(SKOS.prefLabel))
-    labels: dict[str, dict[str, str]] = {}
-    for t in triples:
-        if t.predicate == pref_label and isinstance(t.object, ox.Literal):
-            concept = str(getattr(t.subject, "value", t.subject))
-            labels.setdefault(concept, {})[t.object.language or ""] = t.object.value
-    return labels
+    The authority tables are ~140,000 triples: loading them takes a couple of seconds, so it
+    happens on the first start and whenever ``ontology/`` changes (its digest is the marker,
+    written last, so an interrupted load is redone on the next start).
+    """
+    vocabularies = registry.shapes.vocabularies
+    assert vocabularies is not None
+    graph = registry.vocabularies_graph
+    marker = ox.Triple(
+        ox.NamedNode(graph), formats.oxigraph_iri(CIR.digest), ox.Literal(vocabularies.digest)
+    )
+    if not registry.store.contains(marker, graph):
+        registry.store.load_graph(graph, itertools.chain(vocabularies.triples(), [marker]))
 
 
 def refuse_other_base(registry: Registry) -> None:
@@ -113,10 +110,10 @@ def refuse_other_base(registry: Registry) -> None:
 def open_registry(settings: Settings) -> Registry:
     """Open the store, parse shapes and vocabularies, and write the registry's own graphs."""
     store = OxigraphStore(settings.store_path)
-    shapes = Shapes.load(resource_dir("shapes"))
-    vocabularies = vocabulary_triples()
-    registry = Registry(settings, store, shapes, preferred_labels(vocabularies))
+    shapes = load_profile()
+    assert shapes.vocabularies is not None
+    registry = Registry(settings, store, shapes, shapes.vocabularies.labels)
     refuse_other_base(registry)
     store.replace_graph(registry.catalog_iri, catalog_triples(settings))
-    store.replace_graph(registry.vocabularies_graph, vocabularies)
+    load_vocabularies(registry)
     return registry

@@ -1,7 +1,8 @@
 """The triple store: one named graph per record, each write one transaction.
 
 This is the only module that imports pyoxigraph's ``Store``. A remote SPARQL 1.1 backend
-would be a second class with the same small interface (``replace_graph``, ``graph_triples``,
+would be a second class with the same small interface (``replace_graph``, ``load_graph``,
+``contains``, ``graph_triples``,
 ``has_graph``, ``quad_count``, ``query``, ``close``).
 """
 
@@ -45,6 +46,24 @@ class OxigraphStore:
         with self._write_lock:
             self._store.update(update + body.decode("utf-8") + "}}")
 
+    def load_graph(self, graph: str, triples: Iterable[ox.Triple]) -> None:
+        """Replace a large, registry-owned graph with pyoxigraph's bulk loader.
+
+        Not one transaction (the bulk loader is fast because it is not): use it only for
+        graphs the registry rebuilds itself from its own files, never for a record.
+        """
+        name = ox.NamedNode(graph)
+        with self._write_lock:
+            self._store.remove_graph(name)
+            self._store.bulk_extend(
+                ox.Quad(t.subject, t.predicate, t.object, name) for t in triples
+            )
+
+    def contains(self, triple: ox.Triple, graph: str) -> bool:
+        """Whether ``graph`` holds ``triple``."""
+        quad = ox.Quad(triple.subject, triple.predicate, triple.object, ox.NamedNode(graph))
+        return quad in self._store
+
     def graph_triples(self, graph: str) -> list[ox.Triple]:
         """Return the triples of one named graph."""
         return [
@@ -58,9 +77,7 @@ class OxigraphStore:
     def quad_count(self) -> int:
         return len(self._store)
 
-    def query(
-        self, sparql: str, substitutions: Mapping[str, Term] | None = None
-    ) -> QueryResult:
+    def query(self, sparql: str, substitutions: Mapping[str, Term] | None = None) -> QueryResult:
         """Run a read-only SPARQL query over the union of all graphs.
 
         Only queries are parsed here (an Update is a syntax error), so this cannot write.

@@ -6,18 +6,22 @@ The shapes are parsed once (``Shapes.load``) and reused; a validation result is 
 
 from __future__ import annotations
 
+import functools
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pyshacl
+from pyshacl import Validator
+from pyshacl.graph_abstraction import DataGraph
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
 from .fields import compact
 from .namespaces import CIR
+from .shape_selection import ShapeSelection
+from .vocabularies import Vocabularies
 
 SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 
@@ -117,12 +121,26 @@ def _results(report_graph: Graph) -> tuple[Result, ...]:
     return tuple(sorted(results, key=lambda r: (order[r.severity], r.focus, r.path or "")))
 
 
-class Shapes:
-    """The profile's shapes graph, parsed once, and the validation entry point."""
+def refuse_pathless_property_shapes(shapes: Graph, path: Path) -> None:
+    """Refuse a property shape without exactly one ``sh:path``, which pySHACL only notices
+    when a record reaches it (the mistake in the published Release 8 shapes)."""
+    for shape in set(shapes.objects(None, SH.property)):
+        paths = list(shapes.objects(shape, SH.path))
+        if len(paths) != 1:
+            raise ValueError(
+                f"{path}: the property shape {shape.n3()} has {len(paths)} sh:path values; "
+                "a property shape needs exactly one (use a node shape for node-level rules)"
+            )
 
-    def __init__(self, graph: Graph, version: str) -> None:
+
+class Shapes:
+    """The profile's shapes, parsed once, and ``validate``."""
+
+    def __init__(self, graph: Graph, version: str, vocabularies: Vocabularies | None = None):
         self.graph = graph
         self.version = version
+        self.vocabularies = vocabularies
+        self._selection = ShapeSelection(graph)
         # rdflib's SPARQL machinery inside pySHACL is not thread-safe; threads take turns.
         self._lock = threading.Lock()
 
@@ -132,35 +150,69 @@ class Shapes:
         return URIRef(f"{CIR}profile/{self.version}")
 
     @classmethod
-    def load(cls, folder: Path) -> Shapes:
-        """Parse every ``*.ttl`` in ``folder``; the version is taken from the file names."""
+    def load(cls, folder: Path, vocabularies: Vocabularies | None = None) -> Shapes:
+        """Parse every ``*.ttl`` in ``folder``; the version is taken from the file names.
+
+        A syntax error names the file and line, and shapes pySHACL cannot use are refused
+        here, at start-up, not at the first submission. (The full SHACL meta-shapes check
+        takes seconds, so it runs in the test suite rather than at every start.)
+        """
         files = sorted(folder.glob("*.ttl"))
         if not files:
             raise FileNotFoundError(f"no SHACL shapes (*.ttl) in {folder}")
         graph = Graph()
         for path in files:
-            graph.parse(path, format="turtle")
+            try:
+                part = Graph().parse(path, format="turtle")
+            except Exception as error:  # rdflib raises several unrelated types
+                raise ValueError(f"{path}: {error}") from error
+            refuse_pathless_property_shapes(part, path)
+            graph += part
         versions = {path.stem.rsplit("-", 1)[-1] for path in files}
         if len(versions) != 1:
             raise ValueError(f"shapes files carry several versions {sorted(versions)}")
-        return cls(graph, versions.pop())
+        return cls(graph, versions.pop(), vocabularies)
 
     def validate(self, data: Graph) -> Report:
-        """Validate ``data``; Violations make it non-conforming, Warnings are reported."""
+        """Validate ``data`` with the rules of its access level and the cited concepts' facts.
+
+        Violations make it non-conforming; Warnings and Infos are reported alongside.
+        """
+        if self.vocabularies is not None:
+            data = self.vocabularies.background_for(data)
+        options: dict[str, Any] = {
+            "inference": "none",
+            "allow_warnings": True,
+            "allow_infos": True,
+            "inplace": True,
+        }
         with self._lock:
-            _, report_graph, _ = pyshacl.validate(
-                data,
-                shacl_graph=self.graph,
-                inference="none",
-                allow_warnings=True,
-                allow_infos=True,
-            )
-        assert isinstance(report_graph, Graph)
+            try:
+                report_graph = self._run(data, options, comparisons=True)
+            except TypeError:  # pySHACL comparing an ill-typed literal: see shape_selection
+                report_graph = self._run(data, options, comparisons=False)
         return Report(results=_results(report_graph), graph=report_graph)
 
+    def _run(self, data: Graph, options: dict[str, Any], comparisons: bool) -> Graph:
+        compiled = self._selection.shapes_for(data, comparisons)
+        validator = Validator(
+            DataGraph.from_rdflib(data),
+            shacl_graph=compiled.shapes_graph.graph,
+            options={**options, "use_shapes": compiled.targeted},
+        )
+        # Reuse the compiled shapes: harvesting them from the graph costs more than a run.
+        validator.shacl_graph = compiled.shapes_graph
+        _, report_graph, _ = validator.run()
+        assert isinstance(report_graph, Graph)
+        return report_graph
 
+
+@functools.cache
 def load_profile() -> Shapes:
-    """Load the profile the registry ships: its shapes, with its vocabularies as background."""
+    """Load the profile the registry ships: its shapes, with its vocabularies as background.
+
+    Cached: the files are package data that do not change while the process runs.
+    """
     from .resources import resource_dir
 
-    return Shapes.load(resource_dir("shapes"))
+    return Shapes.load(resource_dir("shapes"), Vocabularies.load(resource_dir("ontology")))

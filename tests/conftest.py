@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -24,8 +26,19 @@ INVALID = sorted((DATA / "invalid").iterdir())
 BASE_IRI = "http://registry.test/"
 
 
+@pytest.fixture(scope="session")
+def template_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store with the vocabularies loaded once per session (loading them takes seconds)."""
+    path = tmp_path_factory.mktemp("template") / "store"
+    create_app({"store": str(path), "base_iri": BASE_IRI}).extensions["registry"].close()
+    gc.collect()  # the embedded store is closed when its last reference goes
+    return path
+
+
 @pytest.fixture
-def app(tmp_path: Path) -> Iterator[Flask]:
+def app(tmp_path: Path, template_store: Path) -> Iterator[Flask]:
+    """The app over a fresh on-disk copy of the template store."""
+    shutil.copytree(template_store, tmp_path / "store")
     app = create_app({"store": str(tmp_path / "store"), "base_iri": BASE_IRI})
     yield app
     app.extensions["registry"].close()

@@ -78,7 +78,7 @@ def test_dataset_page_shows_fields_with_readable_labels(
         "Acquisition period", "2015-01-01",
         "Access URL", "https://platform.procancer-i.example/request-access",
         "ProCAncer-I data access desk",
-        "https://w3id.org/cancer-image-registry/profile/0.1.0",
+        "https://w3id.org/cancer-image-registry/profile/1.0.0",
     ):
         assert text in page, text
     assert 'type="text/turtle"' in page

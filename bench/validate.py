@@ -1,0 +1,91 @@
+"""How long validating one description against the full profile takes, against a baseline.
+
+Ours: ``Shapes.validate`` — shapes parsed and compiled once per access level, only the cited
+concepts' vocabulary facts merged, pySHACL without inference.
+Baseline: pySHACL called the plain way, ``pyshacl.validate(data, shacl_graph=<shapes text>)``,
+which re-parses the shapes on every call; it gets the same merged vocabulary facts, so both
+answer the same question. It is slow, so it runs on a subset (``--baseline``).
+
+    .venv/bin/python -m bench.validate [--records 1000] [--baseline 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import pyshacl
+from rdflib import Graph
+
+from bench.load import variants
+from registry import formats
+from registry.resources import resource_dir
+from registry.validation import load_profile
+
+
+def records(count: int) -> list[Graph]:
+    """Return ``count`` descriptions (copies of the samples with distinct IRIs) as graphs."""
+    copies = -(-count // len(list((resource_dir("data") / "sample").iterdir())))
+    bodies = variants(copies)[:count]
+    return [formats.to_rdflib(formats.parse(body, syntax)) for body, syntax in bodies]
+
+
+def summary(name: str, seconds: list[float]) -> str:
+    ms = sorted(s * 1000 for s in seconds)
+    p95 = ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))]
+    return (
+        f"{name:<34} n={len(ms):>5}  median {statistics.median(ms):7.1f} ms"
+        f"  p95 {p95:7.1f} ms  total {sum(ms) / 1000:6.2f} s"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--records", type=int, default=1000)
+    parser.add_argument("--baseline", type=int, default=30)
+    args = parser.parse_args()
+    graphs = records(args.records)
+
+    started = time.perf_counter()
+    shapes = load_profile()
+    print(
+        f"profile loaded once in {time.perf_counter() - started:.2f} s "
+        f"({len(shapes.graph)} shape triples, "
+        f"{len(shapes.vocabularies.membership) if shapes.vocabularies else 0} concepts)"
+    )
+
+    ours, verdicts = [], []
+    for graph in graphs:
+        t0 = time.perf_counter()
+        verdicts.append(shapes.validate(graph).conforms)
+        ours.append(time.perf_counter() - t0)
+
+    shapes_text = shapes.graph.serialize(format="turtle")
+    merged = [shapes.vocabularies.background_for(g) if shapes.vocabularies else g for g in graphs]
+    plain, agree = [], 0
+    for graph, verdict in zip(merged[: args.baseline], verdicts, strict=False):
+        t0 = time.perf_counter()
+        conforms, _, _ = pyshacl.validate(
+            graph,
+            shacl_graph=shapes_text,
+            shacl_graph_format="turtle",
+            inference="none",
+            allow_warnings=True,
+            allow_infos=True,
+        )
+        plain.append(time.perf_counter() - t0)
+        agree += conforms == verdict
+
+    print(summary("registry (Shapes.validate)", ours))
+    print(summary("baseline (pyshacl.validate, plain)", plain))
+    print(
+        f"median ratio baseline/registry: "
+        f"{statistics.median(plain) / statistics.median(ours):.1f}x; "
+        f"verdicts agree on {agree}/{len(plain)}; "
+        f"{sum(verdicts)}/{len(verdicts)} records conform"
+    )
+
+
+if __name__ == "__main__":
+    main()

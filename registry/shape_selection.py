@@ -1,0 +1,157 @@
+"""Which shapes apply to one description, compiled for pySHACL and reused.
+
+Two selections, both exact (they never change a validation result):
+
+* **Access level.** Release 8 has one shape set per access level. The profile writes the
+  shared rules once; a node shape annotated ``cir:accessLevel`` applies only to datasets
+  of that level (its targets are removed for the others). Without one valid level only
+  the shared rules apply, and they report the access-rights mistake.
+* **Presence.** A property shape on a simple predicate path with no ``sh:minCount``,
+  ``sh:qualifiedMinCount`` or ``sh:hasValue`` cannot report anything about a node that
+  has no value for the predicate. Shapes whose predicate occurs nowhere in the description
+  are left out, which roughly halves pySHACL's work on a typical record.
+
+A third selection is a fallback: pySHACL crashes (TypeError) comparing an ill-typed literal
+with ``sh:lessThanOrEquals`` (an age "abc"); such a description is validated again without
+the comparisons, which cannot be decided for it anyway. Its datatype Violation remains.
+
+Compiling (pySHACL harvesting the shapes) costs more than a validation, so compiled sets are
+kept per (access level, predicates present) in a small LRU cache. Each comes with the IRIs
+of its targeted shapes: pySHACL otherwise visits every shape, including the property shapes
+that only run inside their node shape, to find they have no focus node.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import pyshacl.shape
+from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
+from pyshacl.shapes_graph import ShapesGraph
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, SH
+
+from .namespaces import CIR
+
+ACCESS_LEVELS = tuple(
+    URIRef(f"http://publications.europa.eu/resource/authority/access-right/{code}")
+    for code in ("PUBLIC", "NON_PUBLIC", "RESTRICTED")
+)
+ACCESS_LEVEL = CIR.accessLevel
+"""Annotation on a node shape: it applies only to datasets with this ``dct:accessRights``."""
+TARGET_PREDICATES = frozenset(
+    {SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf}
+)
+COMPARISONS = frozenset({SH.lessThan, SH.lessThanOrEquals})
+CACHE_SIZE = 64
+
+# pySHACL tests each predicate of a shape against its list of constraint parameters, for
+# every shape on every run: a list scan of rdflib terms is a third of a validation. The
+# same parameters as a frozenset (pySHACL keeps them in this module attribute) give the
+# same answer by hashing.
+pyshacl.shape.CONSTRAINT_PARAMS = (  # type: ignore[attr-defined]
+    frozenset(ALL_CONSTRAINT_PARAMETERS),
+    CONSTRAINT_PARAMETERS_MAP,
+)
+
+
+def access_level(data: Graph) -> URIRef | None:
+    """The one access level the description's datasets declare, or None if not exactly one."""
+    levels = {
+        level
+        for dataset in data.subjects(RDF.type, DCAT.Dataset)
+        for level in data.objects(dataset, DCTERMS.accessRights)
+    }
+    if len(levels) == 1:
+        (level,) = levels
+        if isinstance(level, URIRef) and level in ACCESS_LEVELS:
+            return level
+    return None
+
+
+def optional_shapes(shapes: Graph) -> dict[URIRef, URIRef]:
+    """Property shape -> predicate, for the shapes that cannot fire when the predicate is absent."""
+    must_run = {SH.minCount, SH.qualifiedMinCount, SH.hasValue, SH.equals}
+    optional = {}
+    for shape, path in shapes.subject_objects(SH.path):
+        if not isinstance(path, URIRef) or not isinstance(shape, URIRef):
+            continue
+        if any(
+            p in must_run and not (p == SH.minCount and o == Literal(0))
+            for p, o in shapes.predicate_objects(shape)
+        ):
+            continue
+        optional[shape] = path
+    return optional
+
+
+@dataclass(frozen=True)
+class CompiledShapes:
+    """A shape set pySHACL has harvested, and the shapes validation starts from."""
+
+    shapes_graph: ShapesGraph
+    targeted: tuple[str, ...]
+
+
+def targeted_shapes(shapes: Graph) -> tuple[str, ...]:
+    """IRIs of the shapes with a target (implicit class targets included)."""
+    targeted = {s for p in TARGET_PREDICATES for s in shapes.subjects(p, None)}
+    targeted |= {
+        s for s in shapes.subjects(RDF.type, RDFS.Class) if (s, RDF.type, SH.NodeShape) in shapes
+    }
+    if not all(isinstance(shape, URIRef) for shape in targeted):
+        raise ValueError("targeted shapes must be named with IRIs")
+    return tuple(sorted(str(shape) for shape in targeted))
+
+
+class ShapeSelection:
+    """Compiled shape sets per (access level, predicates present), built on first use."""
+
+    def __init__(self, shapes: Graph) -> None:
+        self.shapes = shapes
+        self._optional = optional_shapes(shapes)
+        self._predicates = frozenset(self._optional.values())
+        self._cache: OrderedDict[tuple[URIRef | None, frozenset[URIRef], bool], CompiledShapes] = (
+            OrderedDict()
+        )
+        # Compile every level with all shapes now: a shape pySHACL cannot use fails at start.
+        for level in (*ACCESS_LEVELS, None):
+            self._compile(level, self._predicates, True)
+
+    def shapes_for(self, data: Graph, comparisons: bool = True) -> CompiledShapes:
+        """The compiled shapes that can report on ``data`` (callers serialise access)."""
+        present = self._predicates.intersection(data.predicates())
+        key = (access_level(data), frozenset(present), comparisons)
+        compiled = self._cache.get(key)
+        if compiled is None:
+            compiled = self._compile(*key)
+        self._cache.move_to_end(key)
+        return compiled
+
+    def _compile(
+        self, level: URIRef | None, present: frozenset[URIRef], comparisons: bool
+    ) -> CompiledShapes:
+        inactive = {
+            shape for shape, lvl in self.shapes.subject_objects(ACCESS_LEVEL) if lvl != level
+        }
+        idle = {shape for shape, path in self._optional.items() if path not in present}
+        selected = Graph()
+        for prefix, namespace in self.shapes.namespaces():
+            selected.bind(prefix, namespace)
+        for triple in self.shapes:
+            subject, predicate, obj = triple
+            if subject in inactive and predicate in TARGET_PREDICATES:
+                continue
+            if predicate == SH.property and obj in idle:
+                continue
+            if predicate in COMPARISONS and not comparisons:
+                continue
+            selected.add(triple)
+        shapes_graph = ShapesGraph(selected)
+        _ = shapes_graph.shapes  # harvest now, once
+        compiled = CompiledShapes(shapes_graph, targeted_shapes(selected))
+        self._cache[(level, present, comparisons)] = compiled
+        if len(self._cache) > CACHE_SIZE:
+            self._cache.popitem(last=False)
+        return compiled

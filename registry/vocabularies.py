@@ -1,0 +1,106 @@
+"""The vocabularies the registry ships: its own ontology and schemes, and the authority tables.
+
+Providers cite concept IRIs (``.../data-theme/HEAL``, ``.../vocab/modality/MR``) without the
+concepts' triples. Validation needs to know which scheme each cited concept belongs to, so
+``Vocabularies`` keeps, per concept, the few facts the shapes test (``skos:inScheme``,
+``rdf:type``) and merges into a description only those of the IRIs it cites: a 60-triple
+record gets a few dozen background triples, not the 100,000 of the tables.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, cast
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF, SKOS
+
+from . import formats
+
+# The facts about a concept that the shapes test; everything else (labels, definitions)
+# goes to the store for pages and SPARQL users, not into validation.
+MEMBERSHIP_PREDICATES = frozenset({str(RDF.type), str(SKOS.inScheme)})
+PREF_LABEL = str(SKOS.prefLabel)
+
+Membership = tuple[tuple[URIRef, URIRef], ...]
+
+
+def vocabulary_files(folder: Path) -> list[Path]:
+    """Every RDF file under ``folder`` (own ``.ttl`` and gzipped N-Triples tables), sorted."""
+    files = [
+        path
+        for path in folder.rglob("*")
+        if path.is_file()
+        and (path.name.endswith(".nt.gz") or formats.syntax_for_suffix(path.suffix) is not None)
+        and "context" not in path.relative_to(folder).parts
+    ]
+    return sorted(files)
+
+
+def read_triples(path: Path) -> Iterator[ox.Triple]:
+    """Parse one vocabulary file with pyoxigraph (gzipped N-Triples or any supported syntax)."""
+    if path.name.endswith(".nt.gz"):
+        with gzip.open(path) as stream:
+            yield from ox.parse(input=cast(IO[bytes], stream), format=ox.RdfFormat.N_TRIPLES)
+        return
+    syntax = formats.syntax_for_path(path)
+    assert syntax is not None
+    yield from formats.parse(path.read_bytes(), syntax)
+
+
+@dataclass(frozen=True)
+class Vocabularies:
+    """Concept membership for validation and labels for pages, parsed once at start."""
+
+    files: tuple[Path, ...]
+    membership: dict[str, Membership]
+    labels: dict[str, dict[str, str]]
+    digest: str
+    """Fingerprint of the files' bytes: the store reloads the vocabularies when it changes."""
+
+    @classmethod
+    def load(cls, folder: Path) -> Vocabularies:
+        files = vocabulary_files(folder)
+        facts: dict[str, list[tuple[URIRef, URIRef]]] = {}
+        labels: dict[str, dict[str, str]] = {}
+        fingerprint = hashlib.sha256()
+        for path in files:
+            fingerprint.update(path.read_bytes())
+            for t in read_triples(path):
+                if not isinstance(t.subject, ox.NamedNode):
+                    continue
+                predicate = t.predicate.value
+                if predicate in MEMBERSHIP_PREDICATES and isinstance(t.object, ox.NamedNode):
+                    facts.setdefault(t.subject.value, []).append(
+                        (URIRef(predicate), URIRef(t.object.value))
+                    )
+                elif predicate == PREF_LABEL and isinstance(t.object, ox.Literal):
+                    labels.setdefault(t.subject.value, {})[t.object.language or ""] = t.object.value
+        membership = {concept: tuple(pairs) for concept, pairs in facts.items()}
+        return cls(tuple(files), membership, labels, fingerprint.hexdigest())
+
+    def background_for(self, data: Graph) -> Graph:
+        """Return ``data`` plus the membership facts of every concept IRI it cites."""
+        merged = Graph()
+        for prefix, namespace in data.namespaces():
+            merged.bind(prefix, namespace)
+        cited: set[URIRef] = set()
+        for triple in data:
+            merged.add(triple)
+            obj = triple[2]
+            if isinstance(obj, URIRef):
+                cited.add(obj)
+        for concept in cited:
+            for predicate, value in self.membership.get(str(concept), ()):
+                merged.add((concept, predicate, value))
+        return merged
+
+    def triples(self) -> Iterator[ox.Triple]:
+        """Every triple of every file, for the store's vocabulary graph."""
+        for path in self.files:
+            yield from read_triples(path)
