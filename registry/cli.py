@@ -102,7 +102,7 @@ def load(paths: tuple[Path, ...]) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 def validate(files: tuple[Path, ...]) -> None:
     """Check descriptions against the profile without storing them; exit 1 if any fails."""
-    shapes = Shapes.load(resource_dir("shapes"))
+    shapes = load_profile()
     failed = 0
     for path in description_files(list(files)):
         try:
@@ -116,3 +116,22 @@ def validate(files: tuple[Path, ...]) -> None:
         else:
             click.echo(f"{path}: {checked.report.text()}")
     sys.exit(1 if failed else 0)
+
+
+@main.command()
+@click.option(
+    "--format",
+    "form",
+    type=click.Choice(["text", "markdown"]),
+    default="text",
+    show_default=True,
+    help="Aligned columns for a terminal, or Markdown pipe tables.",
+)
+def profile(form: str) -> None:
+    """Print the profile's rules, one table per class, read from the shapes."""
+    tables = build_profile(load_profile())
+    if form == "markdown":
+        click.echo(render_markdown(tables), nl=False)
+    else:
+        width = min(shutil.get_terminal_size((100, 24)).columns, 120)
+        click.echo(render_text(tables, width), nl=False)

@@ -108,6 +108,8 @@ PREFIXES: dict[str, str] = {
     "rdfs": str(RDFS),
     "sh": str(SH),
     "skos": str(SKOS),
+    "spdx": "http://spdx.org/rdf/terms#",
+    "time": "http://www.w3.org/2006/time#",
     "vcard": str(VCARD),
     "xsd": str(XSD),
 }

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 
 from . import catalogue, formats
 from .app import get_registry
 from .errors import NotFound
+from .profile import LEGEND, Profile, build_profile, shapes_turtle
 
 pages = Blueprint("pages", __name__)
 
@@ -40,3 +41,24 @@ def dataset_document(record_id: str, suffix: str) -> Response:
         raise NotFound(f"No RDF serialisation has the suffix .{suffix}.")
     triples = catalogue.record_document(get_registry(), record_id)
     return Response(formats.serialize(triples, syntax), mimetype=syntax.media_type)
+
+
+def published_profile() -> tuple[Profile, bytes]:
+    """Return the profile's tables and its shapes as Turtle, built once per app."""
+    # The shapes do not change while the app runs; reading them takes ~0.1 s.
+    published: tuple[Profile, bytes] | None = current_app.extensions.get("profile")
+    if published is None:
+        shapes = get_registry().shapes
+        published = (build_profile(shapes), shapes_turtle(shapes))
+        current_app.extensions["profile"] = published
+    return published
+
+
+@pages.get("/profile")
+def profile_page() -> str:
+    return render_template("profile.html", profile=published_profile()[0], legend=LEGEND)
+
+
+@pages.get("/profile/shapes.ttl")
+def profile_shapes() -> Response:
+    return Response(published_profile()[1], mimetype="text/turtle")

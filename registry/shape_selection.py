@@ -11,9 +11,10 @@ Two selections, both exact (they never change a validation result):
   has no value for the predicate. Shapes whose predicate occurs nowhere in the description
   are left out, which roughly halves pySHACL's work on a typical record.
 
-A third selection is a fallback: pySHACL crashes (TypeError) comparing an ill-typed literal
-with ``sh:lessThanOrEquals`` (an age "abc"); such a description is validated again without
-the comparisons, which cannot be decided for it anyway. Its datatype Violation remains.
+A third selection is for descriptions with an ill-typed literal (an age "abc"): pySHACL
+crashes or silently passes when ``sh:lessThanOrEquals`` compares one, so the comparisons,
+which cannot be decided for such a record anyway, are left out. Its datatype Violation
+remains.
 
 Compiling (pySHACL harvesting the shapes) costs more than a validation, so compiled sets are
 kept per (access level, predicates present) in a small LRU cache. Each comes with the IRIs
@@ -132,22 +133,8 @@ class ShapeSelection:
     def _compile(
         self, level: URIRef | None, present: frozenset[URIRef], comparisons: bool
     ) -> CompiledShapes:
-        inactive = {
-            shape for shape, lvl in self.shapes.subject_objects(ACCESS_LEVEL) if lvl != level
-        }
         idle = {shape for shape, path in self._optional.items() if path not in present}
-        selected = Graph()
-        for prefix, namespace in self.shapes.namespaces():
-            selected.bind(prefix, namespace)
-        for triple in self.shapes:
-            subject, predicate, obj = triple
-            if subject in inactive and predicate in TARGET_PREDICATES:
-                continue
-            if predicate == SH.property and obj in idle:
-                continue
-            if predicate in COMPARISONS and not comparisons:
-                continue
-            selected.add(triple)
+        selected = select(self.shapes, level, frozenset(idle), comparisons)
         shapes_graph = ShapesGraph(selected)
         _ = shapes_graph.shapes  # harvest now, once
         compiled = CompiledShapes(shapes_graph, targeted_shapes(selected))
@@ -155,3 +142,27 @@ class ShapeSelection:
         if len(self._cache) > CACHE_SIZE:
             self._cache.popitem(last=False)
         return compiled
+
+
+def select(
+    shapes: Graph,
+    level: URIRef | None,
+    idle: frozenset[URIRef] = frozenset(),
+    comparisons: bool = True,
+) -> Graph:
+    """Return the shapes for one access level, without the ``idle`` property shapes (and
+    without the pair comparisons if ``comparisons`` is false)."""
+    inactive = {shape for shape, lvl in shapes.subject_objects(ACCESS_LEVEL) if lvl != level}
+    selected = Graph()
+    for prefix, namespace in shapes.namespaces():
+        selected.bind(prefix, namespace)
+    for triple in shapes:
+        subject, predicate, obj = triple
+        if subject in inactive and predicate in TARGET_PREDICATES:
+            continue
+        if predicate == SH.property and obj in idle:
+            continue
+        if predicate in COMPARISONS and not comparisons:
+            continue
+        selected.add(triple)
+    return selected

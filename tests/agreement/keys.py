@@ -1,0 +1,93 @@
+"""Violations as (focus, path) pairs that two validators' reports can be compared by.
+
+A pair names the focus node (an IRI, or a blank node by the way it is reached from an IRI
+of the record) and the result path (an IRI, a SHACL path written in SPARQL syntax, or None
+for a node-level result). Only top-level Violations count: results under ``sh:detail``
+explain their parent, and Warnings and Infos do not refuse a record.
+"""
+
+from __future__ import annotations
+
+from rdflib import BNode, Graph, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import RDF, SH
+from rdflib.term import Node
+
+from registry.validation import Report
+
+from .official import OfficialReport
+
+Pair = tuple[str, str | None]
+
+
+def focus_text(data: Graph, node: Node, seen: frozenset[Node] = frozenset()) -> str:
+    """Name a focus node: its IRI, or for a blank node the IRI and predicates that reach it."""
+    if not isinstance(node, BNode):
+        return str(node)
+    routes = sorted(
+        f"{focus_text(data, subject, seen | {node})} {predicate}"
+        for subject, predicate in data.subject_predicates(node)
+        if subject not in seen
+    )
+    return f"{routes[0]} []" if routes else "[]"
+
+
+def path_text(report: Graph, path: Node | None) -> str | None:
+    """Write a result path: an IRI as is, a complex path (SHACL 2.3.1) in SPARQL syntax."""
+    if path is None or isinstance(path, URIRef):
+        return None if path is None else str(path)
+    if (path, RDF.first, None) in report:
+        return "/".join(str(path_text(report, step)) for step in Collection(report, path))
+    for predicate, written in (
+        (SH.inversePath, "^{}"),
+        (SH.zeroOrMorePath, "{}*"),
+        (SH.oneOrMorePath, "{}+"),
+        (SH.zeroOrOnePath, "{}?"),
+    ):
+        inner = report.value(path, predicate)
+        if inner is not None:
+            return written.format(path_text(report, inner))
+    steps = Collection(report, report.value(path, SH.alternativePath))
+    return "(" + "|".join(sorted(str(path_text(report, step)) for step in steps)) + ")"
+
+
+def official_pairs(report: OfficialReport) -> frozenset[Pair]:
+    """The Violations of the published validator about the record's own nodes."""
+    graph = report.graph
+    subjects = set(report.record.subjects())
+    background = set(report.data.subjects()) - subjects
+    pairs = set()
+    for result in graph.subjects(RDF.type, SH.ValidationResult):
+        if (None, SH.detail, result) in graph:
+            continue
+        if graph.value(result, SH.resultSeverity, default=SH.Violation) != SH.Violation:
+            continue
+        focus = graph.value(result, SH.focusNode)
+        if focus in background:
+            continue  # a node the background code lists describe, not the record
+        pairs.add(
+            (focus_text(report.data, focus), path_text(graph, graph.value(result, SH.resultPath)))
+        )
+    return frozenset(pairs)
+
+
+def our_pairs(report: Report, record: Graph) -> frozenset[Pair]:
+    """The Violations of the registry's profile (``Report`` holds top-level results only)."""
+    pairs = set()
+    for result in report.violations:
+        focus: Node = URIRef(result.focus)
+        if (BNode(result.focus), None, None) in record or (
+            None,
+            None,
+            BNode(result.focus),
+        ) in record:
+            focus = BNode(result.focus)
+        path: Node | None = None
+        if result.path is not None:
+            path = (
+                BNode(result.path)
+                if (BNode(result.path), None, None) in report.graph
+                else URIRef(result.path)
+            )
+        pairs.add((focus_text(record, focus), path_text(report.graph, path)))
+    return frozenset(pairs)
