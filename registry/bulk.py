@@ -6,11 +6,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rdflib import Graph
+from rdflib.namespace import DCAT, RDF
+
 from .errors import InvalidDescription, RegistryError
 from .fields import compact
-from .formats import syntax_for_path, syntax_for_suffix
+from .formats import oxigraph_iri, parse, syntax_for_path, syntax_for_suffix, to_rdflib
 from .services import Registry
 from .submission import submit
+
+RDF_TYPE, DCAT_DATASET = oxigraph_iri(RDF.type), oxigraph_iri(DCAT.Dataset)
 
 
 @dataclass
@@ -44,12 +49,32 @@ def reason(error: RegistryError) -> str:
     return error.message
 
 
+def describes_dataset(path: Path) -> bool:
+    """Whether a file holds a ``dcat:Dataset`` (unreadable files count as datasets: they are
+    reported when submitted)."""
+    try:
+        triples = parse(path.read_bytes(), syntax_for_path(path))
+    except (RegistryError, OSError):
+        return True
+    return any(t.predicate == RDF_TYPE and t.object == DCAT_DATASET for t in triples)
+
+
+def described_agents(paths: list[Path]) -> Graph:
+    """The descriptions of agents among ``paths`` (files with no dataset), merged."""
+    agents = Graph()
+    for path in paths:
+        if not describes_dataset(path):
+            agents += to_rdflib(parse(path.read_bytes(), syntax_for_path(path)))
+    return agents
+
+
 def load_files(
     registry: Registry, files: list[Path], advance: Callable[[], object] = lambda: None
 ) -> LoadSummary:
-    """Submit every file; one bad file never stops the others."""
+    """Submit every file, agents and the catalogue before the datasets that cite them;
+    one bad file never stops the others."""
     summary = LoadSummary()
-    for path in files:
+    for path in sorted(files, key=describes_dataset):
         try:
             accepted = submit(registry, path.read_bytes(), syntax_for_path(path))
         except RegistryError as error:

@@ -8,6 +8,7 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, FOAF
 
+from .agents import agent_descriptions, cited_iris
 from .errors import NotFound
 from .fields import ORDER, label_for
 from .queries import query
@@ -151,7 +152,8 @@ def dataset_view(
     """Return what the dataset page shows of one record, or raise NotFound."""
     record = registry.record_iri(record_id)
     triples = record_document(registry, record_id)
-    by_subject = _index(triples)
+    # Registered agents the record cites are shown with their names, as if inline.
+    by_subject = _index(triples + agent_descriptions(registry, cited_iris(triples)))
     record_node = ox.NamedNode(record)
     facts = record_facts(triples, record)
     dataset = facts[str(FOAF.primaryTopic)]

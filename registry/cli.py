@@ -11,7 +11,7 @@ import click
 from tqdm import tqdm
 
 from . import formats
-from .bulk import description_files, load_files, reason
+from .bulk import described_agents, description_files, load_files, reason
 from .config import load_settings
 from .errors import InvalidDescription, RegistryError
 from .profile import build_profile
@@ -101,12 +101,24 @@ def load(paths: tuple[Path, ...]) -> None:
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 def validate(files: tuple[Path, ...]) -> None:
-    """Check descriptions against the profile without storing them; exit 1 if any fails."""
+    """Check descriptions against the profile without storing them; exit 1 if any fails.
+
+    Agents described in the files given are known while checking the others, as if
+    registered, so ``registry validate data/sample`` checks datasets that cite them.
+    """
     shapes = load_profile()
+    paths = description_files(list(files))
+    agents = described_agents(paths)
     failed = 0
-    for path in description_files(list(files)):
+    for path in paths:
         try:
-            checked = check(shapes, path.read_bytes(), formats.syntax_for_path(path))
+            checked = check(
+                shapes,
+                path.read_bytes(),
+                formats.syntax_for_path(path),
+                load_settings().iri("catalog"),
+                known=lambda triples: agents,
+            )
         except InvalidDescription as error:
             click.echo(f"{path}: {error.report.text()}")
             failed += 1

@@ -6,6 +6,7 @@ The web app keeps one ``Registry`` in ``app.extensions``; the CLI opens its own.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 from dataclasses import dataclass
 
@@ -48,6 +49,12 @@ class Registry:
 
     def close(self) -> None:
         self.store.close()
+
+
+def record_id_for(topic: str) -> str:
+    """Return the stable record id of a dataset's (or agent's) IRI: provider IRIs are kept,
+    never re-minted, and the record is found from the IRI without a lookup."""
+    return hashlib.sha256(topic.encode("utf-8")).hexdigest()[:16]
 
 
 def _literal(text: str, language: str | None = "en") -> ox.Literal:
@@ -114,6 +121,9 @@ def open_registry(settings: Settings) -> Registry:
     assert shapes.vocabularies is not None
     registry = Registry(settings, store, shapes, shapes.vocabularies.labels)
     refuse_other_base(registry)
-    store.replace_graph(registry.catalog_iri, catalog_triples(settings))
+    if not store.has_graph(registry.catalog_iri):
+        # The settings describe a new store's catalogue; a loaded description
+        # (data/sample/catalog.ttl, say) replaces it and is kept across restarts.
+        store.replace_graph(registry.catalog_iri, catalog_triples(settings))
     load_vocabularies(registry)
     return registry

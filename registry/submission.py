@@ -6,7 +6,7 @@ with a Violation raises before the store is touched, so a rejection changes noth
 
 from __future__ import annotations
 
-import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -16,12 +16,13 @@ from rdflib.compare import to_isomorphic
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 
 from . import formats
+from .agents import agent_descriptions, cited_iris
 from .errors import DatasetNotFound, ForeignDataset, InvalidDescription
 from .formats import RdfSyntax
 from .formats import oxigraph_iri as _iri
 from .namespaces import CIR
 from .queries import query
-from .services import Registry, record_facts
+from .services import Registry, record_facts, record_id_for
 from .store import Term
 from .validation import Report, Shapes
 
@@ -32,25 +33,39 @@ class Accepted:
 
     record_id: str
     record: str
-    dataset: str
+    topic: str
+    """The dataset's IRI (or the agent's, or the catalogue's)."""
     report: Report
     changed: bool = True
     """False when the description equals the stored one (nothing was written)."""
 
 
-def record_id_for(dataset: str) -> str:
-    """Return the stable record id of a dataset IRI (provider IRIs are kept, never re-minted)."""
-    return hashlib.sha256(dataset.encode("utf-8")).hexdigest()[:16]
+@dataclass(frozen=True)
+class Topic:
+    """The resource a description is about, and its kind: dataset, agent or catalog."""
+
+    iri: URIRef
+    kind: str
 
 
-def find_dataset(graph: Graph) -> URIRef:
-    """Return the one ``dcat:Dataset`` the description is about, or raise a clear error."""
+def find_topic(graph: Graph, catalog: str) -> Topic:
+    """Return what the description is about: its one ``dcat:Dataset``; or, with no dataset,
+    its one ``foaf:Agent`` (a provider, an HDAB) or the registry's ``dcat:Catalog``."""
     datasets = sorted(set(graph.subjects(RDF.type, DCAT.Dataset)), key=str)
+    if not datasets:
+        catalogs = set(graph.subjects(RDF.type, DCAT.Catalog))
+        if catalogs == {URIRef(catalog)}:
+            return Topic(URIRef(catalog), "catalog")
+        agents = sorted(set(graph.subjects(RDF.type, FOAF.Agent)), key=str)
+        if len(agents) == 1 and isinstance(agents[0], URIRef) and not catalogs:
+            return Topic(agents[0], "agent")
     if len(datasets) != 1:
         found = "none" if not datasets else f"{len(datasets)}: " + ", ".join(map(str, datasets))
         raise DatasetNotFound(
             f"A description must hold exactly one dcat:Dataset; found {found}. "
-            "Submit each dataset as its own description."
+            "Submit each dataset as its own description (an agent or the catalogue may be "
+            "described on its own: then exactly one foaf:Agent, or the dcat:Catalog "
+            f"<{catalog}>)."
         )
     dataset = datasets[0]
     if not isinstance(dataset, URIRef):
@@ -58,14 +73,20 @@ def find_dataset(graph: Graph) -> URIRef:
             "The dcat:Dataset is a blank node; give it the IRI your organisation uses for it "
             "so the registry can keep it stable across updates."
         )
-    return dataset
+    return Topic(dataset, "dataset")
 
 
 def refuse_foreign_subjects(registry: Registry, graph: Graph, record: str) -> None:
-    """Refuse statements about registry IRIs, or about a dataset another record describes."""
+    """Refuse statements about registry IRIs (the catalogue's own description aside), or
+    about a dataset or agent that another record describes."""
     base = registry.settings.base_iri
     subjects = sorted({str(s) for s in graph.subjects() if isinstance(s, URIRef)})
-    claimed = [s for s in subjects if s.startswith(base)]
+    claimed = [s for s in subjects if s.startswith(base) and s != registry.catalog_iri]
+    if (None, DCAT.record, None) in graph or (None, DCAT.dataset, None) in graph:
+        raise DatasetNotFound(
+            "The description lists catalogue records or datasets (dcat:record, dcat:dataset); "
+            "the registry writes those links itself when it stores each dataset."
+        )
     if claimed:
         raise DatasetNotFound(
             f"The description makes statements about registry IRIs ({', '.join(claimed[:3])}); "
@@ -80,8 +101,9 @@ def refuse_foreign_subjects(registry: Registry, graph: Graph, record: str) -> No
         )
         if any(True for _ in rows):  # type: ignore[union-attr]
             raise ForeignDataset(
-                f"<{subject}> is the dataset of another record; a description may only make "
-                "statements about its own dataset and the nodes it introduces."
+                f"<{subject}> is described by another record; a description may only make "
+                "statements about its own dataset and the nodes it introduces (cite a "
+                "registered agent by its IRI instead of describing it again)."
             )
 
 
@@ -97,68 +119,95 @@ def digest(graph: Graph) -> str:
 def record_triples(
     registry: Registry,
     record: str,
-    dataset: str,
+    topic: Topic,
     fingerprint: str,
     now: datetime,
     issued: Term | None,
 ) -> list[ox.Triple]:
-    """Describe the ``dcat:CatalogRecord`` the registry keeps for a dataset.
+    """Describe the ``dcat:CatalogRecord`` the registry keeps for a dataset or an agent.
 
     ``issued`` is the stored record's first-publication date, kept across replacements.
+    Only datasets are listed in the catalogue (``dcat:record``, ``dcat:dataset``).
     """
     modified = ox.Literal(now.isoformat(timespec="seconds"), datatype=_iri(XSD.dateTime))
     rec, catalog = _iri(record), _iri(registry.catalog_iri)
-    return [
+    triples = [
         ox.Triple(rec, _iri(RDF.type), _iri(DCAT.CatalogRecord)),
-        ox.Triple(rec, _iri(FOAF.primaryTopic), _iri(dataset)),
+        ox.Triple(rec, _iri(FOAF.primaryTopic), _iri(topic.iri)),
         ox.Triple(rec, _iri(DCTERMS.issued), issued or modified),
         ox.Triple(rec, _iri(DCTERMS.modified), modified),
         ox.Triple(rec, _iri(DCTERMS.conformsTo), _iri(registry.shapes.profile_iri)),
         ox.Triple(rec, _iri(CIR.descriptionDigest), ox.Literal(fingerprint)),
-        ox.Triple(catalog, _iri(DCAT.record), rec),
-        ox.Triple(catalog, _iri(DCAT.dataset), _iri(dataset)),
     ]
+    if topic.kind == "dataset":
+        triples.append(ox.Triple(catalog, _iri(DCAT.record), rec))
+        triples.append(ox.Triple(catalog, _iri(DCAT.dataset), _iri(topic.iri)))
+    return triples
 
 
 @dataclass(frozen=True)
 class Checked:
-    """A description that parsed, conforms and names one dataset: ready to store."""
+    """A description that parsed, conforms and names its topic: ready to store."""
 
     triples: list[ox.Triple]
     graph: Graph
-    dataset: URIRef
+    topic: Topic
     report: Report
 
 
-def check(shapes: Shapes, data: bytes, syntax: RdfSyntax) -> Checked:
-    """Parse, validate and identify the dataset; raise the first reason it cannot be stored."""
-    triples = formats.parse(data, syntax)
+def check(
+    shapes: Shapes,
+    data: bytes,
+    syntax: RdfSyntax,
+    catalog: str,
+    known: Callable[[list[ox.Triple]], Graph] = lambda triples: Graph(),
+) -> Checked:
+    """Parse, validate and identify the topic; raise the first reason it cannot be stored.
+
+    ``known`` returns descriptions the registry already holds of what the document cites
+    (its registered agents): they are validated with it, never stored with it. Relative
+    IRIs resolve against the catalogue's base, so ``<catalog>`` names the catalogue.
+    """
+    base = catalog.rsplit("/", 1)[0] + "/"
+    triples = formats.parse(data, syntax, base_iri=base)
     graph = formats.to_rdflib(triples)
-    dataset = find_dataset(graph)  # first: "two datasets" explains many violations at once
-    report = shapes.validate(graph)
+    topic = find_topic(graph, catalog)  # first: "two datasets" explains many violations
+    report = shapes.validate(graph + known(triples))
     if not report.conforms:
         raise InvalidDescription(report)
-    return Checked(triples, graph, dataset, report)
+    return Checked(triples, graph, topic, report)
 
 
 def submit(
     registry: Registry, data: bytes, syntax: RdfSyntax, now: datetime | None = None
 ) -> Accepted:
-    """Store a conforming description as (the new version of) its dataset's record."""
-    checked = check(registry.shapes, data, syntax)
-    triples, graph, report = checked.triples, checked.graph, checked.report
-    dataset = str(checked.dataset)
-    record_id = record_id_for(dataset)
+    """Store a conforming description as (the new version of) its topic's record."""
+    checked = check(
+        registry.shapes,
+        data,
+        syntax,
+        registry.catalog_iri,
+        known=lambda triples: registered_agents(registry, triples),
+    )
+    triples, graph, report, topic = checked.triples, checked.graph, checked.report, checked.topic
+    if topic.kind == "catalog":
+        refuse_foreign_subjects(registry, graph, registry.catalog_iri)
+        registry.store.replace_graph(registry.catalog_iri, triples)
+        return Accepted("catalog", registry.catalog_iri, str(topic.iri), report)
+    record_id = record_id_for(str(topic.iri))
     record = registry.record_iri(record_id)
     refuse_foreign_subjects(registry, graph, record)
     fingerprint = digest(graph)
     stored = record_facts(registry.store.graph_triples(record), record)
     stored_digest = stored.get(str(CIR.descriptionDigest))
     if isinstance(stored_digest, ox.Literal) and stored_digest.value == fingerprint:
-        return Accepted(record_id, record, dataset, report, changed=False)
+        return Accepted(record_id, record, str(topic.iri), report, changed=False)
     issued = stored.get(str(DCTERMS.issued))
-    meta = record_triples(
-        registry, record, dataset, fingerprint, now or datetime.now(UTC), issued
-    )
+    meta = record_triples(registry, record, topic, fingerprint, now or datetime.now(UTC), issued)
     registry.store.replace_graph(record, triples + meta)
-    return Accepted(record_id, record, dataset, report)
+    return Accepted(record_id, record, str(topic.iri), report)
+
+
+def registered_agents(registry: Registry, triples: list[ox.Triple]) -> Graph:
+    """Return the stored descriptions of the agents ``triples`` cite without describing them."""
+    return formats.to_rdflib(agent_descriptions(registry, cited_iris(triples)))

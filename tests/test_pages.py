@@ -18,7 +18,7 @@ def load_samples(registry: Registry) -> dict[str, str]:
     ids = {}
     for path in SAMPLES:
         accepted = submit(registry, path.read_bytes(), formats.syntax_for_path(path))
-        ids[accepted.dataset] = accepted.record_id
+        ids[accepted.topic] = accepted.record_id
     return ids
 
 

@@ -45,7 +45,7 @@ def test_every_sample_is_accepted(registry: Registry, path) -> None:
     accepted = submit(registry, path.read_bytes(), formats.syntax_for_path(path))
     assert accepted.report.conforms
     assert registry.store.has_graph(accepted.record)
-    assert accepted.record == registry.record_iri(record_id_for(accepted.dataset))
+    assert accepted.record == registry.record_iri(record_id_for(accepted.topic))
 
 
 @pytest.mark.parametrize(
@@ -53,7 +53,7 @@ def test_every_sample_is_accepted(registry: Registry, path) -> None:
 )
 def test_submission_in_each_format(registry: Registry, syntax: formats.RdfSyntax) -> None:
     accepted = submit(registry, prostate_in(syntax), syntax)
-    assert accepted.dataset == "https://datasets.procancer-i.example/open-challenge-prostate-v1"
+    assert accepted.topic == "https://datasets.procancer-i.example/open-challenge-prostate-v1"
 
 
 @pytest.mark.parametrize("path", INVALID, ids=lambda p: p.name)
@@ -127,12 +127,20 @@ def test_remote_context_changes_nothing(registry: Registry) -> None:
     assert snapshot(registry) == before
 
 
-def test_statements_about_registry_iris_are_refused(registry: Registry) -> None:
-    body = PROSTATE.read_bytes() + (
-        f"\n<{registry.catalog_iri}> dcat:dataset pca:injected .\n".encode()
-    )
-    with pytest.raises(DatasetNotFound, match="registry IRIs"):
-        submit(registry, body, TURTLE)
+@pytest.mark.parametrize(
+    ("statement", "reason"),
+    [
+        ("<{catalog}> dcat:dataset pca:injected .", "registry writes those links"),
+        ("<{record}> dct:title \"hijacked\" .", "registry IRIs"),
+    ],
+    ids=["catalogue-link", "record-iri"],
+)
+def test_statements_about_registry_iris_are_refused(
+    registry: Registry, statement: str, reason: str
+) -> None:
+    line = statement.format(catalog=registry.catalog_iri, record=registry.record_iri("x"))
+    with pytest.raises(DatasetNotFound, match=reason):
+        submit(registry, PROSTATE.read_bytes() + f"\n{line}\n".encode(), TURTLE)
 
 
 def test_replace_keeps_issued_and_moves_modified(registry: Registry) -> None:
