@@ -15,25 +15,52 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
 from registry import formats
+from registry.bulk import load_files
 from registry.config import load_settings
 from registry.resources import resource_dir
-from registry.services import open_registry
+from registry.services import Registry, open_registry
 from registry.submission import submit
+
+SAMPLE = resource_dir("data") / "sample"
+N_TRIPLES = formats.syntax_for_suffix("nt")
 
 
 def variants(copies: int) -> list[tuple[bytes, formats.RdfSyntax]]:
-    """Return ``copies`` descriptions per sample file, each with its own dataset IRI."""
+    """Return ``copies`` N-Triples descriptions per sample dataset, each with its own IRIs.
+
+    Every IRI the file describes (dataset, distributions) gets a copy suffix; the agents it
+    cites keep theirs, so the copies validate against the registered sample agents.
+    """
+    assert N_TRIPLES is not None
     bodies = []
-    for path in sorted((resource_dir("data") / "sample").iterdir()):
-        syntax = formats.syntax_for_path(path)
-        text = path.read_bytes()
+    for path in sorted((SAMPLE / "datasets").iterdir()):
+        triples = formats.parse(path.read_bytes(), formats.syntax_for_path(path))
+        own = {t.subject for t in triples if isinstance(t.subject, ox.NamedNode)}
         for i in range(copies):
-            bodies.append((text.replace(b".example/", f".example/copy{i}/".encode()), syntax))
+            renamed = [
+                ox.Triple(
+                    renamed_term(t.subject, own, i), t.predicate, renamed_term(t.object, own, i)
+                )
+                for t in triples
+            ]
+            bodies.append((ox.serialize(renamed, format=ox.RdfFormat.N_TRIPLES) or b"", N_TRIPLES))
     return bodies
+
+
+def renamed_term(term: Any, own: set[Any], copy: int) -> Any:
+    """The copy's IRI for an IRI the description describes; any other term unchanged."""
+    return ox.NamedNode(f"{term.value}-copy{copy}") if term in own else term
+
+
+def register_sample_agents(registry: Registry) -> None:
+    """Store the sample providers and access bodies the sample datasets cite."""
+    summary = load_files(registry, sorted((SAMPLE / "agents").iterdir()))
+    assert not summary.rejected, summary.rejected
 
 
 def main() -> None:
@@ -45,6 +72,7 @@ def main() -> None:
         started = time.perf_counter()
         registry = open_registry(load_settings({"store": str(Path(folder) / "registry")}))
         opened = time.perf_counter() - started
+        register_sample_agents(registry)
         timings = []
         for body, syntax in bodies:
             t0 = time.perf_counter()

@@ -18,7 +18,7 @@ from pathlib import Path
 from registry.app import create_app
 from registry.submission import submit
 
-from .load import variants
+from .load import register_sample_agents, variants
 
 SELECT = "SELECT ?d ?t WHERE { ?d a dcat:Dataset ; dct:title ?t } LIMIT 50"
 
@@ -42,6 +42,7 @@ def main() -> None:
         app = create_app({"store": str(Path(folder) / "store")})
         registry = app.extensions["registry"]
         record_id = ""
+        register_sample_agents(registry)
         for body, syntax in variants(args.copies):
             record_id = submit(registry, body, syntax).record_id
         client = app.test_client()

@@ -20,18 +20,20 @@ import time
 import pyshacl
 from rdflib import Graph
 
-from bench.load import variants
+from bench.load import SAMPLE, variants
 from registry import formats
-from registry.resources import resource_dir
+from registry.bulk import described_agents
 from registry.shape_selection import ACCESS_LEVELS, access_level, select
 from registry.validation import load_profile
 
 
 def records(count: int) -> list[Graph]:
-    """Return ``count`` descriptions (copies of the samples with distinct IRIs) as graphs."""
-    copies = -(-count // len(list((resource_dir("data") / "sample").iterdir())))
+    """Return ``count`` descriptions (copies of the samples with distinct IRIs) as graphs,
+    each with the sample agents it cites, as the registry validates a submission."""
+    copies = -(-count // len(list((SAMPLE / "datasets").iterdir())))
+    agents = described_agents(sorted((SAMPLE / "agents").iterdir()))
     bodies = variants(copies)[:count]
-    return [formats.to_rdflib(formats.parse(body, syntax)) for body, syntax in bodies]
+    return [formats.to_rdflib(formats.parse(body, syntax)) + agents for body, syntax in bodies]
 
 
 def summary(name: str, seconds: list[float]) -> str:

@@ -42,7 +42,8 @@ def reason(error: RegistryError) -> str:
     """Return a one-paragraph reason for a rejection, listing each violation."""
     if isinstance(error, InvalidDescription):
         lines = [error.message] + [
-            f"  - <{r.focus}> {compact(r.path or '')}: {r.message}"
+            f"  - {r.focus if r.focus.startswith('_:') else f'<{r.focus}>'} "
+            f"{compact(r.path or '')}: {r.message}"
             for r in error.report.violations
         ]
         return "\n".join(lines)

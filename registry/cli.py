@@ -1,4 +1,4 @@
-"""The ``registry`` command: serve, load, validate, profile."""
+"""The ``registry`` command: serve, load, validate, profile, generate, dicom scan."""
 
 from __future__ import annotations
 
@@ -14,12 +14,21 @@ from . import formats
 from .bulk import described_agents, description_files, load_files, reason
 from .config import load_settings
 from .errors import InvalidDescription, RegistryError
+from .generate import generate
 from .profile import build_profile
 from .profile_text import render_markdown, render_text
 from .resources import resource_dir
 from .services import Registry, open_registry
 from .submission import check
-from .validation import load_profile
+from .validation import Shapes, load_profile
+
+
+def _profile() -> Shapes:
+    """Load the shipped profile, turning a broken shapes file into a one-line message."""
+    try:
+        return load_profile()
+    except RegistryError as error:
+        raise click.ClickException(error.message) from None
 
 
 def _open() -> Registry:
@@ -106,7 +115,7 @@ def validate(files: tuple[Path, ...]) -> None:
     Agents described in the files given are known while checking the others, as if
     registered, so ``registry validate data/sample`` checks datasets that cite them.
     """
-    shapes = load_profile()
+    shapes = _profile()
     paths = description_files(list(files))
     agents = described_agents(paths)
     failed = 0
@@ -141,9 +150,12 @@ def validate(files: tuple[Path, ...]) -> None:
 )
 def profile(form: str) -> None:
     """Print the profile's rules, one table per class, read from the shapes."""
-    tables = build_profile(load_profile())
+    tables = build_profile(_profile())
     if form == "markdown":
         click.echo(render_markdown(tables), nl=False)
     else:
         width = min(shutil.get_terminal_size((100, 24)).columns, 120)
         click.echo(render_text(tables, width), nl=False)
+
+
+main.add_command(generate)

@@ -98,6 +98,13 @@ class InvalidDescription(RegistryError):
         self.report = report
 
 
+class ProfileError(RegistryError):
+    """The shapes or vocabularies the registry ships cannot be used (an operator's problem)."""
+
+    status = 500
+    title = "Profile cannot be loaded"
+
+
 class QueryError(RegistryError):
     """A SPARQL request the endpoint will not or cannot evaluate."""
 

@@ -11,15 +11,10 @@ Two selections, both exact (they never change a validation result):
   has no value for the predicate. Shapes whose predicate occurs nowhere in the description
   are left out, which roughly halves pySHACL's work on a typical record.
 
-A third selection is for descriptions with an ill-typed literal (an age "abc"): pySHACL
-crashes or silently passes when ``sh:lessThanOrEquals`` compares one, so the comparisons,
-which cannot be decided for such a record anyway, are left out. Its datatype Violation
-remains.
-
-Compiling (pySHACL harvesting the shapes) costs more than a validation, so compiled sets are
-kept per (access level, predicates present) in a small LRU cache. Each comes with the IRIs
-of its targeted shapes: pySHACL otherwise visits every shape, including the property shapes
-that only run inside their node shape, to find they have no focus node.
+Compiling (pySHACL harvesting the shapes) costs several validations, so pruned sets are
+compiled only for kinds of description that recur, and kept in a small LRU cache. Each set
+comes with the IRIs of its targeted shapes: pySHACL otherwise visits every shape, including
+the property shapes that only run inside their node shape, to find they have no focus node.
 """
 
 from __future__ import annotations
@@ -44,8 +39,10 @@ ACCESS_LEVEL = CIR.accessLevel
 TARGET_PREDICATES = frozenset(
     {SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf}
 )
-COMPARISONS = frozenset({SH.lessThan, SH.lessThanOrEquals})
 CACHE_SIZE = 64
+"""Pruned sets kept (about 3 MB each)."""
+SEEN_LIMIT = 10_000
+Key = tuple[URIRef | None, frozenset[URIRef]]
 
 # pySHACL tests each predicate of a shape against its list of constraint parameters, for
 # every shape on every run: a list scan of rdflib terms is a third of a validation. The
@@ -107,51 +104,53 @@ def targeted_shapes(shapes: Graph) -> tuple[str, ...]:
 
 
 class ShapeSelection:
-    """Compiled shape sets per (access level, predicates present), built on first use."""
+    """Compiled shape sets per (access level, predicates present, comparisons)."""
 
     def __init__(self, shapes: Graph) -> None:
         self.shapes = shapes
         self._optional = optional_shapes(shapes)
         self._predicates = frozenset(self._optional.values())
-        self._cache: OrderedDict[tuple[URIRef | None, frozenset[URIRef], bool], CompiledShapes] = (
-            OrderedDict()
-        )
-        # Compile every level with all shapes now: a shape pySHACL cannot use fails at start.
-        for level in (*ACCESS_LEVELS, None):
-            self._compile(level, self._predicates, True)
+        # Every level's complete set, compiled now: a shape pySHACL cannot harvest fails at
+        # start-up, and a description of a new kind never waits for a compilation.
+        self._complete = {
+            level: self._compile(level, self._predicates) for level in (*ACCESS_LEVELS, None)
+        }
+        self._cache: OrderedDict[Key, CompiledShapes] = OrderedDict()
+        self._seen: set[Key] = set()
 
-    def shapes_for(self, data: Graph, comparisons: bool = True) -> CompiledShapes:
-        """The compiled shapes that can report on ``data`` (callers serialise access)."""
-        present = self._predicates.intersection(data.predicates())
-        key = (access_level(data), frozenset(present), comparisons)
+    def shapes_for(self, data: Graph) -> CompiledShapes:
+        """The compiled shapes that can report on ``data`` (callers serialise access).
+
+        A kind of description seen for the first time gets its level's complete set; a
+        kind that recurs gets its pruned set, compiled once and cached.
+        """
+        level = access_level(data)
+        key = (level, frozenset(self._predicates.intersection(data.predicates())))
         compiled = self._cache.get(key)
-        if compiled is None:
-            compiled = self._compile(*key)
-        self._cache.move_to_end(key)
-        return compiled
-
-    def _compile(
-        self, level: URIRef | None, present: frozenset[URIRef], comparisons: bool
-    ) -> CompiledShapes:
-        idle = {shape for shape, path in self._optional.items() if path not in present}
-        selected = select(self.shapes, level, frozenset(idle), comparisons)
-        shapes_graph = ShapesGraph(selected)
-        _ = shapes_graph.shapes  # harvest now, once
-        compiled = CompiledShapes(shapes_graph, targeted_shapes(selected))
-        self._cache[(level, present, comparisons)] = compiled
+        if compiled is not None:
+            self._cache.move_to_end(key)
+            return compiled
+        if key not in self._seen:
+            if len(self._seen) > SEEN_LIMIT:
+                self._seen.clear()
+            self._seen.add(key)
+            return self._complete[level]
+        compiled = self._compile(*key)
+        self._cache[key] = compiled
         if len(self._cache) > CACHE_SIZE:
             self._cache.popitem(last=False)
         return compiled
 
+    def _compile(self, level: URIRef | None, present: frozenset[URIRef]) -> CompiledShapes:
+        idle = {shape for shape, path in self._optional.items() if path not in present}
+        selected = select(self.shapes, level, frozenset(idle))
+        shapes_graph = ShapesGraph(selected)
+        _ = shapes_graph.shapes  # harvest now, once
+        return CompiledShapes(shapes_graph, targeted_shapes(selected))
 
-def select(
-    shapes: Graph,
-    level: URIRef | None,
-    idle: frozenset[URIRef] = frozenset(),
-    comparisons: bool = True,
-) -> Graph:
-    """Return the shapes for one access level, without the ``idle`` property shapes (and
-    without the pair comparisons if ``comparisons`` is false)."""
+
+def select(shapes: Graph, level: URIRef | None, idle: frozenset[URIRef] = frozenset()) -> Graph:
+    """Return the shapes for one access level, without the ``idle`` property shapes."""
     inactive = {shape for shape, lvl in shapes.subject_objects(ACCESS_LEVEL) if lvl != level}
     selected = Graph()
     for prefix, namespace in shapes.namespaces():
@@ -161,8 +160,6 @@ def select(
         if subject in inactive and predicate in TARGET_PREDICATES:
             continue
         if predicate == SH.property and obj in idle:
-            continue
-        if predicate in COMPARISONS and not comparisons:
             continue
         selected.add(triple)
     return selected

@@ -192,8 +192,11 @@ def submit(
     triples, graph, report, topic = checked.triples, checked.graph, checked.report, checked.topic
     if topic.kind == "catalog":
         refuse_foreign_subjects(registry, graph, registry.catalog_iri)
-        registry.store.replace_graph(registry.catalog_iri, triples)
-        return Accepted("catalog", registry.catalog_iri, str(topic.iri), report)
+        stored_catalog = formats.to_rdflib(registry.store.graph_triples(registry.catalog_iri))
+        changed = digest(stored_catalog) != digest(graph)
+        if changed:
+            registry.store.replace_graph(registry.catalog_iri, triples)
+        return Accepted("catalog", registry.catalog_iri, str(topic.iri), report, changed)
     record_id = record_id_for(str(topic.iri))
     record = registry.record_iri(record_id)
     refuse_foreign_subjects(registry, graph, record)

@@ -13,14 +13,17 @@ from pathlib import Path
 from typing import Any
 
 from pyshacl import Validator
+from pyshacl.errors import ConstraintLoadError, ReportableRuntimeError
 from pyshacl.graph_abstraction import DataGraph
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, SH
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, RDF, SH
 from rdflib.term import Node
 
+from .constraints import path_text
+from .errors import ProfileError
 from .fields import compact
 from .namespaces import CIR
-from .shape_selection import ShapeSelection
+from .shape_selection import ACCESS_LEVELS, ShapeSelection
 from .vocabularies import Vocabularies
 
 SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
@@ -86,12 +89,26 @@ class Report:
         for r in self.results:
             where = f" {compact(r.path)}" if r.path else ""
             value = f" (value: {r.value})" if r.value else ""
-            lines.append(f"  {r.severity}: <{r.focus}>{where}{value}\n    {r.message}")
+            focus = r.focus if r.focus.startswith("_:") else f"<{r.focus}>"
+            lines.append(f"  {r.severity}: {focus}{where}{value}\n    {r.message}")
         return "\n".join(lines)
 
 
 def _text(node: Node | None) -> str | None:
     return None if node is None else str(node)
+
+
+def _node(node: Node | None) -> str:
+    """A focus node: its IRI, or ``_:id`` for a blank node."""
+    return f"_:{node}" if isinstance(node, BNode) else str(node)
+
+
+def _path(report_graph: Graph, path: Node | None) -> str | None:
+    """A result's path: the predicate IRI, or a complex path in SPARQL syntax (not a blank
+    node id a provider cannot use)."""
+    if isinstance(path, BNode):
+        return path_text(report_graph, path)
+    return _text(path)
 
 
 def _results(report_graph: Graph) -> tuple[Result, ...]:
@@ -110,8 +127,8 @@ def _results(report_graph: Graph) -> tuple[Result, ...]:
                 severity=SEVERITIES.get(severity, "Violation")
                 if isinstance(severity, URIRef)
                 else "Violation",
-                focus=str(report_graph.value(node, SH.focusNode)),
-                path=_text(report_graph.value(node, SH.resultPath)),
+                focus=_node(report_graph.value(node, SH.focusNode)),
+                path=_path(report_graph, report_graph.value(node, SH.resultPath)),
                 value=_text(report_graph.value(node, SH.value)),
                 message=str((english or messages)[0]) if messages else "(no message)",
                 shape=_text(report_graph.value(node, SH.sourceShape)),
@@ -128,10 +145,26 @@ def refuse_pathless_property_shapes(shapes: Graph, parts: dict[Path, Graph]) -> 
         paths = list(shapes.objects(shape, SH.path))
         if len(paths) != 1:
             files = ", ".join(str(p) for p, g in parts.items() if (None, SH.property, shape) in g)
-            raise ValueError(
+            raise ProfileError(
                 f"{files}: the property shape {shape.n3()} has {len(paths)} sh:path values; "
                 "a property shape needs exactly one (use a node shape for node-level rules)"
             )
+
+
+def probe(shapes: Graph, level: URIRef | None) -> Graph:
+    """A description with one node for every target of the shapes, so that validating it
+    makes pySHACL build every constraint once: a malformed one fails at start-up."""
+    graph = Graph()
+    for target in shapes.objects(None, SH.targetClass):
+        graph.add((BNode(), RDF.type, target))
+    for predicate in (SH.targetSubjectsOf, SH.targetObjectsOf):
+        for target in shapes.objects(None, predicate):
+            if isinstance(target, URIRef):
+                graph.add((BNode(), target, BNode()))
+    if level is not None:
+        for dataset in graph.subjects(RDF.type, DCAT.Dataset):
+            graph.add((dataset, DCTERMS.accessRights, level))
+    return graph
 
 
 class Shapes:
@@ -141,7 +174,12 @@ class Shapes:
         self.graph = graph
         self.version = version
         self.vocabularies = vocabularies
-        self._selection = ShapeSelection(graph)
+        try:
+            self._selection = ShapeSelection(graph)
+            for level in (*ACCESS_LEVELS, None):
+                self._run(probe(graph, level), {"inference": "none"})
+        except (ReportableRuntimeError, ConstraintLoadError, ValueError) as error:
+            raise ProfileError(f"the SHACL shapes cannot be used: {error}") from error
         # rdflib's SPARQL machinery inside pySHACL is not thread-safe; threads take turns.
         self._lock = threading.Lock()
 
@@ -160,18 +198,18 @@ class Shapes:
         """
         files = sorted(folder.glob("*.ttl"))
         if not files:
-            raise FileNotFoundError(f"no SHACL shapes (*.ttl) in {folder}")
+            raise ProfileError(f"no SHACL shapes (*.ttl) in {folder}")
         graph, parts = Graph(), {}
         for path in files:
             try:
                 parts[path] = Graph().parse(path, format="turtle")
             except Exception as error:  # rdflib raises several unrelated types
-                raise ValueError(f"{path}: {error}") from error
+                raise ProfileError(f"{path}: {error}") from error
             graph += parts[path]
         refuse_pathless_property_shapes(graph, parts)
         versions = {path.stem.rsplit("-", 1)[-1] for path in files}
         if len(versions) != 1:
-            raise ValueError(f"shapes files carry several versions {sorted(versions)}")
+            raise ProfileError(f"shapes files carry several versions {sorted(versions)}")
         return cls(graph, versions.pop(), vocabularies)
 
     def validate(self, data: Graph) -> Report:
@@ -187,15 +225,12 @@ class Shapes:
             "allow_infos": True,
             "inplace": True,
         }
-        # Comparing an ill-typed literal crashes pySHACL or passes silently: leave the
-        # comparisons out for such a record (its datatype Violation says what is wrong).
-        comparisons = not any(isinstance(o, Literal) and o.ill_typed for o in data.objects())
         with self._lock:
-            report_graph = self._run(data, options, comparisons)
+            report_graph = self._run(data, options)
         return Report(results=_results(report_graph), graph=report_graph)
 
-    def _run(self, data: Graph, options: dict[str, Any], comparisons: bool) -> Graph:
-        compiled = self._selection.shapes_for(data, comparisons)
+    def _run(self, data: Graph, options: dict[str, Any]) -> Graph:
+        compiled = self._selection.shapes_for(data)
         validator = Validator(
             DataGraph.from_rdflib(data),
             shacl_graph=compiled.shapes_graph.graph,

@@ -42,6 +42,11 @@ def vocabulary_files(folder: Path) -> list[Path]:
     return sorted(files)
 
 
+def namespace_of(iri: str) -> str:
+    """The IRI up to its last ``/`` or ``#``: a concept's table namespace."""
+    return iri[: max(iri.rfind("/"), iri.rfind("#")) + 1]
+
+
 def read_triples(path: Path) -> Iterator[ox.Triple]:
     """Parse one vocabulary file with pyoxigraph (gzipped N-Triples or any supported syntax)."""
     if path.name.endswith(".nt.gz"):
@@ -62,6 +67,8 @@ class Vocabularies:
     labels: dict[str, dict[str, str]]
     digest: str
     """Fingerprint of the files' bytes: the store reloads the vocabularies when it changes."""
+    namespaces: frozenset[str]
+    """Namespaces of the shipped concepts: only the registry's tables define codes there."""
 
     @classmethod
     def load(cls, folder: Path) -> Vocabularies:
@@ -82,17 +89,26 @@ class Vocabularies:
                 elif predicate == PREF_LABEL and isinstance(t.object, ox.Literal):
                     labels.setdefault(t.subject.value, {})[t.object.language or ""] = t.object.value
         membership = {concept: tuple(pairs) for concept, pairs in facts.items()}
-        return cls(tuple(files), membership, labels, fingerprint.hexdigest())
+        namespaces = frozenset(namespace_of(concept) for concept in membership)
+        return cls(tuple(files), membership, labels, fingerprint.hexdigest(), namespaces)
 
     def background_for(self, data: Graph) -> Graph:
-        """Return ``data`` plus the membership facts of every concept IRI it cites."""
+        """Return ``data`` plus the membership facts of every concept IRI it cites.
+
+        A description's own ``skos:inScheme`` statements about IRIs in the namespaces of
+        the tables the registry ships are left out: only those tables say what their codes
+        are, so a record cannot make up ``.../data-theme/NOPE``. A provider may still
+        describe concepts under its own IRIs (as the HealthDCAT-AP example does).
+        """
         merged = Graph()
         for prefix, namespace in data.namespaces():
             merged.bind(prefix, namespace)
         cited: set[URIRef] = set()
         for triple in data:
+            _, predicate, obj = triple
+            if predicate == SKOS.inScheme and namespace_of(str(triple[0])) in self.namespaces:
+                continue
             merged.add(triple)
-            obj = triple[2]
             if isinstance(obj, URIRef):
                 cited.add(obj)
         for concept in cited:

@@ -17,20 +17,31 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from registry.app import create_app
+from registry.bulk import load_files
 from registry.services import Registry
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
-SAMPLES = sorted((DATA / "sample").iterdir())
+SAMPLES = sorted((DATA / "sample" / "datasets").iterdir())
+"""The sample dataset descriptions."""
+AGENTS = sorted((DATA / "sample" / "agents").iterdir())
+"""The sample providers and access bodies, each in its own file, cited by the datasets."""
+SAMPLE_FILES = sorted(p for p in (DATA / "sample").rglob("*") if p.is_file())
+"""Everything ``registry load data/sample`` loads: catalogue, agents, datasets."""
 INVALID = sorted((DATA / "invalid").iterdir())
 BASE_IRI = "http://registry.test/"
 
 
 @pytest.fixture(scope="session")
 def template_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store with the vocabularies loaded once per session (loading them takes seconds)."""
+    """A store with the vocabularies (loading them takes seconds) and the sample agents
+    registered, once per session: the sample datasets cite the agents by IRI."""
     path = tmp_path_factory.mktemp("template") / "store"
-    create_app({"store": str(path), "base_iri": BASE_IRI}).extensions["registry"].close()
+    registry = create_app({"store": str(path), "base_iri": BASE_IRI}).extensions["registry"]
+    summary = load_files(registry, AGENTS)
+    assert not summary.rejected, summary.rejected
+    registry.close()
+    del registry
     gc.collect()  # the embedded store is closed when its last reference goes
     return path
 

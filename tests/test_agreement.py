@@ -107,15 +107,6 @@ DELIBERATE: dict[str, Difference] = {
     "period-ends-before-start": Difference(
         only_ours=on("dataset-coverage-period", DCAT.startDate), why=PLAUSIBILITY
     ),
-    "numberOfRecords-plain-abc": Difference(
-        only_ours=on("dataset", HEALTHDCATAP.numberOfUniqueIndividuals),
-        why=PLAUSIBILITY + " Individuals <= records (sh:lessThanOrEquals) fails on a "
-        "non-number too, so the wrong count is reported on both properties.",
-    ),
-    "numberOfRecords-xsd-string-12": Difference(
-        only_ours=on("dataset", HEALTHDCATAP.numberOfUniqueIndividuals),
-        why=PLAUSIBILITY + " As numberOfRecords-plain-abc.",
-    ),
     "issued-as-text": Difference(only_ours=on("dataset", DCTERMS.issued), why=SH_SHAPE),
     "period-start-as-text": Difference(
         only_ours=on("dataset-coverage-period", DCAT.startDate), why=SH_SHAPE

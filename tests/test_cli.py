@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import DATA, INVALID, SAMPLES
+from .conftest import AGENTS, DATA, INVALID, SAMPLE_FILES, SAMPLES
 
 
 def registry_cmd(*args: str, store: Path) -> subprocess.CompletedProcess[str]:
@@ -29,22 +29,22 @@ def test_each_command_prints_help(tmp_path: Path, command: str) -> None:
 def test_load_samples_exits_0_and_summarises(tmp_path: Path) -> None:
     result = registry_cmd("load", str(DATA / "sample"), store=tmp_path / "s")
     assert result.returncode == 0, result.stderr
-    assert f"{len(SAMPLES)} loaded, 0 unchanged, 0 rejected" in result.stdout
+    assert f"{len(SAMPLE_FILES)} loaded, 0 unchanged, 0 rejected" in result.stdout
     again = registry_cmd("load", str(DATA / "sample"), store=tmp_path / "s")
-    assert f"0 loaded, {len(SAMPLES)} unchanged, 0 rejected" in again.stdout
+    assert f"0 loaded, {len(SAMPLE_FILES)} unchanged, 0 rejected" in again.stdout
 
 
 def test_load_with_a_bad_file_exits_1_and_says_why(tmp_path: Path) -> None:
     result = registry_cmd("load", str(DATA), store=tmp_path / "s")
     assert result.returncode == 1
-    assert f"{len(SAMPLES)} loaded, 0 unchanged, {len(INVALID)} rejected" in result.stdout
+    assert f"{len(SAMPLE_FILES)} loaded, 0 unchanged, {len(INVALID)} rejected" in result.stdout
     assert "REJECTED" in result.stderr and "Add a title" in result.stderr
 
 
 def test_validate_exit_codes(tmp_path: Path) -> None:
-    good = registry_cmd("validate", *map(str, SAMPLES), store=tmp_path / "s")
+    good = registry_cmd("validate", *map(str, AGENTS + SAMPLES), store=tmp_path / "s")
     assert good.returncode == 0 and "Conforms" in good.stdout
-    bad = registry_cmd("validate", *map(str, INVALID), store=tmp_path / "s")
+    bad = registry_cmd("validate", *map(str, AGENTS + INVALID), store=tmp_path / "s")
     assert bad.returncode == 1 and "Violation" in bad.stdout and "dct:title" in bad.stdout
     assert not (tmp_path / "s").exists(), "validate must not open a store"
 

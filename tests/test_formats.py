@@ -26,7 +26,7 @@ def assert_isomorphic(left, right) -> None:
 
 @pytest.mark.parametrize("syntax", formats.SYNTAXES, ids=lambda s: s.name)
 def test_every_syntax_round_trips_the_sample(syntax: formats.RdfSyntax) -> None:
-    source = DATA / "sample" / "procancer-i-open-challenge-prostate.ttl"
+    source = DATA / "sample" / "datasets" / "procancer-i-open-challenge-prostate.ttl"
     triples = formats.parse(source.read_bytes(), formats.syntax_for_path(source))
     written = formats.serialize(triples, syntax)
     assert_isomorphic(formats.to_rdflib(formats.parse(written, syntax)), formats.to_rdflib(triples))

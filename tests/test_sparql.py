@@ -8,6 +8,7 @@ import threading
 import pytest
 import requests
 from flask.testing import FlaskClient
+from rdflib.namespace import DCAT, DCTERMS, RDF
 from SPARQLWrapper import JSON, SPARQLWrapper
 
 from registry import formats
@@ -25,6 +26,16 @@ def loaded(registry: Registry) -> Registry:
     for path in SAMPLES:
         submit(registry, path.read_bytes(), formats.syntax_for_path(path))
     return registry
+
+
+def sample_titles() -> int:
+    """How many dct:title values the sample datasets have, over all languages."""
+    count = 0
+    for path in SAMPLES:
+        graph = formats.to_rdflib(formats.parse(path.read_bytes(), formats.syntax_for_path(path)))
+        for dataset in graph.subjects(RDF.type, DCAT.Dataset):
+            count += len(list(graph.objects(dataset, DCTERMS.title)))
+    return count
 
 
 def dataset_iris(body: dict) -> list[str]:
@@ -45,7 +56,7 @@ def test_select_by_get_form_post_and_direct_post(client: FlaskClient, loaded: Re
         assert answer.status_code == 200
         assert answer.mimetype == JSON_RESULTS
         assert answer.headers["Vary"] == "Accept"
-        assert len(dataset_iris(answer.get_json())) == 3
+        assert len(dataset_iris(answer.get_json())) == len(SAMPLES)
 
 
 def test_ask_and_construct(client: FlaskClient, loaded: Registry) -> None:
@@ -60,7 +71,7 @@ def test_ask_and_construct(client: FlaskClient, loaded: Registry) -> None:
     )
     assert construct.mimetype == "text/turtle"
     triples = formats.parse(construct.data, formats.syntax_for_media_type("text/turtle"))
-    assert len(triples) == 6  # each sample dataset has its title in two languages
+    assert len(triples) == sample_titles()
 
 
 def test_result_formats_by_accept(client: FlaskClient, loaded: Registry) -> None:
@@ -148,11 +159,8 @@ def test_sparqlwrapper_against_a_live_server(live_server: str) -> None:
     client.setTimeout(10)
     rows = client.queryAndConvert()["results"]["bindings"]  # type: ignore[index]
     titles = [row["title"]["value"] for row in rows]
-    assert titles == [
-        "Lung cancer CT and PET-CT cohort",
-        "Open Challenge Prostate Cancer V1",
-        "Paediatric neuroblastoma MR and CT at diagnosis",
-    ]
+    assert len(titles) == len(SAMPLES) and titles == sorted(titles)
+    assert "Open Challenge Prostate Cancer V1" in titles
     home = requests.get(live_server + "/", timeout=10)
     assert home.status_code == 200 and "Open Challenge Prostate Cancer V1" in home.text
 

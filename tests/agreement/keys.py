@@ -72,22 +72,12 @@ def official_pairs(report: OfficialReport) -> frozenset[Pair]:
 
 
 def our_pairs(report: Report, record: Graph) -> frozenset[Pair]:
-    """The Violations of the registry's profile (``Report`` holds top-level results only)."""
+    """The Violations of the registry's profile, read from its top-level report results."""
+    graph = report.graph
     pairs = set()
-    for result in report.violations:
-        focus: Node = URIRef(result.focus)
-        if (BNode(result.focus), None, None) in record or (
-            None,
-            None,
-            BNode(result.focus),
-        ) in record:
-            focus = BNode(result.focus)
-        path: Node | None = None
-        if result.path is not None:
-            path = (
-                BNode(result.path)
-                if (BNode(result.path), None, None) in report.graph
-                else URIRef(result.path)
-            )
-        pairs.add((focus_text(record, focus), path_text(report.graph, path)))
+    for result in graph.objects(None, SH.result):
+        if graph.value(result, SH.resultSeverity, default=SH.Violation) != SH.Violation:
+            continue
+        focus = graph.value(result, SH.focusNode)
+        pairs.add((focus_text(record, focus), path_text(graph, graph.value(result, SH.resultPath))))
     return frozenset(pairs)
