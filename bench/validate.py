@@ -32,8 +32,13 @@ def records(count: int) -> list[Graph]:
     each with the sample agents it cites, as the registry validates a submission."""
     copies = -(-count // len(list((SAMPLE / "datasets").iterdir())))
     agents = described_agents(sorted((SAMPLE / "agents").iterdir()))
-    bodies = variants(copies)[:count]
-    return [formats.to_rdflib(formats.parse(body, syntax)) + agents for body, syntax in bodies]
+    graphs = []
+    for body, syntax in variants(copies)[:count]:
+        graph = formats.to_rdflib(formats.parse(body, syntax))
+        for agent in set(graph.objects()) & set(agents.subjects()):  # the agents it cites
+            graph += agents.cbd(agent)
+        graphs.append(graph)
+    return graphs
 
 
 def summary(name: str, seconds: list[float]) -> str:

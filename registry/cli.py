@@ -13,6 +13,7 @@ from tqdm import tqdm
 from . import formats
 from .bulk import described_agents, description_files, load_files, reason
 from .config import load_settings
+from .dicom import dicom
 from .errors import InvalidDescription, RegistryError
 from .generate import generate
 from .profile import build_profile
@@ -159,3 +160,4 @@ def profile(form: str) -> None:
 
 
 main.add_command(generate)
+main.add_command(dicom)
