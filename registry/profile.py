@@ -37,11 +37,11 @@ from .constraints import (
     text_of,
 )
 from .fields import compact
-from .namespaces import ACCESS_RIGHT, CIR
+from .namespaces import ACCESS_RIGHT
+from .shape_selection import ACCESS_LEVEL, ACCESS_LEVELS
 from .validation import SEVERITIES, Shapes
 
-ACCESS_LEVEL = CIR["accessLevel"]
-LEVELS = ("PUBLIC", "NON_PUBLIC", "RESTRICTED")
+LEVELS = tuple(str(level).removeprefix(str(ACCESS_RIGHT)) for level in ACCESS_LEVELS)
 ALL = "all"
 # What each severity means to a provider, in the order rows are listed: first what must or
 # should be there, then the checks on values that may be left out.

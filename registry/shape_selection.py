@@ -36,12 +36,9 @@ from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.processor import SPARQLProcessor
 from rdflib.plugins.sparql.sparql import Query
 
-from .namespaces import CIR
+from .namespaces import ACCESS_RIGHT, CIR
 
-ACCESS_LEVELS = tuple(
-    URIRef(f"http://publications.europa.eu/resource/authority/access-right/{code}")
-    for code in ("PUBLIC", "NON_PUBLIC", "RESTRICTED")
-)
+ACCESS_LEVELS = tuple(ACCESS_RIGHT[code] for code in ("PUBLIC", "NON_PUBLIC", "RESTRICTED"))
 ACCESS_LEVEL = CIR.accessLevel
 """Annotation on a node shape: it applies only to datasets with this ``dct:accessRights``."""
 TARGET_PREDICATES = frozenset(

@@ -11,6 +11,7 @@ from rdflib.namespace import DCAT, DCTERMS, RDF, SH, XSD
 
 from registry import formats
 from registry.errors import ProfileError
+from registry.fields import compact
 from registry.namespaces import DCATAP, DPV, EUCAIM, HEALTHDCATAP
 from registry.validation import Shapes, load_profile
 
@@ -99,7 +100,7 @@ def test_invalid_file_breaks_one_rule(path: Path) -> None:
     ("level", "predicate"),
     [(level, p) for level in ("PUBLIC", "NON_PUBLIC", "RESTRICTED") for p in COMMON_MANDATORY]
     + [("NON_PUBLIC", p) for p in NON_PUBLIC_MANDATORY],
-    ids=lambda v: v if isinstance(v, str) and "/" not in v else formats_compact(v),
+    ids=lambda v: v if isinstance(v, str) and "/" not in v else compact(v),
 )
 def test_missing_mandatory_property_is_one_violation_on_the_dataset(level: str, predicate: URIRef) -> None:
     graph, dataset = sample(level)
@@ -133,7 +134,7 @@ def test_non_public_only_rules_do_not_apply_to_public_datasets() -> None:
         (DCTERMS.accessRights, (URIRef(AR + "PUBLIC"), URIRef(AR + "RESTRICTED"),)),
         (DCTERMS.accessRights, (URIRef(AR + "CONFIDENTIAL"),)),
     ],
-    ids=lambda v: formats_compact(v[0] if isinstance(v, tuple) else v),
+    ids=lambda v: compact(v[0] if isinstance(v, tuple) else v),
 )
 def test_bad_value_is_a_violation_of_that_property(predicate: URIRef, values: tuple) -> None:
     graph, dataset = sample("NON_PUBLIC")
@@ -240,10 +241,6 @@ def test_a_malformed_constraint_fails_at_load_not_at_the_first_submission(tmp_pa
     )
     with pytest.raises(ProfileError, match="cannot be used"):
         Shapes.load(tmp_path)
-
-
-def formats_compact(value) -> str:
-    return str(value).rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
 def test_a_record_cannot_make_up_a_code_by_declaring_it_in_the_scheme() -> None:
