@@ -3,7 +3,7 @@
 The draft states what the headers show (modalities, body parts, manufacturers, counts, the
 acquisition period, ages, sexes, resolution, segmentations, the file format) and what is the
 same for every dataset of this registry (theme HEAL, health category EHRS, health theme
-CANCER_DISEASE, the EHDS regulation, no structured data). What only the provider knows
+CANCER_DISEASE, the EHDS_REGULATION regulation, no structured data). What only the provider knows
 is left out (see ``dicom_template``).
 """
 
@@ -20,7 +20,6 @@ from functools import cache
 
 import pyoxigraph as ox
 from pydicom.uid import UID
-from rdflib import Namespace
 from rdflib.namespace import DCAT, DCTERMS, RDF, SKOS, XSD
 
 from . import formats
@@ -28,23 +27,18 @@ from .dicom_tally import Tally
 from .dicom_template import DRAFT_DATASET
 from .formats import oxigraph_iri as iri
 from .namespaces import (
+    CODING_SYSTEM,
     DATA_THEME,
     DCATAP,
+    DICOM_MEDIA_TYPE,
+    EHDS_REGULATION,
     EUCAIM,
     HEALTH_CATEGORY,
     HEALTH_THEME,
     HEALTHDCATAP,
+    STANDARD,
 )
 from .resources import resource_dir
-
-# Authority IRIs only the DICOM draft cites (the rest are in namespaces.py).
-EHDS = "http://data.europa.eu/eli/reg/2025/327/oj"
-STANDARD = Namespace("https://hdeu-dcat.data.health.europa.eu/resource/authority/standard/")
-CODING_SYSTEM = Namespace(
-    "https://hdeu-dcat.data.health.europa.eu/resource/authority/coding-system/"
-)
-# There is no EU file-type code for DICOM; the IANA media type names the format.
-DICOM_MEDIA_TYPE = "https://www.iana.org/assignments/media-types/application/dicom"
 
 # Common free-text Body Part Examined values that are neither a DICOM defined term nor a
 # label of one, keyed as ``concept_key`` writes them -> the defined term.
@@ -170,7 +164,7 @@ CONSTANT = (
     (DCAT.theme, DATA_THEME.HEAL),
     (HEALTHDCATAP.healthCategory, HEALTH_CATEGORY.EHRS),
     (HEALTHDCATAP.healthTheme, HEALTH_THEME.CANCER_DISEASE),
-    (DCATAP.applicableLegislation, EHDS),
+    (DCATAP.applicableLegislation, EHDS_REGULATION),
     (DCTERMS.conformsTo, STANDARD.DICOM),
     (HEALTHDCATAP.hasCodingSystem, CODING_SYSTEM["DICOM-CT"]),
 )
@@ -254,7 +248,7 @@ def _distribution(node: ox.BlankNode, tally: Tally) -> list[ox.Triple]:
     )
     return [
         ox.Triple(node, iri(RDF.type), iri(DCAT.Distribution)),
-        ox.Triple(node, iri(DCATAP.applicableLegislation), ox.NamedNode(EHDS)),
+        ox.Triple(node, iri(DCATAP.applicableLegislation), ox.NamedNode(EHDS_REGULATION)),
         ox.Triple(node, iri(DCAT.mediaType), ox.NamedNode(DICOM_MEDIA_TYPE)),
         ox.Triple(node, iri(DCTERMS.conformsTo), iri(STANDARD.DICOM)),
         ox.Triple(node, iri(DCTERMS.description), ox.Literal(text, language="en")),

@@ -38,7 +38,7 @@ import click
 import pyoxigraph as ox
 
 from . import formats
-from .namespaces import ACCESS_RIGHT, CIR, CIR_VOCAB, HEALTH_THEME, PREFIXES
+from .namespaces import CIR, CIR_VOCAB, EHDS_REGULATION, EU_TABLES, HEALTH_TABLES, PREFIXES
 from .resources import resource_dir
 from .vocabularies import read_triples
 
@@ -302,9 +302,9 @@ KINDS = (
 
 # ----------------------------------------------------------------------------- Turtle
 
-EU = str(ACCESS_RIGHT)[: -len("access-right/")]
-HEALTH = str(HEALTH_THEME)[: -len("health-theme/")]
-EHDS = "<http://data.europa.eu/eli/reg/2025/327/oj>"
+EU = EU_TABLES
+HEALTH = HEALTH_TABLES
+EHDS = f"<{EHDS_REGULATION}>"
 IANA = "https://www.iana.org/assignments/media-types/"
 TURTLE = formats.syntax_for_path(Path("record.ttl"))
 VOCAB_PREFIXES = {

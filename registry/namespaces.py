@@ -88,6 +88,16 @@ HEALTH_CATEGORY = Namespace(
     "https://hdeu-dcat.data.health.europa.eu/resource/authority/healthcategories/"
 )
 HEALTH_THEME = Namespace("https://hdeu-dcat.data.health.europa.eu/resource/authority/health-theme/")
+HEALTH_TABLES = "https://hdeu-dcat.data.health.europa.eu/resource/authority/"
+"""Where the HealthDCAT-AP tables live (coding-system/, standard/, publisher-type/, ...)."""
+EU_TABLES = "http://publications.europa.eu/resource/authority/"
+"""Where the EU authority tables live (access-right/, country/, file-type/, ...)."""
+STANDARD = Namespace(HEALTH_TABLES + "standard/")
+CODING_SYSTEM = Namespace(HEALTH_TABLES + "coding-system/")
+EHDS_REGULATION = "http://data.europa.eu/eli/reg/2025/327/oj"
+"""The European Health Data Space regulation: the applicable legislation of every record."""
+DICOM_MEDIA_TYPE = "https://www.iana.org/assignments/media-types/application/dicom"
+"""DICOM's format: the EU file-type table has no code for it, the IANA media type names it."""
 
 # The prefixes the registry declares for SPARQL queries and serialisations.
 PREFIXES: dict[str, str] = {

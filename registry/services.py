@@ -16,12 +16,10 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
 from . import formats
 from .config import Settings
 from .errors import StoreMismatch
-from .namespaces import CIR, DCATAP
+from .namespaces import CIR, DCATAP, EHDS_REGULATION
 from .queries import query
 from .store import OxigraphStore, Term
 from .validation import Shapes, load_profile
-
-EHDS_REGULATION = "http://data.europa.eu/eli/reg/2025/327/oj"
 
 
 @dataclass

@@ -212,13 +212,17 @@ class Shapes:
             raise ProfileError(f"shapes files carry several versions {sorted(versions)}")
         return cls(graph, versions.pop(), vocabularies)
 
-    def validate(self, data: Graph) -> Report:
+    def validate(self, data: Graph, known: Graph | None = None) -> Report:
         """Validate ``data`` with the rules of its access level and the cited concepts' facts.
 
+        ``known`` holds descriptions the registry already has of what ``data`` cites (its
+        registered agents): validated with it, merged in the same single copy.
         Violations make it non-conforming; Warnings and Infos are reported alongside.
         """
         if self.vocabularies is not None:
-            data = self.vocabularies.background_for(data)
+            data = self.vocabularies.background_for(data, known)
+        elif known is not None:
+            data = data + known
         options: dict[str, Any] = {
             "inference": "none",
             "allow_warnings": True,

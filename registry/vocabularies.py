@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,8 +93,9 @@ class Vocabularies:
         namespaces = frozenset(namespace_of(concept) for concept in membership)
         return cls(tuple(files), membership, labels, fingerprint.hexdigest(), namespaces)
 
-    def background_for(self, data: Graph) -> Graph:
-        """Return ``data`` plus the membership facts of every concept IRI it cites.
+    def background_for(self, data: Graph, known: Graph | None = None) -> Graph:
+        """Return ``data`` (and ``known``, descriptions the registry holds of what it cites)
+        plus the membership facts of every concept IRI they cite, in one new graph.
 
         A description's own ``skos:inScheme`` statements about IRIs in the namespaces of
         the tables the registry ships are left out: only those tables say what their codes
@@ -104,7 +106,7 @@ class Vocabularies:
         for prefix, namespace in data.namespaces():
             merged.bind(prefix, namespace)
         cited: set[URIRef] = set()
-        for triple in data:
+        for triple in itertools.chain(data, known if known is not None else ()):
             _, predicate, obj = triple
             if predicate == SKOS.inScheme and namespace_of(str(triple[0])) in self.namespaces:
                 continue
