@@ -38,10 +38,33 @@ class Settings:
     catalog_publisher: str = "Cancer Image Registry operators"
     page_size: int = 50
     """Datasets per catalogue page."""
+    sparql_timeout: float = 10.0
+    """Seconds a SPARQL query may run before its worker process is killed (answer: 503)."""
+    sparql_workers: int = 4
+    """Worker processes evaluating SPARQL queries: how many queries run at once."""
+    sparql_max_rows: int = 100_000
+    """Most result rows (SELECT) or triples (CONSTRUCT, DESCRIBE) one answer may hold."""
+    sparql_max_bytes: int = 50_000_000
+    """Largest serialised SPARQL answer, in bytes."""
+    sparql_service_hosts: str = ""
+    """Comma-separated host names SPARQL ``SERVICE`` may call; empty: SERVICE is refused."""
+    sparql_refresh: float = 1.0
+    """Seconds between two refreshes of the read-only view /sparql queries, under writes.
+
+    The first query after a write sees it, unless the view was refreshed less than this
+    long ago; then it answers from the previous view, at most this many seconds old.
+    """
 
     @property
     def store_path(self) -> Path:
         return Path(self.store)
+
+    @property
+    def service_hosts(self) -> frozenset[str]:
+        """The hosts SPARQL ``SERVICE`` may call, lower-cased."""
+        return frozenset(
+            host.strip().lower() for host in self.sparql_service_hosts.split(",") if host.strip()
+        )
 
     def iri(self, path: str) -> str:
         """Return an IRI minted under the base IRI."""
@@ -51,6 +74,15 @@ class Settings:
 def _coerce(name: str, raw: Any) -> Any:
     """Convert a raw value (often a string from the environment) to the field's type."""
     kind = {f.name: f.type for f in fields(Settings)}[name]
+    if kind in ("float", float):
+        message = f"{ENV_PREFIX}{name.upper()} must be a number of seconds, 0 or more, not {raw!r}"
+        try:
+            number = float(raw)
+        except (TypeError, ValueError):
+            raise ValueError(message) from None
+        if not 0 <= number < float("inf"):
+            raise ValueError(message)
+        return number
     if kind in ("int", int):
         message = f"{ENV_PREFIX}{name.upper()} must be a whole number above 0, not {raw!r}"
         try:

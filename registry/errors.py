@@ -114,3 +114,30 @@ class QueryError(RegistryError):
 class NotFound(RegistryError):
     status = 404
     title = "Not found"
+
+
+class ReadOnlyEndpoint(RegistryError):
+    """SPARQL Update sent to the public query endpoint (providers write through the API)."""
+
+    status = 403
+    title = "Read-only endpoint"
+
+
+class ResultTooLarge(RegistryError):
+    """A SPARQL answer above the configured row or byte cap."""
+
+    title = "Result too large"
+
+
+class QueryUnavailable(RegistryError):
+    """A query stopped at the timeout, or not started because every worker stayed busy."""
+
+    status = 503
+    title = "Query stopped"
+
+
+class QueryFailed(RegistryError):
+    """The store failed while evaluating a query that parsed."""
+
+    status = 500
+    title = "Query failed"

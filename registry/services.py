@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
@@ -18,6 +19,7 @@ from .config import Settings
 from .errors import StoreMismatch
 from .namespaces import CIR, DCATAP, EHDS_REGULATION
 from .queries import query
+from .sparql import Endpoint
 from .store import OxigraphStore, Term
 from .validation import Shapes, load_profile
 
@@ -31,6 +33,19 @@ class Registry:
     shapes: Shapes
     labels: dict[str, dict[str, str]]
     """Vocabulary concept IRI -> language tag -> preferred label (static, loaded once)."""
+    _endpoint: Endpoint | None = field(default=None, repr=False)
+    _starting: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def endpoint(self) -> Endpoint:
+        """Return the SPARQL query service, starting it on first use.
+
+        Starting spawns its worker processes (about a second), so processes that never
+        answer a query (the CLI, most tests) never pay for it.
+        """
+        with self._starting:
+            if self._endpoint is None:
+                self._endpoint = Endpoint(self.store, self.settings)
+            return self._endpoint
 
     @property
     def catalog_iri(self) -> str:
@@ -46,6 +61,10 @@ class Registry:
         return self.settings.iri(f"record/{record_id}")
 
     def close(self) -> None:
+        with self._starting:
+            if self._endpoint is not None:
+                self._endpoint.close()
+                self._endpoint = None
         self.store.close()
 
 

@@ -3,7 +3,7 @@
 This is the only module that imports pyoxigraph's ``Store``. A remote SPARQL 1.1 backend
 would be a second class with the same small interface (``replace_graph``, ``load_graph``,
 ``contains``, ``graph_triples``,
-``has_graph``, ``quad_count``, ``query``, ``close``).
+``has_graph``, ``quad_count``, ``query``, ``generation``, ``snapshot``, ``close``).
 """
 
 from __future__ import annotations
@@ -31,6 +31,24 @@ class OxigraphStore:
         # pyoxigraph 0.5 does not detect every write-write conflict between concurrent
         # transactions, so writers take turns; readers never wait for this lock.
         self._write_lock = threading.Lock()
+        self._generation = 0
+
+    @property
+    def generation(self) -> int:
+        """How many writes this process has made: a snapshot of an older generation is stale."""
+        return self._generation
+
+    def snapshot(self, target: Path) -> int:
+        """Write a consistent read-only copy of the store into the new folder ``target``.
+
+        A RocksDB checkpoint: the data files are hard links, so it costs tens of
+        milliseconds, not a copy. Other processes may open it with ``Store.read_only``, which
+        is undefined behaviour on the live store while this process writes. Returns the
+        generation the copy holds.
+        """
+        with self._write_lock:
+            self._store.backup(str(target))
+            return self._generation
 
     def replace_graph(self, graph: str, triples: Iterable[ox.Triple]) -> None:
         """Replace the content of named graph ``graph`` in one transaction.
@@ -45,6 +63,7 @@ class OxigraphStore:
         update = f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n"
         with self._write_lock:
             self._store.update(update + body.decode("utf-8") + "}}")
+            self._generation += 1
 
     def load_graph(self, graph: str, triples: Iterable[ox.Triple]) -> None:
         """Replace a large, registry-owned graph with pyoxigraph's bulk loader.
@@ -58,6 +77,7 @@ class OxigraphStore:
             self._store.bulk_extend(
                 ox.Quad(t.subject, t.predicate, t.object, name) for t in triples
             )
+            self._generation += 1
 
     def contains(self, triple: ox.Triple, graph: str) -> bool:
         """Whether ``graph`` holds ``triple``."""

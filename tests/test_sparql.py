@@ -89,7 +89,7 @@ def test_update_is_refused_and_changes_nothing(client: FlaskClient, loaded: Regi
         client.post("/sparql", data={"update": insert}),
         client.post("/sparql", data=insert, headers={"Content-Type": "application/sparql-update"}),
     ):
-        assert response.status_code == 400
+        assert response.status_code == 403
         assert "read-only" in response.get_json()["message"]
     assert loaded.store.quad_count() == before
 
