@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -86,22 +87,24 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], seconds: float = 
     raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {seconds} s")
 
 
-@pytest.fixture
-def live_server(tmp_path: Path) -> Iterator[str]:
-    """Run ``registry serve --sample`` as its own process on a free loopback port."""
+@contextmanager
+def running_server(
+    store: Path, settings: dict[str, str] | None = None, sample: bool = False
+) -> Iterator[str]:
+    """Run ``registry serve`` on ``store`` as its own process on a free loopback port.
+
+    ``settings`` are extra ``REGISTRY_*`` variables; yields the server's base URL.
+    """
     port = free_port()
     env = {
         **os.environ,
-        "REGISTRY_STORE": str(tmp_path / "live-store"),
+        "REGISTRY_STORE": str(store),
         "REGISTRY_PORT": str(port),
         "REGISTRY_BASE_IRI": f"http://127.0.0.1:{port}/",
+        **(settings or {}),
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "registry", "serve", "--sample"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+    command = [sys.executable, "-m", "registry", "serve"] + (["--sample"] if sample else [])
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         wait_for_port(port, process)
         yield f"http://127.0.0.1:{port}"
@@ -110,3 +113,10 @@ def live_server(tmp_path: Path) -> Iterator[str]:
         process.wait(timeout=10)
         if process.stdout:
             process.stdout.close()
+
+
+@pytest.fixture
+def live_server(tmp_path: Path) -> Iterator[str]:
+    """Run ``registry serve --sample`` as its own process on a free loopback port."""
+    with running_server(tmp_path / "live-store", sample=True) as url:
+        yield url
