@@ -79,14 +79,20 @@ def read_request() -> tuple[sparql.QueryRequest | None, dict[str, list[str]]]:
 
 def negotiated_types(parameters: dict[str, list[str]]) -> tuple[str | None, str | None]:
     """Return the media types for (SELECT/ASK, CONSTRUCT/DESCRIBE) answers: the ``format``
-    parameter's if given (for links in browsers), else the best of the Accept header."""
-    wanted = parameters.get("format", [""])[-1].strip().lower()
-    if wanted:
+    parameter's if given (for links in browsers), else the best of the Accept header.
+
+    ``format`` may come several times, each a name or a comma-separated list of media
+    types (SPARQLWrapper sends both): the first value naming a format wins.
+    """
+    given = parameters.get("format", [])
+    wanted = [name.strip().lower() for value in given for name in value.split(",")]
+    for name in wanted:
         for option in sparql.FORMATS:
-            if wanted in (option.name, option.results, option.graph):
+            if option.named(name):
                 return option.results, option.graph
+    if given:
         names = ", ".join(option.name for option in sparql.FORMATS)
-        raise NotAcceptable(f"Unknown format {wanted!r}; use one of: {names}.")
+        raise NotAcceptable(f"Unknown format {', '.join(given)!r}; use one of: {names}.")
     if not request.accept_mimetypes:
         return next(iter(sparql.RESULT_TYPES)), formats.SYNTAXES[0].media_type
     accept = request.accept_mimetypes

@@ -44,6 +44,11 @@ class ResultFormat:
     """For SELECT and ASK."""
     graph: str | None
     """For CONSTRUCT and DESCRIBE."""
+    aliases: tuple[str, ...] = ()
+    """Other names clients send (SPARQLWrapper sends ``format=json-ld``, Virtuoso-style)."""
+
+    def named(self, wanted: str) -> bool:
+        return wanted in (self.name, self.results, self.graph, *self.aliases)
 
 
 FORMATS: tuple[ResultFormat, ...] = (
@@ -51,10 +56,10 @@ FORMATS: tuple[ResultFormat, ...] = (
     ResultFormat("xml", "XML", "application/sparql-results+xml", "application/rdf+xml"),
     ResultFormat("csv", "CSV", "text/csv", None),
     ResultFormat("tsv", "TSV", "text/tab-separated-values", None),
-    ResultFormat("turtle", "Turtle", None, "text/turtle"),
-    ResultFormat("ntriples", "N-Triples", None, "application/n-triples"),
-    ResultFormat("jsonld", "JSON-LD", None, "application/ld+json"),
-    ResultFormat("rdfxml", "RDF/XML", None, "application/rdf+xml"),
+    ResultFormat("turtle", "Turtle", None, "text/turtle", ("ttl", "n3")),
+    ResultFormat("ntriples", "N-Triples", None, "application/n-triples", ("nt", "n-triples")),
+    ResultFormat("jsonld", "JSON-LD", None, "application/ld+json", ("json-ld",)),
+    ResultFormat("rdfxml", "RDF/XML", None, "application/rdf+xml", ("rdf+xml", "rdf")),
 )
 
 RESULT_TYPES: dict[str, str] = {

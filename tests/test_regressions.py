@@ -104,13 +104,13 @@ def test_paging_order_is_the_same_across_pages(tmp_path: Path) -> None:
     registry.close()
 
 
-def test_direct_update_post_is_400_read_only(client: FlaskClient) -> None:
+def test_direct_update_post_is_403_read_only(client: FlaskClient) -> None:
     response = client.post(
         "/sparql",
         data=b"INSERT DATA { <http://x/s> <http://x/p> 1 }",
         headers={"Content-Type": "application/sparql-update"},
     )
-    assert response.status_code == 400 and "read-only" in response.get_json()["message"]
+    assert response.status_code == 403 and "read-only" in response.get_json()["message"]
 
 
 def test_javascript_iris_are_not_links(client: FlaskClient, registry: Registry) -> None:
