@@ -1,10 +1,11 @@
 """SPARQL evaluation in worker processes that a timeout can kill.
 
 pyoxigraph cannot cancel a query, so a runaway one would hold a thread of the web server
-forever. Each query runs instead in one of a few long-lived processes (``spawn``ed, so
-they share no lock or thread with the server) over a read-only checkpoint of the store
-(``snapshots``). The worker serialises the answer itself, with pyoxigraph, and sends bytes
-back; the parent waits at most the timeout, then kills the worker and starts another.
+forever. Each query runs instead in one of a few long-lived processes (fresh
+interpreters, so they share no lock or thread with the server) over a read-only
+checkpoint of the store (``snapshots``). The worker serialises the answer itself, with
+pyoxigraph, and sends bytes back; the parent waits at most the timeout, then kills the
+worker and starts another.
 
 This module is imported by the workers, so it imports nothing heavier than pyoxigraph.
 """
@@ -13,13 +14,14 @@ from __future__ import annotations
 
 import gc
 import io
-import multiprocessing
 import queue
+import socket
+import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -179,16 +181,20 @@ class WorkerDied(Exception):
 
 @dataclass
 class Worker:
-    process: BaseProcess
+    process: subprocess.Popen[bytes]
     connection: Connection
     snapshot: Path | None = None
 
 
 class QueryPool:
-    """``size`` worker processes; ``run`` hands a job to an idle one and waits for it."""
+    """``size`` worker processes; ``run`` hands a job to an idle one and waits for it.
+
+    A worker is ``python -m registry.query_workers FD`` talking over a socket pair, not a
+    ``multiprocessing.Process``: that would re-import the server's main module in each
+    worker, which fails in scripts without a ``__main__`` guard.
+    """
 
     def __init__(self, size: int) -> None:
-        self._context = multiprocessing.get_context("spawn")
         self._idle: queue.Queue[Worker] = queue.Queue()
         self._lock = threading.Lock()
         self._workers: list[Worker] = []
@@ -197,18 +203,21 @@ class QueryPool:
             self._idle.put(self._start())
 
     def _start(self) -> Worker:
-        parent, child = self._context.Pipe()
-        process = self._context.Process(target=serve, args=(child,), daemon=True)
-        process.start()
-        child.close()
-        worker = Worker(process, parent)
+        parent, child = socket.socketpair()
+        with child:
+            process = subprocess.Popen(
+                [sys.executable, "-m", __name__, str(child.fileno())],
+                pass_fds=(child.fileno(),),
+                stdin=subprocess.DEVNULL,
+            )
+        worker = Worker(process, Connection(parent.detach()))
         with self._lock:
             self._workers.append(worker)
         return worker
 
     def _replace(self, worker: Worker) -> None:
         worker.process.kill()
-        worker.process.join()
+        worker.process.wait()
         worker.connection.close()
         with self._lock:
             self._workers.remove(worker)
@@ -247,4 +256,12 @@ class QueryPool:
         for worker in workers:
             worker.connection.close()
             worker.process.kill()
-            worker.process.join()
+            worker.process.wait()
+
+
+if __name__ == "__main__":
+    # Run the imported module's loop, so answers pickle as registry.query_workers.Outcome
+    # (the parent cannot load classes of this process's __main__).
+    from registry import query_workers
+
+    query_workers.serve(Connection(int(sys.argv[1])))

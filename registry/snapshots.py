@@ -28,6 +28,7 @@ class Snapshots:
         self._generation = -1
         self._taken_at = 0.0
         self._serial = 0
+        self._taken: set[Path] = set()
         # Checkpoints of an earlier run are never read again.
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
@@ -47,15 +48,16 @@ class Snapshots:
                 self._generation = self._store.snapshot(target)
                 self._taken_at = time.monotonic()
                 self._current = target
+                self._taken.add(target)
             return self._current
 
     def prune(self, in_use: set[Path]) -> None:
         """Delete the checkpoints that are neither current nor open in a worker."""
         with self._lock:
             keep = in_use | {self._current}
-            for folder in self._folder.iterdir():
-                if folder not in keep:
-                    shutil.rmtree(folder, ignore_errors=True)
+            for folder in self._taken - keep:
+                shutil.rmtree(folder, ignore_errors=True)
+            self._taken &= keep
 
     def close(self) -> None:
         shutil.rmtree(self._folder, ignore_errors=True)
