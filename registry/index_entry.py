@@ -78,6 +78,7 @@ class Entry:
             by_facet.setdefault(name, []).append(value)
         return {
             "id": self.record_id,
+            "kind": self.kind,
             "topic": self.topic,
             "modified": self.modified,
             "issued": self.issued,

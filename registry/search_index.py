@@ -202,9 +202,11 @@ class SearchIndex:
         )
         return None if row is None else json.loads(row[0])
 
-    def record_ids(self, kind: str) -> Iterator[str]:
+    def record_ids(self, kind: str, start: int, count: int) -> Iterator[str]:
+        """Record ids of one kind, in indexing order (stable across requests, for sitemaps)."""
         rows = self._connection().execute(
-            "SELECT record_id FROM entry WHERE kind = ? ORDER BY rid", (kind,)
+            "SELECT record_id FROM entry WHERE kind = ? ORDER BY rid LIMIT ? OFFSET ?",
+            (kind, count, start),
         )
         return (record_id for (record_id,) in rows)
 
