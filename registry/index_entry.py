@@ -8,6 +8,7 @@ rebuilding from the store give the same rows.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import pyoxigraph as ox
@@ -92,8 +93,15 @@ class Entry:
 
 
 def stamp_of(digest: str, modified: str) -> str:
-    """The stamp both the store and the index can compute for a record."""
-    return f"{digest}|{modified}"
+    """The stamp both the store and the index can compute for a record.
+
+    The time is normalised: the store writes ``+00:00`` back as ``Z``.
+    """
+    try:
+        moment = datetime.fromisoformat(modified.replace("Z", "+00:00")).isoformat()
+    except ValueError:
+        moment = modified
+    return f"{digest}|{moment}"
 
 
 def read_entry(record_id: str, record: str, triples: list[ox.Triple]) -> Entry | None:

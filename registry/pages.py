@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, has_request_context, render_template, request
 from flask import url_for as flask_url_for
@@ -52,6 +53,16 @@ def interface() -> dict[str, Any]:
         else []
     )
     return {"t": Messages(language), "ui_lang": language, "switcher": switcher}
+
+
+@pages.app_template_global()
+def search_href(args: dict[str, Any]) -> str:
+    """The search page's URL for these arguments (cheaper than ``url_for`` per facet value,
+    which matters with a hundred facet links on a page)."""
+    if "lang" in request.args:
+        args = {**args, "lang": request.args["lang"]}
+    query = urlencode(args, doseq=True)
+    return flask_url_for("pages.search_page", lang=None) + ("?" + query if query else "")
 
 
 @pages.get("/")

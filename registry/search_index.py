@@ -127,7 +127,8 @@ class SearchIndex:
         connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
         if connection is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(self.path, check_same_thread=False)
+            # Autocommit: readers hold no snapshot between requests; writers say BEGIN.
+            connection = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
             connection.execute("PRAGMA journal_mode = WAL")
             connection.execute("PRAGMA synchronous = NORMAL")
             self._local.connection = connection
@@ -142,12 +143,19 @@ class SearchIndex:
 
     def write(self, entries: Iterable[Entry], dropped: Iterable[str] = ()) -> None:
         """Replace the entries of these records and drop those ids, in one transaction."""
-        with self._write_lock, self._connection() as connection:
-            for record_id in dropped:
-                _delete(connection, record_id)
-            for entry in entries:
-                _delete(connection, entry.record_id)
-                _insert(connection, entry)
+        with self._write_lock:
+            connection = self._connection()
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                for record_id in dropped:
+                    _delete(connection, record_id)
+                for entry in entries:
+                    _delete(connection, entry.record_id)
+                    _insert(connection, entry)
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
             self.generation += 1
 
     # ------------------------------------------------------------------ reading
@@ -211,38 +219,53 @@ class SearchIndex:
         return (record_id for (record_id,) in rows)
 
     def search(self, query: Query, size: int) -> Hits:
-        """Return one page of the datasets matching ``query``, their number and facet counts."""
+        """Return one page of the datasets matching ``query``, their number and facet counts.
+
+        A filtered search collects its hits once into a per-connection temporary table;
+        count, page and facet counts read that. Pages are found by rid through covering
+        indexes, and only the page's cards are read.
+        """
         connection = self._connection()
-        where, params = _conditions(query)
-        source = "entry e"
-        text = fts_query(query.text)
-        if text:
-            source = "text JOIN entry e ON e.rid = text.rowid"
-            where.insert(0, "text MATCH ?")
-            params.insert(0, text)
-        clause = " AND ".join(where)
-        total = connection.execute(
-            f"SELECT COUNT(*) FROM {source} WHERE {clause}", params
-        ).fetchone()[0]
-        order = "text.rank, e.rid" if text and query.sort == "relevance" else None
-        order = order or SORTS.get(query.sort, SORTS["newest"])
-        rows = connection.execute(
-            f"SELECT e.card FROM {source} WHERE {clause} ORDER BY {order} LIMIT ? OFFSET ?",
-            [*params, size, (query.page - 1) * size],
-        )
-        cards = [json.loads(card) for (card,) in rows]
-        if query.filtered:
-            counted = connection.execute(
-                "SELECT facet, value, COUNT(*) FROM facet WHERE rid IN "
-                f"(SELECT e.rid FROM {source} WHERE {clause}) GROUP BY facet, value",
-                params,
+        offset = (query.page - 1) * size
+        order = SORTS.get(query.sort, SORTS["newest"])
+        if not query.filtered:
+            total = self.summary()["datasets"]
+            rows = connection.execute(
+                f"SELECT e.rid FROM entry e WHERE e.kind = 'dataset' ORDER BY {order} "
+                "LIMIT ? OFFSET ?",
+                (size, offset),
             )
+            counted: Iterable[tuple[str, str, int]] = [(f, v, n) for f, v, n, _ in self.totals()]
         else:
-            counted = ((f, v, n) for f, v, n, _ in self.totals())  # type: ignore[assignment]
+            _collect_hits(connection, query)
+            total = connection.execute("SELECT COUNT(*) FROM hits").fetchone()[0]
+            if query.sort == "relevance" and query.text.strip():
+                order = "h.rank, e.rid"
+            rows = connection.execute(
+                f"SELECT e.rid FROM hits h JOIN entry e ON e.rid = h.rid ORDER BY {order} "
+                "LIMIT ? OFFSET ?",
+                (size, offset),
+            )
+            # CROSS JOIN keeps hits the outer loop (few rows, facet_rid index), never a
+            # scan of every facet row.
+            counted = connection.execute(
+                "SELECT f.facet, f.value, COUNT(*) FROM hits h CROSS JOIN facet f ON f.rid = h.rid "
+                "GROUP BY f.facet, f.value"
+            ).fetchall()
+        rids = [rid for (rid,) in rows]
         counts: dict[str, dict[str, int]] = {}
         for facet, value, number in counted:
             counts.setdefault(facet, {})[value] = number
-        return Hits(total, cards, counts)
+        return Hits(total, self._cards(rids), counts)
+
+    def _cards(self, rids: list[int]) -> list[dict[str, Any]]:
+        """The cards of these entries, in this order."""
+        rows = self._connection().execute(
+            "SELECT rid, card FROM entry WHERE rid IN (SELECT value FROM json_each(?))",
+            (json.dumps(rids),),
+        )
+        cards = {rid: card for rid, card in rows}
+        return [json.loads(cards[rid]) for rid in rids if rid in cards]
 
     def close(self) -> None:
         for connection in self._connections:
@@ -251,30 +274,50 @@ class SearchIndex:
         self._local = threading.local()
 
 
-def _conditions(query: Query) -> tuple[list[str], list[Any]]:
-    """SQL conditions (with ``?`` parameters only) for the facets and ranges of a query."""
-    where: list[str] = ["e.kind = 'dataset'"]
+def _collect_hits(connection: sqlite3.Connection, query: Query) -> None:
+    """Fill the connection's temporary ``hits`` table with the rids matching ``query``.
+
+    Each facet and the ranges give a set of rids; the sets are intersected, then matched
+    against the text (whose ``rank`` orders by relevance). Only ``?`` parameters carry values.
+    """
+    sets: list[str] = []
     params: list[Any] = []
     for facet, values in query.selected:
         marks = ", ".join("?" * len(values))
-        where.append(f"e.rid IN (SELECT rid FROM facet WHERE facet = ? AND value IN ({marks}))")
+        sets.append(f"SELECT rid FROM facet WHERE facet = ? AND value IN ({marks})")
         params.extend([facet, *values])
-    low, high = query.individuals
-    if low is not None:
-        where.append("e.individuals >= ?")
-        params.append(low)
-    if high is not None:
-        where.append("e.individuals <= ?")
-        params.append(high)
-    # An age range matches datasets whose typical ages overlap it.
-    low, high = query.ages
-    if low is not None:
-        where.append("e.max_age >= ?")
-        params.append(low)
-    if high is not None:
-        where.append("e.min_age <= ?")
-        params.append(high)
-    return where, params
+    ranges = [
+        (column, operator, bound)
+        for column, operator, bound in (
+            ("individuals", ">=", query.individuals[0]),
+            ("individuals", "<=", query.individuals[1]),
+            # An age range matches datasets whose typical ages overlap it.
+            ("max_age", ">=", query.ages[0]),
+            ("min_age", "<=", query.ages[1]),
+        )
+        if bound is not None
+    ]
+    if ranges:
+        tests = " AND ".join(f"{column} {operator} ?" for column, operator, _ in ranges)
+        sets.append(f"SELECT rid FROM entry WHERE kind = 'dataset' AND {tests}")
+        params.extend(bound for _, _, bound in ranges)
+    connection.execute("CREATE TEMP TABLE IF NOT EXISTS hits(rid INTEGER PRIMARY KEY, rank REAL)")
+    connection.execute("DELETE FROM hits")
+    matched = " INTERSECT ".join(sets)
+    text = fts_query(query.text)
+    if text and matched:
+        connection.execute(
+            "INSERT INTO hits SELECT rowid, rank FROM text WHERE text MATCH ? "
+            f"AND rowid IN ({matched})",
+            [text, *params],
+        )
+    elif text:
+        connection.execute(
+            "INSERT INTO hits SELECT rowid, rank FROM text WHERE text MATCH ?", [text]
+        )
+    else:  # words without a letter or digit ("***") match every dataset
+        matched = matched or "SELECT rid FROM entry WHERE kind = 'dataset'"
+        connection.execute(f"INSERT INTO hits SELECT rid, 0 FROM ({matched})", params)
 
 
 def _title_key(entry: Entry) -> str:
