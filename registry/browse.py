@@ -21,6 +21,9 @@ CHARTS = ("condition", "modality", "body_part", "country")
 CHART_BARS = 10
 FACET_VALUES_SHOWN = 8
 """Values listed per facet before the rest folds under "more"."""
+FACET_VALUES_LISTED = 25
+"""Values listed per facet at most (and the selected ones): rarer values are reached from
+their term or provider page; a page of 75 provider links would weigh more than the results."""
 NEWEST = 6
 Args = dict[str, Any]
 
@@ -105,9 +108,8 @@ def search(registry: Registry, query: Query, preferred: Sequence[str]) -> Args:
     facets = []
     for facet in FACET_NAMES:
         counts = hits.counts.get(facet, {})
-        values = sorted(
-            set(counts) | set(chosen.get(facet, ())), key=lambda v: (-counts.get(v, 0), v)
-        )
+        ranked = sorted(counts, key=lambda v: (-counts[v], v))[:FACET_VALUES_LISTED]
+        values = [*ranked, *(v for v in chosen.get(facet, ()) if v not in ranked)]
         facets.append(
             {
                 "name": facet,

@@ -5,13 +5,22 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, current_app, has_request_context, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    g,
+    has_request_context,
+    render_template,
+    request,
+)
 from flask import url_for as flask_url_for
+from markupsafe import Markup, escape
 from werkzeug.wrappers import Response as BaseResponse
 
 from . import browse, catalogue
 from .app import get_registry
-from .i18n import Messages, catalogues, interface_language, preferred_languages
+from .i18n import Label, Messages, catalogues, interface_language, preferred_languages
 from .namespaces import CIR_VOCAB
 from .negotiation import alternates, negotiated, rdf_response, suffix_syntax
 from .profile import LEGEND, Profile, build_profile, shapes_turtle
@@ -38,7 +47,7 @@ def interface() -> dict[str, Any]:
     """The interface language, its strings (``t``) and the language switcher's links."""
     if not has_request_context():
         return {}
-    language = interface_language(preferred())
+    language = g.ui_lang = interface_language(preferred())
     args = {**(request.view_args or {}), **request.args.to_dict(flat=False)}
     switcher = (
         [
@@ -53,6 +62,31 @@ def interface() -> dict[str, Any]:
         else []
     )
     return {"t": Messages(language), "ui_lang": language, "switcher": switcher}
+
+
+@pages.app_template_global()
+def label(value: Label) -> Markup:
+    """A label from data, marked with its own language when it is not the interface's
+    (a visible fallback). A function rather than a macro: pages show hundreds of labels."""
+    if value.language and value.language != g.get("ui_lang"):
+        return Markup('<span lang="{}" class="fallback">{}</span>').format(
+            value.language, value.text
+        )
+    return escape(value.text)
+
+
+@pages.app_template_global()
+def labels(*groups: list[Label]) -> Markup:
+    """Labels joined by commas within a group and by a dot between groups."""
+    return Markup(" · ").join(
+        Markup(", ").join(label(value) for value in group) for group in groups if group
+    )
+
+
+@pages.app_template_filter()
+def number(value: int | None) -> str:
+    """A count with thousands separators, or a dash when unknown."""
+    return "—" if value is None else f"{value:,}"
 
 
 @pages.app_template_global()

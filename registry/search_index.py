@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .facet_bitmaps import FacetBitmaps, bitmap, positions
 from .index_entry import Entry
 
 SCHEMA_VERSION = "1"
@@ -54,6 +55,8 @@ SORTS = {
 }
 """Sort name -> ORDER BY clause (each backed by an index); ``relevance`` needs a text query."""
 WORD = re.compile(r"\w+", re.UNICODE)
+FOLLOW_LIMIT = 500
+"""Writes of more records than this reload the facet bitmaps instead of updating them."""
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,8 @@ class SearchIndex:
         self.generation = 0
         """Bumped on every write; caches of aggregates are keyed by it."""
         self._cache: dict[str, tuple[int, Any]] = {}
+        self._bitmaps: FacetBitmaps | None = None
+        self._bitmaps_lock = threading.Lock()
         if not self._fresh():
             self.path.unlink(missing_ok=True)
             with self._connection() as connection:
@@ -143,20 +148,44 @@ class SearchIndex:
 
     def write(self, entries: Iterable[Entry], dropped: Iterable[str] = ()) -> None:
         """Replace the entries of these records and drop those ids, in one transaction."""
+        entries = list(entries)
         with self._write_lock:
             connection = self._connection()
             connection.execute("BEGIN IMMEDIATE")
+            removed: list[tuple[int, list[tuple[str, str]]]] = []
+            added: list[tuple[int, list[tuple[str, str]]]] = []
             try:
-                for record_id in dropped:
-                    _delete(connection, record_id)
+                for record_id in [*dropped, *(e.record_id for e in entries)]:
+                    removed.extend(_delete(connection, record_id))
                 for entry in entries:
-                    _delete(connection, entry.record_id)
-                    _insert(connection, entry)
+                    if entry.kind == "dataset":
+                        added.append((_insert(connection, entry), entry.facets))
+                    else:
+                        _insert(connection, entry)
             except BaseException:
                 connection.execute("ROLLBACK")
                 raise
             connection.execute("COMMIT")
             self.generation += 1
+            self._follow(removed, added)
+
+    def _follow(
+        self,
+        removed: list[tuple[int, list[tuple[str, str]]]],
+        added: list[tuple[int, list[tuple[str, str]]]],
+    ) -> None:
+        """Apply a committed write to the bitmaps (a big batch just drops them: reloading
+        is cheaper than thousands of big-integer updates)."""
+        with self._bitmaps_lock:
+            if self._bitmaps is None:
+                return
+            if len(removed) + len(added) > FOLLOW_LIMIT:
+                self._bitmaps = None
+                return
+            for rid, facets in removed:
+                self._bitmaps.remove(rid, facets)
+            for rid, facets in added:
+                self._bitmaps.add(rid, facets)
 
     # ------------------------------------------------------------------ reading
 
@@ -218,45 +247,56 @@ class SearchIndex:
         )
         return (record_id for (record_id,) in rows)
 
+    def bitmaps(self) -> FacetBitmaps:
+        """The facet postings as bitmaps, loaded on first use and then kept by ``write``."""
+        with self._bitmaps_lock:
+            if self._bitmaps is None:
+                self._bitmaps = FacetBitmaps.load(self._connection())
+            return self._bitmaps
+
     def search(self, query: Query, size: int) -> Hits:
         """Return one page of the datasets matching ``query``, their number and facet counts.
 
-        A filtered search collects its hits once into a per-connection temporary table;
-        count, page and facet counts read that. Pages are found by rid through covering
-        indexes, and only the page's cards are read.
+        Unfiltered listings page through covering indexes. A filtered search intersects facet
+        bitmaps (with the rids of ranges and text, from SQLite), counts facets on the result,
+        and sorts only the hits; only the page's cards are read.
         """
         connection = self._connection()
         offset = (query.page - 1) * size
         order = SORTS.get(query.sort, SORTS["newest"])
         if not query.filtered:
-            total = self.summary()["datasets"]
             rows = connection.execute(
                 f"SELECT e.rid FROM entry e WHERE e.kind = 'dataset' ORDER BY {order} "
                 "LIMIT ? OFFSET ?",
                 (size, offset),
             )
-            counted: Iterable[tuple[str, str, int]] = [(f, v, n) for f, v, n, _ in self.totals()]
-        else:
-            _collect_hits(connection, query)
-            total = connection.execute("SELECT COUNT(*) FROM hits").fetchone()[0]
-            if query.sort == "relevance" and query.text.strip():
-                order = "h.rank, e.rid"
+            counts: dict[str, dict[str, int]] = {}
+            for facet, value, number, _ in self.totals():
+                counts.setdefault(facet, {})[value] = number
+            rids = [rid for (rid,) in rows]
+            return Hits(self.summary()["datasets"], self._cards(rids), counts)
+        bitmaps = self.bitmaps()
+        hits = bitmaps.matching(query.selected) & _range_hits(connection, query)
+        text = fts_query(query.text)
+        ranked: list[int] = []
+        if text:
+            ranking = "ORDER BY rank" if query.sort == "relevance" else ""
             rows = connection.execute(
-                f"SELECT e.rid FROM hits h JOIN entry e ON e.rid = h.rid ORDER BY {order} "
-                "LIMIT ? OFFSET ?",
-                (size, offset),
+                f"SELECT rowid FROM text WHERE text MATCH ? {ranking}", (text,)
             )
-            # CROSS JOIN keeps hits the outer loop (few rows, facet_rid index), never a
-            # scan of every facet row.
-            counted = connection.execute(
-                "SELECT f.facet, f.value, COUNT(*) FROM hits h CROSS JOIN facet f ON f.rid = h.rid "
-                "GROUP BY f.facet, f.value"
-            ).fetchall()
-        rids = [rid for (rid,) in rows]
-        counts: dict[str, dict[str, int]] = {}
-        for facet, value, number in counted:
-            counts.setdefault(facet, {})[value] = number
-        return Hits(total, self._cards(rids), counts)
+            ranked = [rid for (rid,) in rows]
+            hits &= bitmap(ranked)
+        if text and query.sort == "relevance":
+            wanted = set(positions(hits))
+            page = [rid for rid in ranked if rid in wanted][offset : offset + size]
+        else:
+            rows = connection.execute(
+                "SELECT e.rid FROM entry e WHERE e.rid IN (SELECT value FROM json_each(?)) "
+                f"ORDER BY {order} LIMIT ? OFFSET ?",
+                (json.dumps(positions(hits)), size, offset),
+            )
+            page = [rid for (rid,) in rows]
+        return Hits(hits.bit_count(), self._cards(page), bitmaps.counts(hits))
 
     def _cards(self, rids: list[int]) -> list[dict[str, Any]]:
         """The cards of these entries, in this order."""
@@ -274,18 +314,8 @@ class SearchIndex:
         self._local = threading.local()
 
 
-def _collect_hits(connection: sqlite3.Connection, query: Query) -> None:
-    """Fill the connection's temporary ``hits`` table with the rids matching ``query``.
-
-    Each facet and the ranges give a set of rids; the sets are intersected, then matched
-    against the text (whose ``rank`` orders by relevance). Only ``?`` parameters carry values.
-    """
-    sets: list[str] = []
-    params: list[Any] = []
-    for facet, values in query.selected:
-        marks = ", ".join("?" * len(values))
-        sets.append(f"SELECT rid FROM facet WHERE facet = ? AND value IN ({marks})")
-        params.extend([facet, *values])
+def _range_hits(connection: sqlite3.Connection, query: Query) -> int:
+    """The bitmap of datasets within the query's ranges (all bits set when it has none)."""
     ranges = [
         (column, operator, bound)
         for column, operator, bound in (
@@ -297,27 +327,14 @@ def _collect_hits(connection: sqlite3.Connection, query: Query) -> None:
         )
         if bound is not None
     ]
-    if ranges:
-        tests = " AND ".join(f"{column} {operator} ?" for column, operator, _ in ranges)
-        sets.append(f"SELECT rid FROM entry WHERE kind = 'dataset' AND {tests}")
-        params.extend(bound for _, _, bound in ranges)
-    connection.execute("CREATE TEMP TABLE IF NOT EXISTS hits(rid INTEGER PRIMARY KEY, rank REAL)")
-    connection.execute("DELETE FROM hits")
-    matched = " INTERSECT ".join(sets)
-    text = fts_query(query.text)
-    if text and matched:
-        connection.execute(
-            "INSERT INTO hits SELECT rowid, rank FROM text WHERE text MATCH ? "
-            f"AND rowid IN ({matched})",
-            [text, *params],
-        )
-    elif text:
-        connection.execute(
-            "INSERT INTO hits SELECT rowid, rank FROM text WHERE text MATCH ?", [text]
-        )
-    else:  # words without a letter or digit ("***") match every dataset
-        matched = matched or "SELECT rid FROM entry WHERE kind = 'dataset'"
-        connection.execute(f"INSERT INTO hits SELECT rid, 0 FROM ({matched})", params)
+    if not ranges:
+        return -1  # every bit set
+    tests = " AND ".join(f"{column} {operator} ?" for column, operator, _ in ranges)
+    rows = connection.execute(
+        f"SELECT rid FROM entry WHERE kind = 'dataset' AND {tests}",
+        [bound for _, _, bound in ranges],
+    )
+    return bitmap(rid for (rid,) in rows)
 
 
 def _title_key(entry: Entry) -> str:
@@ -326,7 +343,8 @@ def _title_key(entry: Entry) -> str:
     return title.casefold()
 
 
-def _insert(connection: sqlite3.Connection, entry: Entry) -> None:
+def _insert(connection: sqlite3.Connection, entry: Entry) -> int:
+    """Insert an entry (with its facets, totals and text); return its rid."""
     individuals = entry.numbers.get("individuals", 0)
     cursor = connection.execute(
         "INSERT INTO entry(record_id, kind, stamp, modified, title_key, individuals, min_age, "
@@ -344,8 +362,9 @@ def _insert(connection: sqlite3.Connection, entry: Entry) -> None:
         ),
     )
     rid = cursor.lastrowid
+    assert rid is not None
     if entry.kind != "dataset":
-        return
+        return rid
     connection.executemany(
         "INSERT INTO facet VALUES (?, ?, ?)", [(f, v, rid) for f, v in entry.facets]
     )
@@ -363,16 +382,24 @@ def _insert(connection: sqlite3.Connection, entry: Entry) -> None:
             "\n".join(entry.keywords),
         ),
     )
+    return rid
 
 
-def _delete(connection: sqlite3.Connection, record_id: str) -> None:
+def _delete(
+    connection: sqlite3.Connection, record_id: str
+) -> list[tuple[int, list[tuple[str, str]]]]:
+    """Delete a record's entry; return its rid and facets if it was a dataset."""
     row = connection.execute(
         "SELECT rid, kind, individuals FROM entry WHERE record_id = ?", (record_id,)
     ).fetchone()
     if row is None:
-        return
+        return []
     rid, kind, individuals = row
+    facets: list[tuple[str, str]] = []
     if kind == "dataset":
+        facets = connection.execute(
+            "SELECT facet, value FROM facet WHERE rid = ?", (rid,)
+        ).fetchall()
         connection.execute(
             "UPDATE total SET datasets = datasets - 1, individuals = individuals - ? "
             "WHERE (facet, value) IN (SELECT facet, value FROM facet WHERE rid = ?)",
@@ -381,6 +408,7 @@ def _delete(connection: sqlite3.Connection, record_id: str) -> None:
         connection.execute("DELETE FROM facet WHERE rid = ?", (rid,))
         connection.execute("DELETE FROM text WHERE rowid = ?", (rid,))
     connection.execute("DELETE FROM entry WHERE rid = ?", (rid,))
+    return [(rid, facets)] if kind == "dataset" else []
 
 
 def page_count(total: int, size: int) -> int:
