@@ -110,3 +110,12 @@ def live_server(tmp_path: Path) -> Iterator[str]:
         process.wait(timeout=10)
         if process.stdout:
             process.stdout.close()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """List the screenshots the browser tests wrote (test artefacts)."""
+    shots = sorted((ROOT / "tests" / "artifacts").glob("*.png"))
+    if shots:
+        terminalreporter.write_sep("-", f"{len(shots)} screenshots in tests/artifacts")
+        for path in shots:
+            terminalreporter.write_line(str(path.relative_to(ROOT)))

@@ -63,7 +63,9 @@ def test_provider_and_term_pages(client: FlaskClient, registry: Registry) -> Non
     assert client.get("/term", query_string={"iri": "https://nowhere.example/x"}).status_code == 404
 
 
-def test_dataset_page_embeds_schema_org_as_inert_json(client: FlaskClient, registry: Registry) -> None:
+def test_dataset_page_embeds_schema_org_as_inert_json(
+    client: FlaskClient, registry: Registry
+) -> None:
     path = next(p for p in SAMPLES if p.name == "procancer-i-open-challenge-prostate.ttl")
     hostile = path.read_bytes().replace(
         b'"Open Challenge Prostate Cancer V1"@en', b'"</script><script>alert(1)</script>"@en'

@@ -72,7 +72,9 @@ def test_index_is_rebuilt_when_missing_and_repaired_when_stale(tmp_path: Path) -
     registry.close()
 
 
-def test_facets_count_within_the_results_and_combine(client: FlaskClient, registry: Registry) -> None:
+def test_facets_count_within_the_results_and_combine(
+    client: FlaskClient, registry: Registry
+) -> None:
     load_samples(registry)
     hits = registry.search.search(Query(selected=(("condition", (LUNG,)),)), 50)
     assert hits.total == hits.counts["condition"][LUNG] > 0
@@ -83,12 +85,16 @@ def test_facets_count_within_the_results_and_combine(client: FlaskClient, regist
     assert f"{hits.total} datasets" in page and 'aria-current="true"' in page
 
 
-def test_ranges_sorting_and_paging_come_from_the_url(client: FlaskClient, registry: Registry) -> None:
+def test_ranges_sorting_and_paging_come_from_the_url(
+    client: FlaskClient, registry: Registry
+) -> None:
     load_samples(registry)
     largest = registry.search.search(Query(sort="largest"), 50).cards
     people = [c["numbers"]["individuals"] for c in largest]
     assert people == sorted(people, reverse=True)
-    titles = [c["titles"]["en"].casefold() for c in registry.search.search(Query(sort="title"), 50).cards]
+    titles = [
+        c["titles"]["en"].casefold() for c in registry.search.search(Query(sort="title"), 50).cards
+    ]
     assert titles == sorted(titles)
     ranged = registry.search.search(Query(individuals=(1000, None)), 50)
     assert ranged.total and all(c["numbers"]["individuals"] >= 1000 for c in ranged.cards)
