@@ -13,7 +13,7 @@ from typing import Any
 
 from .i18n import Label, pick_label
 from .index_entry import FACET_NAMES
-from .search_index import Query, page_count, parse_range, selected_values
+from .search_index import Query
 from .services import Registry
 
 CHARTS = ("condition", "modality", "body_part", "country")
@@ -197,3 +197,27 @@ def query_from(args: Sequence[tuple[str, str]]) -> Query:
         sort=sort,
         page=int(page) if page.isdigit() and 0 < int(page) < 10**6 else 1,
     )
+
+
+def page_count(total: int, size: int) -> int:
+    return max(1, -(-total // size))
+
+
+def parse_range(low: str | None, high: str | None) -> tuple[int | None, int | None]:
+    """Whole numbers from a range's two inputs; anything else means no bound."""
+
+    def number(raw: str | None) -> int | None:
+        return int(raw) if raw and raw.strip().isdigit() else None
+
+    return number(low), number(high)
+
+
+def selected_values(
+    args: Sequence[tuple[str, str]], facets: Sequence[str]
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The facet values chosen in a URL's arguments, in facet order, each sorted."""
+    chosen: dict[str, set[str]] = {}
+    for name, value in args:
+        if name in facets and value:
+            chosen.setdefault(name, set()).add(value)
+    return tuple((f, tuple(sorted(chosen[f]))) for f in facets if f in chosen)

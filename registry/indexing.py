@@ -8,7 +8,7 @@ and never wrong after a restart.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
@@ -26,8 +26,8 @@ BATCH = 2000
 def index_record(registry: Registry, record_id: str, triples: list[ox.Triple]) -> None:
     """Index (or re-index) a record just written to the store with these triples."""
     entry = read_entry(record_id, registry.record_iri(record_id), triples)
-    if entry is None:
-        registry.search.write([], dropped=[record_id])
+    if entry is None:  # neither a dataset nor an agent (a tombstone, say): not searchable
+        drop_record(registry, record_id)
     else:
         registry.search.write([entry])
 
@@ -49,7 +49,7 @@ def stored_stamps(registry: Registry) -> dict[str, str]:
     }
 
 
-def reconcile(registry: Registry, advance: Callable[[int], object] = lambda n: None) -> int:
+def reconcile(registry: Registry) -> int:
     """Re-index the records whose stamps differ from the store's, drop the vanished ones.
 
     Returns how many records were re-indexed or dropped (0 when the index was in step).
@@ -61,7 +61,6 @@ def reconcile(registry: Registry, advance: Callable[[int], object] = lambda n: N
     for start in range(0, len(stale), BATCH):
         batch = stale[start : start + BATCH]
         registry.search.write(_entries(registry, batch), dropped=batch)
-        advance(len(batch))
     return len(stale) + len(vanished)
 
 

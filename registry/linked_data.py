@@ -7,13 +7,14 @@ it; an RDF client gets the description (https://www.w3.org/TR/cooluris/#r303gend
 from __future__ import annotations
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, redirect, render_template, url_for
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from . import catalogue
 from .app import get_registry
 from .errors import NotFound
 from .negotiation import negotiated, rdf_response, suffix_syntax
+from .services import record_id_for
 
 linked_data = Blueprint("linked_data", __name__)
 SITEMAP_URLS = 50_000
@@ -30,6 +31,18 @@ def record(record_id: str) -> BaseResponse:
         lambda: catalogue.record_document(registry, record_id),
         lambda s: url_for("linked_data.record_document", record_id=record_id, suffix=s),
     )
+
+
+@linked_data.get("/resolve")
+def resolve() -> BaseResponse:
+    """Send a provider's own dataset (or agent) IRI to its page in the registry."""
+    iri = request.args.get("iri", "")
+    record_id = record_id_for(iri)
+    card = get_registry().search.card(record_id)
+    if card is None or card["topic"] != iri:
+        raise NotFound(f"No dataset or provider in this catalogue has the IRI <{iri}>.")
+    page = "pages.provider_page" if card["kind"] == "agent" else "pages.dataset_page"
+    return redirect(url_for(page, record_id=record_id), 303)
 
 
 @linked_data.get("/record/<record_id>.<suffix>")

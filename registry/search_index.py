@@ -14,7 +14,7 @@ import json
 import re
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -409,25 +409,3 @@ def _delete(
         connection.execute("DELETE FROM text WHERE rowid = ?", (rid,))
     connection.execute("DELETE FROM entry WHERE rid = ?", (rid,))
     return [(rid, facets)] if kind == "dataset" else []
-
-
-def page_count(total: int, size: int) -> int:
-    return max(1, -(-total // size))
-
-
-def parse_range(low: str | None, high: str | None) -> tuple[int | None, int | None]:
-    """Whole numbers from a range's two inputs; anything else means no bound."""
-
-    def number(raw: str | None) -> int | None:
-        return int(raw) if raw and raw.strip().isdigit() else None
-
-    return number(low), number(high)
-
-
-def selected_values(args: Sequence[tuple[str, str]], facets: Sequence[str]) -> tuple:
-    """The facet values chosen in a URL's arguments, in facet order, each sorted."""
-    chosen: dict[str, set[str]] = {}
-    for name, value in args:
-        if name in facets and value:
-            chosen.setdefault(name, set()).add(value)
-    return tuple((f, tuple(sorted(chosen[f]))) for f in facets if f in chosen)

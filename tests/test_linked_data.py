@@ -47,6 +47,17 @@ def test_record_and_catalogue_iris_dereference(client: FlaskClient, registry: Re
     assert client.get("/agent/nobody", headers={"Accept": "text/turtle"}).status_code == 404
 
 
+def test_a_provider_iri_resolves_to_its_registry_page(
+    client: FlaskClient, registry: Registry
+) -> None:
+    ids = load_samples(registry)
+    iri, record_id = next(iter(ids.items()))
+    response = client.get("/resolve", query_string={"iri": iri})
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/datasets/{record_id}")
+    assert client.get("/resolve", query_string={"iri": iri + "x"}).status_code == 404
+
+
 def test_provider_and_term_pages(client: FlaskClient, registry: Registry) -> None:
     load_samples(registry)
     agents = registry.search.agents()
