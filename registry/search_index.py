@@ -55,6 +55,8 @@ SORTS = {
 }
 """Sort name -> ORDER BY clause (each backed by an index); ``relevance`` needs a text query."""
 WORD = re.compile(r"\w+", re.UNICODE)
+DEEP_OFFSET = 10_000
+"""Pages past this many results are sliced from a cached listing instead of an OFFSET."""
 FOLLOW_LIMIT = 500
 """Writes of more records than this reload the facet bitmaps instead of updating them."""
 
@@ -265,15 +267,18 @@ class SearchIndex:
         offset = (query.page - 1) * size
         order = SORTS.get(query.sort, SORTS["newest"])
         if not query.filtered:
-            rows = connection.execute(
-                f"SELECT e.rid FROM entry e WHERE e.kind = 'dataset' ORDER BY {order} "
-                "LIMIT ? OFFSET ?",
-                (size, offset),
-            )
             counts: dict[str, dict[str, int]] = {}
             for facet, value, number, _ in self.totals():
                 counts.setdefault(facet, {})[value] = number
-            rids = [rid for (rid,) in rows]
+            if offset < DEEP_OFFSET:
+                rows = connection.execute(
+                    f"SELECT e.rid FROM entry e WHERE e.kind = 'dataset' ORDER BY {order} "
+                    "LIMIT ? OFFSET ?",
+                    (size, offset),
+                )
+                rids = [rid for (rid,) in rows]
+            else:  # stepping over tens of thousands of index rows costs more than a slice
+                rids = self._listing(order)[offset : offset + size]
             return Hits(self.summary()["datasets"], self._cards(rids), counts)
         bitmaps = self.bitmaps()
         hits = bitmaps.matching(query.selected) & _range_hits(connection, query)
@@ -297,6 +302,17 @@ class SearchIndex:
             )
             page = [rid for (rid,) in rows]
         return Hits(hits.bit_count(), self._cards(page), bitmaps.counts(hits))
+
+    def _listing(self, order: str) -> list[int]:
+        """Every dataset's rid in one sort order, read once per index generation."""
+
+        def compute() -> list[int]:
+            rows = self._connection().execute(
+                f"SELECT e.rid FROM entry e WHERE e.kind = 'dataset' ORDER BY {order}"
+            )
+            return [rid for (rid,) in rows]
+
+        return self.cached(f"listing {order}", compute)
 
     def _cards(self, rids: list[int]) -> list[dict[str, Any]]:
         """The cards of these entries, in this order."""

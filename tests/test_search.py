@@ -12,7 +12,7 @@ from registry.app import create_app
 from registry.bulk import load_files
 from registry.config import load_settings
 from registry.indexing import reconcile
-from registry.search_index import Query, fts_query
+from registry.search_index import SORTS, Query, fts_query
 from registry.services import Registry, search_index_path
 from registry.submission import submit
 
@@ -128,3 +128,13 @@ def test_home_shows_totals_charts_and_newest(client: FlaskClient, registry: Regi
     assert page.count("<svg") == 4 and 'role="img"' in page and "<title" in page
     assert f">{len(SAMPLES)}<" in page  # the datasets total
     assert "Newest datasets" in page and "Lung cancer" in page
+
+
+def test_deep_pages_slice_the_same_order_as_shallow_ones(registry: Registry) -> None:
+    """Pages past DEEP_OFFSET come from a cached listing; it must order like the index."""
+    load_samples(registry)
+    for sort, order in SORTS.items():
+        shallow = [c["id"] for c in registry.search.search(Query(sort=sort), 50).cards]
+        listing = registry.search._listing(order)
+        cards = registry.search._cards(listing)
+        assert [c["id"] for c in cards] == shallow, sort
