@@ -261,7 +261,7 @@ class SearchIndex:
 
         Unfiltered listings page through covering indexes. A filtered search intersects facet
         bitmaps (with the rids of ranges and text, from SQLite), counts facets on the result,
-        and sorts only the hits; only the page's cards are read.
+        and sorts only the hits by their cached ranks; only the page's cards are read.
         """
         connection = self._connection()
         offset = (query.page - 1) * size
@@ -295,12 +295,8 @@ class SearchIndex:
             wanted = set(positions(hits))
             page = [rid for rid in ranked if rid in wanted][offset : offset + size]
         else:
-            rows = connection.execute(
-                "SELECT e.rid FROM entry e WHERE e.rid IN (SELECT value FROM json_each(?)) "
-                f"ORDER BY {order} LIMIT ? OFFSET ?",
-                (json.dumps(positions(hits)), size, offset),
-            )
-            page = [rid for (rid,) in rows]
+            ranks = self._ranks(order)
+            page = sorted(positions(hits), key=ranks.__getitem__)[offset : offset + size]
         return Hits(hits.bit_count(), self._cards(page), bitmaps.counts(hits))
 
     def _listing(self, order: str) -> list[int]:
@@ -313,6 +309,13 @@ class SearchIndex:
             return [rid for (rid,) in rows]
 
         return self.cached(f"listing {order}", compute)
+
+    def _ranks(self, order: str) -> dict[int, int]:
+        """Each dataset's position in one sort order, once per index generation: sorting a
+        result is then a dictionary lookup per hit, not a query."""
+        return self.cached(
+            f"ranks {order}", lambda: {rid: i for i, rid in enumerate(self._listing(order))}
+        )
 
     def _cards(self, rids: list[int]) -> list[dict[str, Any]]:
         """The cards of these entries, in this order."""
