@@ -56,10 +56,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_error_handler(Exception, handle_error)
 
     from .endpoint import endpoint
+    from .linked_data import linked_data
     from .pages import pages
 
     app.register_blueprint(pages)
     app.register_blueprint(endpoint)
+    app.register_blueprint(linked_data)
 
     @app.after_request
     def security_headers(response: Response) -> Response:

@@ -6,91 +6,39 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib.namespace import DCTERMS, FOAF
+from rdflib.namespace import DCTERMS, FOAF, SKOS
 
 from .agents import agent_descriptions, cited_iris
+from .browse import concept
+from .dataset_summary import at_a_glance, contacts, distributions, schema_org
 from .errors import NotFound
 from .fields import ORDER, label_for
+from .i18n import Label, pick_label
 from .queries import query
 from .services import Registry, record_facts
 
 ENGLISH_FIRST = ("en",)
 LINKABLE_SCHEMES = ("https:", "http:", "mailto:")
 """IRIs with other schemes (javascript:, data:) are shown as text, never as links."""
-
-
-def pick_language(texts: dict[str, str], preferred: Sequence[str] = ENGLISH_FIRST) -> str:
-    """Return the text in the first preferred language, else untagged, else any (sorted)."""
-    for language in (*preferred, "en", ""):
-        if language in texts:
-            return texts[language]
-    return texts[sorted(texts)[0]] if texts else ""
-
-
-def concept_label(registry: Registry, iri: str, preferred: Sequence[str] = ENGLISH_FIRST) -> str:
-    """Return a vocabulary concept's label, or the last segment of its IRI as a fallback."""
-    labels = registry.labels.get(iri)
-    if labels:
-        return pick_language(labels, preferred)
-    return iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1].replace("_", " ")
+MAPPINGS = {
+    str(SKOS[name])
+    for name in (
+        "exactMatch",
+        "closeMatch",
+        "broadMatch",
+        "narrowMatch",
+        "relatedMatch",
+        "broader",
+        "narrower",
+        "inScheme",
+    )
+}
+"""Concept-to-concept links a term page lists."""
 
 
 def _text(term: object) -> str | None:
     value = getattr(term, "value", None)
     return None if value is None else str(value)
-
-
-def list_datasets(
-    registry: Registry, page: int = 1, preferred: Sequence[str] = ENGLISH_FIRST
-) -> dict[str, Any]:
-    """Return one page of the catalogue, newest first, with totals for paging."""
-    size = registry.settings.page_size
-    catalog = {"catalog": ox.NamedNode(registry.catalog_iri)}
-    counted = registry.store.query(query("count_records"), catalog)
-    assert isinstance(counted, ox.QuerySolutions)
-    row = next(iter(counted), None)
-    total = int(row["records"].value) if row is not None else 0
-    pages = max(1, -(-total // size))
-    page = min(max(1, page), pages)
-    # Integers only: LIMIT/OFFSET cannot be bound by substitution.
-    text = query("dataset_page") % {"page": f"LIMIT {int(size)} OFFSET {int((page - 1) * size)}"}
-    rows = registry.store.query(text, catalog)
-    assert isinstance(rows, ox.QuerySolutions)
-    items: dict[str, dict[str, Any]] = {}
-    for row in rows:
-        record = row["record"].value
-        item = items.setdefault(
-            record,
-            {
-                "id": record.rsplit("/", 1)[-1],
-                "dataset": _text(row["dataset"]),
-                "modified": _text(row["modified"]),
-                "titles": {},
-                "publishers": {},
-                "conditions": set(),
-            },
-        )
-        for key, variable in (("titles", "title"), ("publishers", "publisherName")):
-            term = row[variable]
-            if isinstance(term, ox.Literal):
-                item[key][term.language or ""] = term.value
-        if row["condition"] is not None:
-            item["conditions"].add(row["condition"].value)
-    datasets = [
-        {
-            "id": item["id"],
-            "dataset": item["dataset"],
-            "modified": item["modified"],
-            "title": pick_language(item["titles"], preferred) or item["dataset"],
-            "publisher": pick_language(item["publishers"], preferred),
-            "conditions": sorted(concept_label(registry, c, preferred) for c in item["conditions"]),
-        }
-        for item in items.values()
-    ]
-    # The query's order: newest first, ties by record IRI ascending (stable two-pass sort).
-    datasets.sort(key=lambda d: d["id"])
-    datasets.sort(key=lambda d: d["modified"] or "", reverse=True)
-    return {"datasets": datasets, "total": total, "page": page, "pages": pages}
 
 
 def _describe(
@@ -131,9 +79,10 @@ def _value(
     if isinstance(term, ox.BlankNode):
         return {"text": "", "language": None, "iri": None, "fields": nested}
     return {
-        "text": concept_label(registry, term.value, preferred) if not nested else term.value,
+        "text": concept(registry, term.value, preferred).text if not nested else term.value,
         "language": None,
         "iri": term.value,
+        "term": term.value in registry.labels,
         "href": term.value if term.value.startswith(LINKABLE_SCHEMES) else None,
         "fields": nested,
     }
@@ -163,16 +112,21 @@ def dataset_view(
         for t in by_subject.get(dataset, [])
         if t.predicate.value == str(DCTERMS.title) and isinstance(t.object, ox.Literal)
     }
-    return {
+    view = {
         "id": record_id,
         "record": record,
         "dataset": dataset.value,
-        "title": pick_language(titles, preferred) or dataset.value,
+        "title": pick_label(titles, preferred) if titles else Label(dataset.value),
         "issued": _text(facts.get(str(DCTERMS.issued))),
         "modified": _text(facts.get(str(DCTERMS.modified))),
         "conforms_to": _text(facts.get(str(DCTERMS.conformsTo))),
         "fields": _describe(registry, dataset, by_subject, preferred, frozenset({record_node})),
+        "glance": at_a_glance(registry, record_id, preferred),
+        "distributions": distributions(registry, by_subject, dataset, preferred),
+        "contacts": contacts(by_subject, dataset),
     }
+    view["schema_org"] = schema_org(view, by_subject, dataset)
+    return view
 
 
 def record_document(registry: Registry, record_id: str) -> list[ox.Triple]:
@@ -182,3 +136,77 @@ def record_document(registry: Registry, record_id: str) -> list[ox.Triple]:
     if not triples:
         raise NotFound(f"There is no record {record_id!r} in this catalogue.")
     return triples
+
+
+def concept_document(registry: Registry, iri: str) -> list[ox.Triple]:
+    """Return what the vocabularies graph says about a concept, or raise NotFound."""
+    concept_node = ox.NamedNode(iri)
+    rows = registry.store.query(
+        query("concept"),
+        {"concept": concept_node, "graph": ox.NamedNode(registry.vocabularies_graph)},
+    )
+    assert isinstance(rows, ox.QuerySolutions)
+    triples = [ox.Triple(concept_node, row["property"], row["value"]) for row in rows]
+    if not triples:
+        raise NotFound(f"The registry's vocabularies have no term <{iri}>.")
+    return triples
+
+
+def term_view(registry: Registry, iri: str, preferred: Sequence[str]) -> dict[str, Any]:
+    """A concept's labels in every language, definition, mappings, and the datasets using it."""
+    triples = concept_document(registry, iri)
+    by_predicate: dict[str, list[Any]] = {}
+    for triple in triples:
+        by_predicate.setdefault(triple.predicate.value, []).append(triple.object)
+    labels = {o.language or "": o.value for o in by_predicate.get(str(SKOS.prefLabel), [])}
+    definitions = {o.language or "": o.value for o in by_predicate.get(str(SKOS.definition), [])}
+    links = [
+        {
+            "label": label_for(predicate),
+            "targets": sorted(
+                (o.value, concept(registry, o.value, preferred).text, o.value in registry.labels)
+                for o in objects
+                if isinstance(o, ox.NamedNode)
+            ),
+        }
+        for predicate, objects in sorted(by_predicate.items())
+        if predicate in MAPPINGS
+    ]
+    used = [
+        (facet, datasets) for facet, value, datasets, _ in registry.search.totals() if value == iri
+    ]
+    return {
+        "iri": iri,
+        "label": concept(registry, iri, preferred),
+        "labels": sorted(labels.items()),
+        "definition": pick_label(definitions, preferred),
+        "notations": sorted(o.value for o in by_predicate.get(str(SKOS.notation), [])),
+        "links": [link for link in links if link["targets"]],
+        "used": used,
+    }
+
+
+def provider_view(registry: Registry, record_id: str, preferred: Sequence[str]) -> dict[str, Any]:
+    """A registered agent: its names, type, contact, homepage and the datasets it publishes."""
+    record = registry.record_iri(record_id)
+    triples = record_document(registry, record_id)
+    facts = record_facts(triples, record)
+    agent = facts.get(str(FOAF.primaryTopic))
+    assert isinstance(agent, ox.NamedNode)
+    by_subject = _index(triples)
+    return {
+        "id": record_id,
+        "iri": agent.value,
+        "name": pick_label(
+            {
+                t.object.language or "": t.object.value
+                for t in by_subject.get(agent, [])
+                if t.predicate.value == str(FOAF.name) and isinstance(t.object, ox.Literal)
+            },
+            preferred,
+        ),
+        "fields": _describe(
+            registry, agent, by_subject, preferred, frozenset({ox.NamedNode(record)})
+        ),
+        "modified": _text(facts.get(str(DCTERMS.modified))),
+    }

@@ -10,6 +10,7 @@ import hashlib
 import itertools
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
@@ -17,8 +18,10 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
 from . import formats
 from .config import Settings
 from .errors import StoreMismatch
+from .indexing import reconcile
 from .namespaces import CIR, DCATAP, EHDS_REGULATION
 from .queries import query
+from .search_index import SearchIndex
 from .sparql import Endpoint
 from .store import OxigraphStore, Term
 from .validation import Shapes, load_profile
@@ -33,6 +36,8 @@ class Registry:
     shapes: Shapes
     labels: dict[str, dict[str, str]]
     """Vocabulary concept IRI -> language tag -> preferred label (static, loaded once)."""
+    search: SearchIndex
+    """Search, facets and totals for the pages; kept in step with the store (indexing.py)."""
     _endpoint: Endpoint | None = field(default=None, repr=False)
     _starting: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -65,6 +70,7 @@ class Registry:
             if self._endpoint is not None:
                 self._endpoint.close()
                 self._endpoint = None
+        self.search.close()
         self.store.close()
 
 
@@ -136,11 +142,18 @@ def open_registry(settings: Settings) -> Registry:
     store = OxigraphStore(settings.store_path)
     shapes = load_profile()
     assert shapes.vocabularies is not None
-    registry = Registry(settings, store, shapes, shapes.vocabularies.labels)
+    search = SearchIndex(search_index_path(settings))
+    registry = Registry(settings, store, shapes, shapes.vocabularies.labels, search)
     refuse_other_base(registry)
     if not store.has_graph(registry.catalog_iri):
         # The settings describe a new store's catalogue; a loaded description
         # (data/sample/catalog.ttl, say) replaces it and is kept across restarts.
         store.replace_graph(registry.catalog_iri, catalog_triples(settings))
     load_vocabularies(registry)
+    reconcile(registry)
     return registry
+
+
+def search_index_path(settings: Settings) -> Path:
+    """The search index's file, beside the store's folder (``var/store.search.sqlite``)."""
+    return settings.store_path.with_name(settings.store_path.name + ".search.sqlite")

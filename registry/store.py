@@ -79,6 +79,15 @@ class OxigraphStore:
             )
             self._generation += 1
 
+    def trusted_bulk_load(self, trig: bytes) -> None:
+        """Add a TriG document with pyoxigraph's bulk loader: no transaction, no check.
+
+        Only for input known to be valid by construction (benchmarks loading generator
+        output); every other write goes through ``submission.submit``.
+        """
+        with self._write_lock:
+            self._store.bulk_load(trig, format=ox.RdfFormat.TRIG)
+
     def contains(self, triple: ox.Triple, graph: str) -> bool:
         """Whether ``graph`` holds ``triple``."""
         quad = ox.Quad(triple.subject, triple.predicate, triple.object, ox.NamedNode(graph))

@@ -20,6 +20,7 @@ from .agents import agent_descriptions, cited_iris
 from .errors import DatasetNotFound, ForeignDataset, InvalidDescription
 from .formats import RdfSyntax
 from .formats import oxigraph_iri as _iri
+from .indexing import index_record
 from .namespaces import CIR
 from .queries import query
 from .services import Registry, record_facts, record_id_for
@@ -208,6 +209,7 @@ def submit(
     issued = stored.get(str(DCTERMS.issued))
     meta = record_triples(registry, record, topic, fingerprint, now or datetime.now(UTC), issued)
     registry.store.replace_graph(record, triples + meta)
+    index_record(registry, record_id, triples + meta)  # search index hook: see indexing.py
     return Accepted(record_id, record, str(topic.iri), report)
 
 

@@ -120,3 +120,12 @@ def live_server(tmp_path: Path) -> Iterator[str]:
     """Run ``registry serve --sample`` as its own process on a free loopback port."""
     with running_server(tmp_path / "live-store", sample=True) as url:
         yield url
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """List the screenshots the browser tests wrote (test artefacts)."""
+    shots = sorted((ROOT / "tests" / "artifacts").glob("*.png"))
+    if shots:
+        terminalreporter.write_sep("-", f"{len(shots)} screenshots in tests/artifacts")
+        for path in shots:
+            terminalreporter.write_line(str(path.relative_to(ROOT)))

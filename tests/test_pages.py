@@ -24,16 +24,17 @@ def load_samples(registry: Registry) -> dict[str, str]:
 
 
 def test_empty_catalogue_says_how_to_add(client: FlaskClient) -> None:
-    page = client.get("/").get_data(as_text=True)
-    assert "0 datasets" in page
-    assert "registry load" in page
+    for url in ("/", "/search"):
+        page = client.get(url).get_data(as_text=True)
+        assert "registry load" in page, url
+    assert "0 datasets" in client.get("/search").get_data(as_text=True)
 
 
 def test_catalogue_lists_title_publisher_and_cancer_type(
     client: FlaskClient, registry: Registry
 ) -> None:
     load_samples(registry)
-    page = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    page = client.get("/search", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert f"{len(SAMPLES)} datasets" in page
     assert "Open Challenge Prostate Cancer V1" in page
     # The publisher is a registered agent, described in its own record.
@@ -43,7 +44,7 @@ def test_catalogue_lists_title_publisher_and_cancer_type(
 
 def test_catalogue_title_follows_accept_language(client: FlaskClient, registry: Registry) -> None:
     load_samples(registry)
-    page = client.get("/", headers={"Accept-Language": "es"}).get_data(as_text=True)
+    page = client.get("/search", headers={"Accept-Language": "es"}).get_data(as_text=True)
     assert "Cohorte de cáncer de pulmón TC y PET-TC" in page
     assert "Tipos de cáncer" not in page  # scheme labels are not dataset titles
     assert "Cáncer de pulmón" in page
@@ -57,13 +58,13 @@ def test_catalogue_pages_through_records(tmp_path) -> None:
     reg = app.extensions["registry"]
     assert not load_files(reg, SAMPLE_FILES).rejected
     client = app.test_client()
-    first = client.get("/").get_data(as_text=True)
-    second = client.get("/?page=2").get_data(as_text=True)
+    first = client.get("/search").get_data(as_text=True)
+    second = client.get("/search?page=2").get_data(as_text=True)
     last = -(-len(SAMPLES) // size)
     assert f"Page 1 of {last}" in first and 'rel="next"' in first
     assert f"Page 2 of {last}" in second
-    assert first.count("<tr>") == size + 1  # a header row and one row per record
-    assert second.count("<tr>") == len(SAMPLES) - size + 1
+    assert first.count('<li class="result">') == size
+    assert second.count('<li class="result">') == len(SAMPLES) - size
     reg.close()
 
 

@@ -96,9 +96,9 @@ def test_paging_order_is_the_same_across_pages(tmp_path: Path) -> None:
     client = app.test_client()
     ids = []
     for page in range(1, len(SAMPLES) + 1):
-        html = client.get(f"/?page={page}").get_data(as_text=True)
+        html = client.get(f"/search?page={page}").get_data(as_text=True)
         ids.append(html.split('href="/datasets/')[1].split('"')[0])
-    listing = client.get("/?page=1").get_data(as_text=True)  # one record per page
+    listing = client.get("/search?page=1").get_data(as_text=True)  # one record per page
     assert len(set(ids)) == len(SAMPLES), f"pages repeated or skipped a record: {ids}"
     assert f"Page 1 of {len(SAMPLES)}" in listing
     registry.close()

@@ -161,7 +161,7 @@ def test_sparqlwrapper_against_a_live_server(live_server: str) -> None:
     titles = [row["title"]["value"] for row in rows]
     assert len(titles) == len(SAMPLES) and titles == sorted(titles)
     assert "Open Challenge Prostate Cancer V1" in titles
-    home = requests.get(live_server + "/", timeout=10)
+    home = requests.get(live_server + "/search", timeout=10)
     assert home.status_code == 200 and "Open Challenge Prostate Cancer V1" in home.text
 
 
