@@ -66,7 +66,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     @app.after_request
     def security_headers(response: Response) -> Response:
         response.headers.setdefault(
-            "Content-Security-Policy", "default-src 'self'; script-src 'self'; object-src 'none'"
+            "Content-Security-Policy", "default-src 'self'; script-src 'none'; object-src 'none'"
         )
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         return response

@@ -141,7 +141,12 @@ def query_page(registry: Registry, query: sparql.QueryRequest | None) -> Respons
                 for option in sparql.FORMATS
                 if (option.graph if graph else option.results)
             ]
-    return Response(render_template("sparql.html", **context), status=status)
+    response = Response(render_template("sparql.html", **context), status=status)
+    # The one page with scripts: the editor, from our own static files, never inline.
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'self'; script-src 'self'; object-src 'none'"
+    )
+    return response
 
 
 def content_type(media_type: str) -> str:
