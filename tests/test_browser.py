@@ -196,6 +196,6 @@ def test_other_pages_render_and_are_accessible(site: str, browser: webdriver.Chr
     assert "Datasets of this provider" in browser.page_source
     visit(browser, "09-provider")
     browser.get(site + "/profile")
-    screenshot(browser, "10-profile")
+    visit(browser, "10-profile")
     if not AXE:
         pytest.skip("axe-core is not in tests/.cache (./test fetches it); accessibility unchecked")
