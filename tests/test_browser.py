@@ -199,3 +199,21 @@ def test_other_pages_render_and_are_accessible(site: str, browser: webdriver.Chr
     visit(browser, "10-profile")
     if not AXE:
         pytest.skip("axe-core is not in tests/.cache (./test fetches it); accessibility unchecked")
+
+
+def test_the_sparql_page_highlights_runs_an_example_and_downloads(
+    site: str, browser: webdriver.Chrome
+) -> None:
+    browser.get(site + "/sparql")
+    # The editor (CodeMirror, served by the registry under a script-src 'self' policy).
+    assert browser.find_elements(By.CSS_SELECTOR, ".CodeMirror .cm-keyword")
+    visit(browser, "11-sparql")
+    browser.find_element(By.PARTIAL_LINK_TEXT, "per country").click()
+    assert "row" in browser.find_element(By.ID, "answer-title").find_element(By.XPATH, "..").text
+    cells = browser.find_elements(By.CSS_SELECTOR, "table.answer tbody tr")
+    assert len(cells) >= 5  # the sample datasets come from several countries
+    editor_text = browser.execute_script(
+        "return document.querySelector('.CodeMirror').CodeMirror.getValue()"
+    )
+    assert "GROUP BY ?country" in editor_text
+    visit(browser, "12-sparql-answer")
