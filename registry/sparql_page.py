@@ -22,6 +22,9 @@ EXAMPLES = Path(__file__).parent / "queries" / "examples"
 TABLE_RESULTS = "application/sparql-results+json"
 """The page asks for SELECT/ASK answers in this type and for graphs in ``TABLE_GRAPH``."""
 TABLE_GRAPH = "application/n-triples"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+PLAIN = {XSD + name for name in ("string", "integer", "decimal", "double", "boolean")}
+"""Datatypes the table shows as bare values: what they are is obvious from the value."""
 SHOWN_ROWS = 1000
 """Rows the page shows; the download links give the whole answer."""
 
@@ -117,7 +120,7 @@ def json_cell(term: dict[str, str] | None) -> Cell:
         return Cell(f"_:{value}")
     if "xml:lang" in term:
         return Cell(f'"{value}"@{term["xml:lang"]}')
-    if "datatype" in term:
+    if "datatype" in term and term["datatype"] not in PLAIN:
         return Cell(f'"{value}"^^{compact(term["datatype"])}')
     return Cell(value)
 
