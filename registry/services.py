@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
@@ -31,6 +32,8 @@ class Registry:
     shapes: Shapes
     labels: dict[str, dict[str, str]]
     """Vocabulary concept IRI -> language tag -> preferred label (static, loaded once)."""
+    writing: threading.Lock = field(default_factory=threading.Lock)
+    """Held while a record is read, checked and written, so preconditions cannot race."""
 
     @property
     def catalog_iri(self) -> str:

@@ -1,8 +1,8 @@
 """The triple store: one named graph per record, each write one transaction.
 
 This is the only module that imports pyoxigraph's ``Store``. A remote SPARQL 1.1 backend
-would be a second class with the same small interface (``replace_graph``, ``load_graph``,
-``contains``, ``graph_triples``,
+would be a second class with the same small interface (``replace_graph``, ``write_graphs``,
+``load_graph``, ``contains``, ``graph_triples``, ``dump``, ``restore``,
 ``has_graph``, ``quad_count``, ``query``, ``close``).
 """
 
@@ -45,6 +45,24 @@ class OxigraphStore:
         update = f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n"
         with self._write_lock:
             self._store.update(update + body.decode("utf-8") + "}}")
+
+    def write_graphs(
+        self,
+        replace: Mapping[str, Iterable[ox.Triple]],
+        append: Mapping[str, Iterable[ox.Triple]],
+    ) -> None:
+        """Replace some named graphs and add triples to others, all in one transaction.
+
+        A record's new version, its current graph and its history are written together, so
+        a process killed at any moment leaves either all of them or none.
+        """
+        drops = "".join(f"DROP SILENT GRAPH {ox.NamedNode(g)} ;\n" for g in replace)
+        blocks = []
+        for graph, triples in [*replace.items(), *append.items()]:
+            body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+            blocks.append(f"GRAPH {ox.NamedNode(graph)} {{\n{body.decode('utf-8')}}}\n")
+        with self._write_lock:
+            self._store.update(f"{drops}INSERT DATA {{\n{''.join(blocks)}}}")
 
     def load_graph(self, graph: str, triples: Iterable[ox.Triple]) -> None:
         """Replace a large, registry-owned graph with pyoxigraph's bulk loader.
@@ -89,6 +107,16 @@ class OxigraphStore:
             prefixes=PREFIXES,
             substitutions=bindings or None,
         )
+
+    def dump(self, path: Path) -> None:
+        """Write every quad to ``path`` as N-Quads (a backup)."""
+        self._store.dump(str(path), format=ox.RdfFormat.N_QUADS)
+
+    def restore(self, path: Path) -> None:
+        """Load an N-Quads backup into this (empty) store with the bulk loader."""
+        with self._write_lock:
+            self._store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+            self._store.optimize()
 
     def close(self) -> None:
         """Flush to disk; the store is closed when the object is collected."""
