@@ -9,14 +9,17 @@ import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, FOAF
 
 from .agents import agent_descriptions, cited_iris
-from .errors import NotFound
+from .errors import Gone, NotFound
 from .fields import ORDER, label_for
+from .namespaces import CIR
 from .queries import query
 from .services import Registry, record_facts
 
 ENGLISH_FIRST = ("en",)
 LINKABLE_SCHEMES = ("https:", "http:", "mailto:")
 """IRIs with other schemes (javascript:, data:) are shown as text, never as links."""
+WITHDRAWN = ox.NamedNode(str(CIR.withdrawn))
+"""Marks a tombstone: the record answers 410 Gone."""
 
 
 def pick_language(texts: dict[str, str], preferred: Sequence[str] = ENGLISH_FIRST) -> str:
@@ -181,4 +184,9 @@ def record_document(registry: Registry, record_id: str) -> list[ox.Triple]:
     triples = registry.store.graph_triples(record) if record_id.isalnum() else []
     if not triples:
         raise NotFound(f"There is no record {record_id!r} in this catalogue.")
+    if any(t.predicate == WITHDRAWN for t in triples):
+        raise Gone(
+            f"The record {record_id} was withdrawn; its versions stay readable.",
+            history=f"/records/{record_id}/versions",
+        )
     return triples

@@ -1,4 +1,5 @@
-"""The ``registry`` command: serve, load, validate, profile, generate, dicom scan."""
+"""The ``registry`` command: serve, load, validate, profile, generate, dicom scan, provider,
+backup, restore."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from .errors import InvalidDescription, RegistryError
 from .generate import generate
 from .profile import build_profile
 from .profile_text import render_markdown, render_text
+from .provider_cli import provider
 from .resources import resource_dir
 from .services import Registry, open_registry
 from .submission import check
@@ -161,3 +163,4 @@ def profile(form: str) -> None:
 
 main.add_command(generate)
 main.add_command(dicom)
+main.add_command(provider)

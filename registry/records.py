@@ -118,8 +118,8 @@ def read_state(registry: Registry, record: str) -> RecordState:
     )
 
 
-def _when(now: datetime) -> ox.Literal:
-    return ox.Literal(now.isoformat(timespec="seconds"), datatype=_iri(XSD.dateTime))
+def _when(now: datetime, timespec: str = "seconds") -> ox.Literal:
+    return ox.Literal(now.isoformat(timespec=timespec), datatype=_iri(XSD.dateTime))
 
 
 def _record_meta(
@@ -183,7 +183,8 @@ def _event(record: str, action: str, author: Author, number: int, now: datetime)
     triples = [
         ox.Triple(node, _iri(RDF.type), _iri(PROV.Activity)),
         ox.Triple(node, _iri(CIR.action), ox.Literal(action)),
-        ox.Triple(node, _iri(PROV.endedAtTime), _when(now)),
+        # Microseconds: the trail is ordered by time, and writes can follow within a second.
+        ox.Triple(node, _iri(PROV.endedAtTime), _when(now, "microseconds")),
         ox.Triple(node, _iri(CIR.submittedBy), ox.Literal(author.name)),
         ox.Triple(node, _iri(PROV.used), ox.NamedNode(version_iri(record, number))),
     ]
