@@ -12,6 +12,7 @@ import click
 from tqdm import tqdm
 
 from . import formats
+from .backup import backup, restore
 from .bulk import described_agents, description_files, load_files, reason
 from .config import load_settings
 from .dicom import dicom
@@ -164,3 +165,34 @@ def profile(form: str) -> None:
 main.add_command(generate)
 main.add_command(dicom)
 main.add_command(provider)
+
+
+@main.command("backup")
+@click.argument("folder", type=click.Path(path_type=Path))
+def backup_command(folder: Path) -> None:
+    """Copy the store (all graphs, as N-Quads) and the accounts into FOLDER (new or empty).
+
+    Stop ``registry serve`` first: only one process may open the store.
+    """
+    started = time.perf_counter()
+    try:
+        backup(load_settings(), folder)
+    except RegistryError as error:
+        raise click.ClickException(error.message) from None
+    except OSError as error:
+        raise click.ClickException(f"Cannot open the store: {error}. Is the server running?") from None
+    click.echo(f"Backed up into {folder} in {time.perf_counter() - started:.1f} s")
+
+
+@main.command("restore")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def restore_command(folder: Path) -> None:
+    """Load a backup FOLDER into a new store (REGISTRY_STORE must not exist yet)."""
+    started = time.perf_counter()
+    try:
+        restore(load_settings(), folder)
+    except RegistryError as error:
+        raise click.ClickException(error.message) from None
+    except OSError as error:
+        raise click.ClickException(f"Cannot open the store: {error}. Is the server running?") from None
+    click.echo(f"Restored {folder} in {time.perf_counter() - started:.1f} s")
