@@ -180,7 +180,7 @@ def backup_command(folder: Path) -> None:
     except RegistryError as error:
         raise click.ClickException(error.message) from None
     except OSError as error:
-        raise click.ClickException(f"Cannot open the store: {error}. Is the server running?") from None
+        raise click.ClickException(f"Cannot open the store: {error}. Is it serving?") from None
     click.echo(f"Backed up into {folder} in {time.perf_counter() - started:.1f} s")
 
 
@@ -194,5 +194,5 @@ def restore_command(folder: Path) -> None:
     except RegistryError as error:
         raise click.ClickException(error.message) from None
     except OSError as error:
-        raise click.ClickException(f"Cannot open the store: {error}. Is the server running?") from None
+        raise click.ClickException(f"Cannot open the store: {error}. Is it serving?") from None
     click.echo(f"Restored {folder} in {time.perf_counter() - started:.1f} s")
