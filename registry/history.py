@@ -16,7 +16,7 @@ from .errors import Gone, NotFound, RegistryError
 from .fields import compact
 from .namespaces import CIR
 from .queries import query
-from .records import RecordState, history_iri, read_state, version_iri
+from .records import RecordState, history_iri, read_state, record_for_id, version_iri
 from .services import Registry
 
 
@@ -28,15 +28,9 @@ class Current:
     state: RecordState
 
 
-def _record(registry: Registry, record_id: str) -> str:
-    if not record_id.isalnum():
-        raise NotFound(f"There is no record {record_id!r} in this catalogue.")
-    return registry.record_iri(record_id)
-
-
 def current(registry: Registry, record_id: str) -> Current:
     """Return the current record, or raise NotFound, or Gone (410) for a tombstone."""
-    record = _record(registry, record_id)
+    record = record_for_id(registry, record_id)
     state = read_state(registry, record)
     if not state.exists:
         raise NotFound(f"There is no record {record_id!r} in this catalogue.")
@@ -58,7 +52,7 @@ def _value(term: Any) -> Any:
 
 def versions(registry: Registry, record_id: str) -> dict[str, Any]:
     """Return a record's versions (oldest first) and its audit trail; NotFound if none."""
-    record = _record(registry, record_id)
+    record = record_for_id(registry, record_id)
     rows = registry.store.query(query("record_versions"), {"record": ox.NamedNode(record)})
     listed = [
         {
@@ -92,7 +86,7 @@ def versions(registry: Registry, record_id: str) -> dict[str, Any]:
 
 def version(registry: Registry, record_id: str, number: int) -> list[ox.Triple]:
     """Return the description accepted as version ``number`` (as submitted, re-parsed)."""
-    graph = version_iri(_record(registry, record_id), number)
+    graph = version_iri(record_for_id(registry, record_id), number)
     node = ox.NamedNode(graph)
     for triple in registry.store.graph_triples(graph):
         if triple.subject == node and triple.predicate == ox.NamedNode(str(CIR.description)):

@@ -101,6 +101,13 @@ def history_iri(record: str) -> str:
     return record + HISTORY_PART
 
 
+def record_for_id(registry: Registry, record_id: str) -> str:
+    """Return the IRI of record ``record_id``; an id the registry cannot have minted is 404."""
+    if not (record_id.isascii() and record_id.isalnum()):
+        raise NotFound(f"There is no record {record_id!r} in this catalogue.")
+    return registry.record_iri(record_id)
+
+
 def read_state(registry: Registry, record: str) -> RecordState:
     """Return the current state of a record (``exists`` false if it was never written)."""
     facts = record_facts(registry.store.graph_triples(record), record)
@@ -239,7 +246,7 @@ def withdraw_record(
 ) -> RecordState:
     """Replace a record by a tombstone that keeps its history; return the state before."""
     now = now or datetime.now(UTC)
-    record = registry.record_iri(record_id)
+    record = record_for_id(registry, record_id)
     with registry.writing:
         state = read_state(registry, record)
         if not state.exists:
