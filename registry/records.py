@@ -203,6 +203,21 @@ def _event(record: str, action: str, author: Author, number: int, now: datetime)
 Precondition = Callable[[RecordState], None]
 
 
+def record_graphs(
+    registry: Registry, change: Change, state: RecordState, author: Author, now: datetime
+) -> tuple[dict[str, list[ox.Triple]], dict[str, list[ox.Triple]]]:
+    """Return the graphs a write of ``change`` over ``state`` replaces (the current record,
+    the new version) and appends to (the history)."""
+    record = registry.record_iri(record_id_for(str(change.topic)))
+    number = state.version + 1
+    action = "replace" if state.exists and not state.withdrawn else "create"
+    replace = {
+        record: change.triples + _record_meta(registry, record, change, state, number, now),
+        version_iri(record, number): _version_triples(record, change, number, author, now),
+    }
+    return replace, {history_iri(record): _event(record, action, author, number, now)}
+
+
 def write_record(
     registry: Registry,
     change: Change,
@@ -226,13 +241,7 @@ def write_record(
             return Written(record_id, record, state.version, changed=False)
         number = state.version + 1
         action = "replace" if state.exists and not state.withdrawn else "create"
-        registry.store.write_graphs(
-            replace={
-                record: change.triples + _record_meta(registry, record, change, state, number, now),
-                version_iri(record, number): _version_triples(record, change, number, author, now),
-            },
-            append={history_iri(record): _event(record, action, author, number, now)},
-        )
+        registry.store.write_graphs(*record_graphs(registry, change, state, author, now))
     audit.log(registry, author, action, record_id, str(change.topic), number, "accepted")
     return Written(record_id, record, number, changed=True, created=action == "create")
 

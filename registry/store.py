@@ -64,6 +64,12 @@ class OxigraphStore:
         with self._write_lock:
             self._store.update(f"{drops}INSERT DATA {{\n{''.join(blocks)}}}")
 
+    def bulk_insert(self, quads: Iterable[ox.Quad]) -> None:
+        """Add many quads with the bulk loader (not a transaction): for building large stores
+        in benchmarks, never for a provider's write."""
+        with self._write_lock:
+            self._store.bulk_extend(quads)
+
     def load_graph(self, graph: str, triples: Iterable[ox.Triple]) -> None:
         """Replace a large, registry-owned graph with pyoxigraph's bulk loader.
 
