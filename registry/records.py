@@ -1,9 +1,9 @@
 """Writing records: every create, replace and withdraw goes through ``write_record`` or
-``withdraw_record``, each one store transaction holding the current record graph, the new
-immutable version graph and the history event.
+``withdraw_record`` and ends in ``commit``: one store transaction holding the current record
+graph, the new immutable version graph and the history event.
 
-This is the one place a derived index (full-text search) hooks into: whatever must change
-with a record changes here, after the store transaction, which stays the source of truth.
+``commit`` is the one place a derived index (full-text search) hooks into: whatever must
+change with a record changes there, after the store transaction, the source of truth.
 
 Graphs of record ``ID`` (under the base IRI):
 
@@ -218,6 +218,21 @@ def record_graphs(
     return replace, {history_iri(record): _event(record, action, author, number, now)}
 
 
+def commit(
+    registry: Registry,
+    replace: dict[str, list[ox.Triple]],
+    append: dict[str, list[ox.Triple]],
+) -> None:
+    """Write a record change: the one call every create, replace and withdraw goes through.
+
+    The store transaction comes first and is the source of truth; an index derived from
+    records (full-text search) is updated here, after it, from ``replace`` (the record's
+    new current graph: a tombstone has no ``dcat:Dataset``). Callers hold
+    ``registry.writing``, so derived indexes see writes in store order.
+    """
+    registry.store.write_graphs(replace, append)
+
+
 def write_record(
     registry: Registry,
     change: Change,
@@ -241,7 +256,7 @@ def write_record(
             return Written(record_id, record, state.version, changed=False)
         number = state.version + 1
         action = "replace" if state.exists and not state.withdrawn else "create"
-        registry.store.write_graphs(*record_graphs(registry, change, state, author, now))
+        commit(registry, *record_graphs(registry, change, state, author, now))
     audit.log(registry, author, action, record_id, str(change.topic), number, "accepted")
     return Written(record_id, record, number, changed=True, created=action == "create")
 
@@ -277,7 +292,8 @@ def withdraw_record(
             ox.Triple(rec, _iri(DCTERMS.modified), _when(now)),
             ox.Triple(rec, _iri(CIR.withdrawn), _when(now)),
         ]
-        registry.store.write_graphs(
+        commit(
+            registry,
             replace={record: tombstone},
             append={history_iri(record): _event(record, "withdraw", author, state.version, now)},
         )

@@ -2,7 +2,7 @@
 bulk submission over HTTP, restarted, and every record is checked to be whole or absent.
 
 Each round starts ``registry serve`` on the same store, lets two clients POST the records
-not yet acknowledged, and kills the server after a random delay. After at least
+not yet acknowledged, and kills the server at a random moment while they write. After at least
 ``KILLS`` kills and all ``RECORDS`` records acknowledged, the store is opened and each
 record is checked: its current graph, its version graph and its history event agree, and
 every record a client saw acknowledged (201) is there.
@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -132,9 +133,13 @@ def test_sigkill_during_bulk_submission_leaves_every_record_whole_or_absent(
         ]
         for client in clients:
             client.start()
-        # Kill at a random moment while the clients write; the last rounds let them finish.
+        # Kill at a random moment while the clients write: after a random number of this
+        # round's records were acknowledged, plus up to 0.3 s (mid-parse, -validate, -write).
         if kills < KILLS:
-            clients[0].join(timeout=rng.uniform(0.1, 1.5))
+            target = len(acknowledged) + rng.randint(1, max(1, RECORDS // KILLS))
+            while len(acknowledged) < target and any(c.is_alive() for c in clients):
+                time.sleep(0.01)
+            time.sleep(rng.uniform(0, 0.3))
             server.send_signal(signal.SIGKILL)
             kills += 1
         for client in clients:
