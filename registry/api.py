@@ -22,7 +22,7 @@ from flask import (
 from . import audit, formats, history
 from .accounts import Accounts, Provider
 from .app import get_registry, handle_error
-from .errors import InvalidDescription, NotAcceptable, RegistryError
+from .errors import InvalidDescription, NotAcceptable, RegistryError, UnsupportedMediaType
 from .openapi import openapi_document
 from .publishing import publish
 from .records import Author, Written, may_change, withdraw_record
@@ -32,7 +32,8 @@ from .validation import Report
 
 api = Blueprint("api", __name__, url_prefix="/api")
 RDF_OFFERS = [s.media_type for s in formats.SYNTAXES if not s.has_graphs]
-WRITES = {"POST", "PUT", "DELETE"}
+WRITES = {"POST": "create", "PUT": "replace", "DELETE": "withdraw"}
+"""HTTP method -> the audit log's action (as ``records`` names accepted writes)."""
 
 
 def get_accounts() -> Accounts:
@@ -54,7 +55,10 @@ def body_syntax() -> tuple[bytes, formats.RdfSyntax]:
     """Return the request body and its RDF syntax (415 for others, 413 above the cap)."""
     syntax = formats.syntax_for_media_type(request.content_type)
     if syntax.has_graphs:
-        formats.syntax_for_media_type(None)  # a dataset description is one graph: 415
+        raise UnsupportedMediaType(
+            f"A description is one graph; {syntax.name} holds datasets of graphs: "
+            f"use {', '.join(RDF_OFFERS)}."
+        )
     return request.get_data(), syntax
 
 
@@ -180,7 +184,7 @@ def api_error(error: Exception) -> Any:
         audit.log(
             get_registry(),
             Author(provider.name, provider.agent) if provider else Author("anonymous"),
-            request.method.lower(),
+            WRITES[request.method],
             request.view_args.get("record_id") if request.view_args else None,
             None,
             None,

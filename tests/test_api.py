@@ -289,8 +289,8 @@ def test_audit_log_has_every_write(app: Flask, client: FlaskClient, token: str) 
     lines = [json.loads(line) for line in path.read_text().splitlines()]
     assert [(e["action"], e["result"], e.get("status")) for e in lines] == [
         ("create", "accepted", None),
-        ("post", "refused", 409),
-        ("post", "refused", 401),
+        ("create", "refused", 409),
+        ("create", "refused", 401),
     ]
     assert lines[0]["who"] == "procancer" and lines[0]["agent"] == PUBLISHER
 

@@ -73,8 +73,8 @@ def submit_until_refused(
                     },
                     timeout=30,
                 )
-            except requests.ConnectionError:
-                pending.append(item)  # unknown outcome: submitted again next round
+            except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
+                pending.append(item)  # killed mid-answer, outcome unknown: resent next round
                 return
             if response.status_code in (201, 409):  # 409: stored before a kill, then resent
                 acknowledged.add(item.record_id)
