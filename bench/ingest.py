@@ -44,7 +44,12 @@ def serve(store: Path, port: int, threads: int) -> subprocess.Popen[bytes]:
         "REGISTRY_BASE_IRI": BASE_IRI,
         "REGISTRY_THREADS": str(threads),
     }
-    process = subprocess.Popen([sys.executable, "-m", "registry", "serve"], env=env)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "registry", "serve"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
