@@ -9,6 +9,7 @@ from flask import Flask, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from .accounts import Accounts
 from .config import load_settings
 from .errors import RegistryError
 from .resources import resource_dir
@@ -53,15 +54,20 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.extensions["registry"] = open_registry(settings)
+    app.extensions["accounts"] = Accounts(settings.accounts_path)
     app.register_error_handler(Exception, handle_error)
 
+    from .api import api
     from .endpoint import endpoint
     from .linked_data import linked_data
     from .pages import pages
+    from .provider_pages import provider_pages
 
     app.register_blueprint(pages)
     app.register_blueprint(endpoint)
     app.register_blueprint(linked_data)
+    app.register_blueprint(api)
+    app.register_blueprint(provider_pages)
 
     @app.after_request
     def security_headers(response: Response) -> Response:

@@ -11,9 +11,10 @@ from rdflib.namespace import DCTERMS, FOAF, SKOS
 from .agents import agent_descriptions, cited_iris
 from .browse import concept
 from .dataset_summary import at_a_glance, contacts, distributions, schema_org
-from .errors import NotFound
+from .errors import Gone, NotFound
 from .fields import ORDER, label_for
 from .i18n import Label, pick_label
+from .namespaces import CIR
 from .queries import query
 from .services import Registry, record_facts
 
@@ -34,6 +35,8 @@ MAPPINGS = {
     )
 }
 """Concept-to-concept links a term page lists."""
+WITHDRAWN = ox.NamedNode(str(CIR.withdrawn))
+"""Marks a tombstone: the record answers 410 Gone."""
 
 
 def _text(term: object) -> str | None:
@@ -135,6 +138,11 @@ def record_document(registry: Registry, record_id: str) -> list[ox.Triple]:
     triples = registry.store.graph_triples(record) if record_id.isalnum() else []
     if not triples:
         raise NotFound(f"There is no record {record_id!r} in this catalogue.")
+    if any(t.predicate == WITHDRAWN for t in triples):
+        raise Gone(
+            f"The record {record_id} was withdrawn; its versions stay readable.",
+            history=f"/records/{record_id}/versions",
+        )
     return triples
 
 

@@ -1,4 +1,5 @@
-"""The ``registry`` command: serve, load, validate, profile, generate, dicom scan."""
+"""The ``registry`` command: serve, load, validate, profile, generate, dicom scan, provider,
+backup, restore."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import click
 from tqdm import tqdm
 
 from . import formats
+from .backup import backup, restore
 from .bulk import described_agents, description_files, load_files, reason
 from .config import load_settings
 from .dicom import dicom
@@ -18,6 +20,7 @@ from .errors import InvalidDescription, RegistryError
 from .generate import generate
 from .profile import build_profile
 from .profile_text import render_markdown, render_text
+from .provider_cli import provider
 from .resources import resource_dir
 from .services import Registry, open_registry
 from .submission import check
@@ -161,3 +164,35 @@ def profile(form: str) -> None:
 
 main.add_command(generate)
 main.add_command(dicom)
+main.add_command(provider)
+
+
+@main.command("backup")
+@click.argument("folder", type=click.Path(path_type=Path))
+def backup_command(folder: Path) -> None:
+    """Copy the store (all graphs, as N-Quads) and the accounts into FOLDER (new or empty).
+
+    Stop ``registry serve`` first: only one process may open the store.
+    """
+    started = time.perf_counter()
+    try:
+        backup(load_settings(), folder)
+    except RegistryError as error:
+        raise click.ClickException(error.message) from None
+    except OSError as error:
+        raise click.ClickException(f"Cannot open the store: {error}. Is it serving?") from None
+    click.echo(f"Backed up into {folder} in {time.perf_counter() - started:.1f} s")
+
+
+@main.command("restore")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def restore_command(folder: Path) -> None:
+    """Load a backup FOLDER into a new store (REGISTRY_STORE must not exist yet)."""
+    started = time.perf_counter()
+    try:
+        restore(load_settings(), folder)
+    except RegistryError as error:
+        raise click.ClickException(error.message) from None
+    except OSError as error:
+        raise click.ClickException(f"Cannot open the store: {error}. Is it serving?") from None
+    click.echo(f"Restored {folder} in {time.perf_counter() - started:.1f} s")

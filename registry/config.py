@@ -66,6 +66,16 @@ class Settings:
             host.strip().lower() for host in self.sparql_service_hosts.split(",") if host.strip()
         )
 
+    @property
+    def accounts_path(self) -> Path:
+        """Provider accounts and token digests: a SQLite file beside the store."""
+        return self.store_path.with_name(self.store_path.name + "-accounts.sqlite")
+
+    @property
+    def audit_path(self) -> Path:
+        """The audit log (one JSON object per line) beside the store."""
+        return self.store_path.with_name(self.store_path.name + "-audit.jsonl")
+
     def iri(self, path: str) -> str:
         """Return an IRI minted under the base IRI."""
         return self.base_iri.rstrip("/") + "/" + path.lstrip("/")

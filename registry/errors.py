@@ -141,3 +141,42 @@ class QueryFailed(RegistryError):
 
     status = 500
     title = "Query failed"
+class AccountError(RegistryError):
+    """A provider account or token cannot be created or changed as asked."""
+
+    title = "Account error"
+
+
+class Unauthorized(RegistryError):
+    """No token, or a token that is unknown, revoked or expired."""
+
+    status = 401
+    title = "Unauthorized"
+
+
+class Forbidden(RegistryError):
+    """The token's provider may not change this record (it publishes another agent's data)."""
+
+    status = 403
+    title = "Forbidden"
+
+
+class Conflict(RegistryError):
+    """The dataset is already registered (by another provider, or needs PUT, not POST)."""
+
+    status = 409
+    title = "Conflict"
+
+
+class Gone(RegistryError):
+    """The record was withdrawn; its history stays readable."""
+
+    status = 410
+    title = "Gone"
+
+
+class PreconditionFailed(RegistryError):
+    """``If-Match`` names a version that is no longer the current one."""
+
+    status = 412
+    title = "Precondition failed"

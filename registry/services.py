@@ -38,6 +38,8 @@ class Registry:
     """Vocabulary concept IRI -> language tag -> preferred label (static, loaded once)."""
     search: SearchIndex
     """Search, facets and totals for the pages; kept in step with the store (indexing.py)."""
+    writing: threading.Lock = field(default_factory=threading.Lock)
+    """Held while a record is read, checked and written, so preconditions cannot race."""
     _endpoint: Endpoint | None = field(default=None, repr=False)
     _starting: threading.Lock = field(default_factory=threading.Lock, repr=False)
 

@@ -1,9 +1,9 @@
 """The triple store: one named graph per record, each write one transaction.
 
 This is the only module that imports pyoxigraph's ``Store``. A remote SPARQL 1.1 backend
-would be a second class with the same small interface (``replace_graph``, ``load_graph``,
-``contains``, ``graph_triples``,
-``has_graph``, ``quad_count``, ``query``, ``generation``, ``snapshot``, ``close``).
+would be a second class with the same small interface (``replace_graph``, ``write_graphs``,
+``load_graph``, ``contains``, ``graph_triples``, ``dump``, ``restore``, ``has_graph``,
+``quad_count``, ``query``, ``generation``, ``snapshot``, ``close``).
 """
 
 from __future__ import annotations
@@ -65,6 +65,32 @@ class OxigraphStore:
             self._store.update(update + body.decode("utf-8") + "}}")
             self._generation += 1
 
+    def write_graphs(
+        self,
+        replace: Mapping[str, Iterable[ox.Triple]],
+        append: Mapping[str, Iterable[ox.Triple]],
+    ) -> None:
+        """Replace some named graphs and add triples to others, all in one transaction.
+
+        A record's new version, its current graph and its history are written together, so
+        a process killed at any moment leaves either all of them or none.
+        """
+        drops = "".join(f"DROP SILENT GRAPH {ox.NamedNode(g)} ;\n" for g in replace)
+        blocks = []
+        for graph, triples in [*replace.items(), *append.items()]:
+            body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+            blocks.append(f"GRAPH {ox.NamedNode(graph)} {{\n{body.decode('utf-8')}}}\n")
+        with self._write_lock:
+            self._store.update(f"{drops}INSERT DATA {{\n{''.join(blocks)}}}")
+            self._generation += 1
+
+    def bulk_insert(self, quads: Iterable[ox.Quad]) -> None:
+        """Add many quads with the bulk loader (not a transaction): for building large stores
+        in benchmarks, never for a provider's write."""
+        with self._write_lock:
+            self._store.bulk_extend(quads)
+            self._generation += 1
+
     def load_graph(self, graph: str, triples: Iterable[ox.Triple]) -> None:
         """Replace a large, registry-owned graph with pyoxigraph's bulk loader.
 
@@ -87,6 +113,7 @@ class OxigraphStore:
         """
         with self._write_lock:
             self._store.bulk_load(trig, format=ox.RdfFormat.TRIG)
+            self._generation += 1
 
     def contains(self, triple: ox.Triple, graph: str) -> bool:
         """Whether ``graph`` holds ``triple``."""
@@ -118,6 +145,17 @@ class OxigraphStore:
             prefixes=PREFIXES,
             substitutions=bindings or None,
         )
+
+    def dump(self, path: Path) -> None:
+        """Write every quad to ``path`` as N-Quads (a backup)."""
+        self._store.dump(str(path), format=ox.RdfFormat.N_QUADS)
+
+    def restore(self, path: Path) -> None:
+        """Load an N-Quads backup into this (empty) store with the bulk loader."""
+        with self._write_lock:
+            self._store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+            self._store.optimize()
+            self._generation += 1
 
     def close(self) -> None:
         """Flush to disk; the store is closed when the object is collected."""

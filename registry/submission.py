@@ -8,23 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.compare import to_isomorphic
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
 
 from . import formats
 from .agents import agent_descriptions, cited_iris
 from .errors import DatasetNotFound, ForeignDataset, InvalidDescription
 from .formats import RdfSyntax
-from .formats import oxigraph_iri as _iri
-from .indexing import index_record
-from .namespaces import CIR
 from .queries import query
-from .services import Registry, record_facts, record_id_for
-from .store import Term
+from .records import OPERATOR, Author, Change, write_record
+from .services import Registry, record_id_for
 from .validation import Report, Shapes
 
 
@@ -117,35 +114,6 @@ def digest(graph: Graph) -> str:
     return format(to_isomorphic(graph).graph_digest(), "x")
 
 
-def record_triples(
-    registry: Registry,
-    record: str,
-    topic: Topic,
-    fingerprint: str,
-    now: datetime,
-    issued: Term | None,
-) -> list[ox.Triple]:
-    """Describe the ``dcat:CatalogRecord`` the registry keeps for a dataset or an agent.
-
-    ``issued`` is the stored record's first-publication date, kept across replacements.
-    Only datasets are listed in the catalogue (``dcat:record``, ``dcat:dataset``).
-    """
-    modified = ox.Literal(now.isoformat(timespec="seconds"), datatype=_iri(XSD.dateTime))
-    rec, catalog = _iri(record), _iri(registry.catalog_iri)
-    triples = [
-        ox.Triple(rec, _iri(RDF.type), _iri(DCAT.CatalogRecord)),
-        ox.Triple(rec, _iri(FOAF.primaryTopic), _iri(topic.iri)),
-        ox.Triple(rec, _iri(DCTERMS.issued), issued or modified),
-        ox.Triple(rec, _iri(DCTERMS.modified), modified),
-        ox.Triple(rec, _iri(DCTERMS.conformsTo), _iri(registry.shapes.profile_iri)),
-        ox.Triple(rec, _iri(CIR.descriptionDigest), ox.Literal(fingerprint)),
-    ]
-    if topic.kind == "dataset":
-        triples.append(ox.Triple(catalog, _iri(DCAT.record), rec))
-        triples.append(ox.Triple(catalog, _iri(DCAT.dataset), _iri(topic.iri)))
-    return triples
-
-
 @dataclass(frozen=True)
 class Checked:
     """A description that parsed, conforms and names its topic: ready to store."""
@@ -179,38 +147,51 @@ def check(
     return Checked(triples, graph, topic, report)
 
 
+def change_for(registry: Registry, checked: Checked) -> Change:
+    """Return what a checked dataset or agent description would store, after refusing
+    statements about other records' subjects."""
+    topic, graph = checked.topic, checked.graph
+    refuse_foreign_subjects(registry, graph, registry.record_iri(record_id_for(str(topic.iri))))
+    if topic.kind == "dataset":
+        publishers = sorted(str(o) for o in graph.objects(topic.iri, DCTERMS.publisher))
+        owner = publishers[0] if publishers else None
+    else:
+        owner = str(topic.iri)
+    return Change(topic.iri, topic.kind, checked.triples, digest(graph), owner)
+
+
 def submit(
-    registry: Registry, data: bytes, syntax: RdfSyntax, now: datetime | None = None
+    registry: Registry,
+    data: bytes,
+    syntax: RdfSyntax,
+    now: datetime | None = None,
+    author: Author = OPERATOR,
 ) -> Accepted:
     """Store a conforming description as (the new version of) its topic's record."""
-    checked = check(
+    checked = check_for(registry, data, syntax)
+    topic = checked.topic
+    if topic.kind == "catalog":
+        refuse_foreign_subjects(registry, checked.graph, registry.catalog_iri)
+        stored_catalog = formats.to_rdflib(registry.store.graph_triples(registry.catalog_iri))
+        changed = digest(stored_catalog) != digest(checked.graph)
+        if changed:
+            registry.store.replace_graph(registry.catalog_iri, checked.triples)
+        return Accepted("catalog", registry.catalog_iri, str(topic.iri), checked.report, changed)
+    written = write_record(registry, change_for(registry, checked), author, now=now)
+    return Accepted(
+        written.record_id, written.record, str(topic.iri), checked.report, written.changed
+    )
+
+
+def check_for(registry: Registry, data: bytes, syntax: RdfSyntax) -> Checked:
+    """``check`` against this registry: its shapes, catalogue and registered agents."""
+    return check(
         registry.shapes,
         data,
         syntax,
         registry.catalog_iri,
         known=lambda triples: registered_agents(registry, triples),
     )
-    triples, graph, report, topic = checked.triples, checked.graph, checked.report, checked.topic
-    if topic.kind == "catalog":
-        refuse_foreign_subjects(registry, graph, registry.catalog_iri)
-        stored_catalog = formats.to_rdflib(registry.store.graph_triples(registry.catalog_iri))
-        changed = digest(stored_catalog) != digest(graph)
-        if changed:
-            registry.store.replace_graph(registry.catalog_iri, triples)
-        return Accepted("catalog", registry.catalog_iri, str(topic.iri), report, changed)
-    record_id = record_id_for(str(topic.iri))
-    record = registry.record_iri(record_id)
-    refuse_foreign_subjects(registry, graph, record)
-    fingerprint = digest(graph)
-    stored = record_facts(registry.store.graph_triples(record), record)
-    stored_digest = stored.get(str(CIR.descriptionDigest))
-    if isinstance(stored_digest, ox.Literal) and stored_digest.value == fingerprint:
-        return Accepted(record_id, record, str(topic.iri), report, changed=False)
-    issued = stored.get(str(DCTERMS.issued))
-    meta = record_triples(registry, record, topic, fingerprint, now or datetime.now(UTC), issued)
-    registry.store.replace_graph(record, triples + meta)
-    index_record(registry, record_id, triples + meta)  # search index hook: see indexing.py
-    return Accepted(record_id, record, str(topic.iri), report)
 
 
 def registered_agents(registry: Registry, triples: list[ox.Triple]) -> Graph:

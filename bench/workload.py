@@ -1,0 +1,56 @@
+"""A provider workload for HTTP tests and benchmarks: generated records, their agents
+registered in a store, and one provider account and token per publishing agent."""
+
+from __future__ import annotations
+
+import gc
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib.namespace import DCTERMS
+
+from registry import generate
+from registry.accounts import Accounts
+from registry.config import load_settings
+from registry.services import open_registry, record_id_for
+from registry.submission import submit
+
+PUBLISHER = ox.NamedNode(str(DCTERMS.publisher))
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One record to POST: its Turtle body, the token of its publisher, its record id."""
+
+    body: bytes
+    token: str
+    record_id: str
+
+
+def publisher_and_dataset(body: bytes) -> tuple[str, str]:
+    triples = ox.parse(body, format=ox.RdfFormat.TURTLE)
+    found = next(t for t in triples if t.predicate == PUBLISHER)
+    return found.object.value, found.subject.value  # type: ignore[union-attr]
+
+
+def prepare(store: Path, base_iri: str, n: int, seed: int = 7) -> list[Submission]:
+    """Register the generated agents in a new store and make an account per publisher;
+    return ``n`` generated records to submit (the store is closed again)."""
+    settings = load_settings({"store": str(store), "base_iri": base_iri})
+    registry = open_registry(settings)
+    for agent in generate.agents():
+        submit(registry, agent.data, agent.syntax)
+    registry.close()
+    del registry
+    gc.collect()  # the embedded store is closed when its last reference goes
+    accounts = Accounts(settings.accounts_path)
+    tokens: dict[str, str] = {}
+    submissions = []
+    for record in generate.records(n, seed):
+        agent, dataset = publisher_and_dataset(record.data)
+        if agent not in tokens:
+            accounts.add_provider(f"provider-{len(tokens)}", agent)
+            tokens[agent] = accounts.new_token(f"provider-{len(tokens)}")
+        submissions.append(Submission(record.data, tokens[agent], record_id_for(dataset)))
+    return submissions

@@ -1,0 +1,52 @@
+"""Backup and restore: the whole store as N-Quads (records, versions, history, vocabularies)
+plus the accounts file, in one folder; restore loads them into a new, empty store.
+
+N-Quads rather than a copy of the database files: it is portable across Oxigraph versions
+and a restored store can be compared with the original by isomorphism.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from .accounts import Accounts
+from .config import Settings
+from .errors import RegistryError
+from .store import OxigraphStore
+
+QUADS, ACCOUNTS, AUDIT = "store.nq", "accounts.sqlite", "audit.jsonl"
+
+
+def backup(settings: Settings, folder: Path) -> None:
+    """Write the store's quads, the accounts and the audit log into ``folder`` (new or empty)."""
+    if folder.exists() and any(folder.iterdir()):
+        raise RegistryError(f"{folder} is not empty; back up into a new folder.")
+    folder.mkdir(parents=True, exist_ok=True)
+    store = OxigraphStore(settings.store_path)
+    try:
+        store.dump(folder / QUADS)
+    finally:
+        store.close()
+    Accounts(settings.accounts_path).backup(folder / ACCOUNTS)
+    if settings.audit_path.exists():
+        shutil.copyfile(settings.audit_path, folder / AUDIT)
+
+
+def restore(settings: Settings, folder: Path) -> None:
+    """Load a backup folder into the configured store, which must not exist yet."""
+    if not (folder / QUADS).is_file():
+        raise RegistryError(f"{folder} holds no {QUADS}: not a registry backup.")
+    if settings.store_path.exists() or settings.accounts_path.exists():
+        raise RegistryError(
+            f"{settings.store_path} (or its accounts) exists; restore into a new REGISTRY_STORE."
+        )
+    store = OxigraphStore(settings.store_path)
+    try:
+        store.restore(folder / QUADS)
+    finally:
+        store.close()
+    if (folder / ACCOUNTS).is_file():
+        Accounts(folder / ACCOUNTS).backup(settings.accounts_path)
+    if (folder / AUDIT).is_file():
+        shutil.copyfile(folder / AUDIT, settings.audit_path)

@@ -1,0 +1,71 @@
+"""Pages for providers: the submission form (sign in with a token, check, publish) and a
+record's versions with the difference between two of them. Thin views over ``publishing``
+and ``history``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, render_template, request
+
+from . import formats, history
+from .api import get_accounts
+from .app import get_registry
+from .errors import InvalidDescription, RegistryError
+from .publishing import publish
+from .report_page import report_groups
+from .submission import check_for
+
+provider_pages = Blueprint("provider_pages", __name__)
+FORM_SYNTAXES = [s for s in formats.SYNTAXES if not s.has_graphs]
+
+
+def form_body() -> tuple[bytes, formats.RdfSyntax]:
+    """The uploaded file (its suffix names the syntax) or the pasted text (syntax chosen)."""
+    upload = request.files.get("file")
+    if upload is not None and upload.filename:
+        return upload.read(), formats.syntax_for_path(Path(upload.filename))
+    return request.form.get("text", "").encode("utf-8"), formats.syntax_for_media_type(
+        request.form.get("syntax", "text/turtle")
+    )
+
+
+@provider_pages.route("/submit", methods=["GET", "POST"])
+def submit_page() -> tuple[str, int]:
+    outcome = form_outcome() if request.method == "POST" else {}
+    status = int(str(outcome.pop("status", 200)))
+    page = render_template(
+        "submit.html", syntaxes=FORM_SYNTAXES, text=request.form.get("text", ""), **outcome
+    )
+    return page, status
+
+
+def form_outcome() -> dict[str, object]:
+    """Check or publish what the form sent; a refusal is shown, never raised."""
+    registry = get_registry()
+    try:
+        provider = get_accounts().authenticate(request.form.get("token", "").strip())
+        data, syntax = form_body()
+        if request.form.get("action") == "publish":
+            written, report = publish(registry, provider, data, syntax, "publish")
+            return {"report": report, "groups": report_groups(report), "written": written}
+        report = check_for(registry, data, syntax).report
+        return {"report": report, "groups": report_groups(report), "clean": True}
+    except InvalidDescription as refused:
+        report = refused.report
+        return {"report": report, "groups": report_groups(report), "status": 422}
+    except RegistryError as error:
+        return {"error": error.to_dict(), "status": error.status}
+
+
+@provider_pages.get("/records/<record_id>/versions")
+def versions_page(record_id: str) -> str:
+    registry = get_registry()
+    found = history.versions(registry, record_id)
+    numbers = [v["number"] for v in found["versions"]]
+    first = request.args.get("from", type=int) or (numbers[-2] if len(numbers) > 1 else None)
+    second = request.args.get("to", type=int) or numbers[-1]
+    changes = history.diff(registry, record_id, first, second) if first else None
+    return render_template(
+        "versions.html", id=record_id, found=found, first=first, second=second, changes=changes
+    )
