@@ -90,9 +90,12 @@ def inconsistencies(registry: Registry, record_ids: list[str], acknowledged: set
         state = read_state(registry, record)
         versions = registry.store.has_graph(version_iri(record, 1))
         events = registry.store.graph_triples(history_iri(record))
+        searchable = registry.search.card(record_id) is not None
         if not state.exists:
             if versions or events:
                 problems.append(f"{record_id}: history without a record")
+            if searchable:
+                problems.append(f"{record_id}: in the search index, not in the store")
             if record_id in acknowledged:
                 problems.append(f"{record_id}: acknowledged, then lost")
             continue
@@ -105,6 +108,8 @@ def inconsistencies(registry: Registry, record_ids: list[str], acknowledged: set
             problems.append(f"{record_id}: current record and version {state.version} differ")
         if len(events) == 0:
             problems.append(f"{record_id}: no history event")
+        if not searchable:
+            problems.append(f"{record_id}: stored, but missing from the search index")
         if len(registry.store.graph_triples(record)) < 50:
             problems.append(f"{record_id}: current graph incomplete")
     return problems
