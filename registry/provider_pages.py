@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, Response, render_template, request
 
 from . import formats, history
 from .api import get_accounts
@@ -31,31 +31,37 @@ def form_body() -> tuple[bytes, formats.RdfSyntax]:
 
 
 @provider_pages.route("/submit", methods=["GET", "POST"])
-def submit_page() -> tuple[str, int]:
+def submit_page() -> Response:
     outcome = form_outcome() if request.method == "POST" else {}
     status = int(str(outcome.pop("status", 200)))
-    page = render_template(
-        "submit.html", syntaxes=FORM_SYNTAXES, text=request.form.get("text", ""), **outcome
-    )
-    return page, status
+    outcome.setdefault("text", request.form.get("text", ""))
+    outcome.setdefault("syntax", request.form.get("syntax", "text/turtle"))
+    page = render_template("submit.html", syntaxes=FORM_SYNTAXES, **outcome)
+    response = Response(page, status=status)
+    # The page carries the provider's token back into the form: never cache it.
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def form_outcome() -> dict[str, object]:
     """Check or publish what the form sent; a refusal is shown, never raised."""
     registry = get_registry()
+    shown: dict[str, object] = {}
     try:
         provider = get_accounts().authenticate(request.form.get("token", "").strip())
         data, syntax = form_body()
+        # An uploaded file comes back as text, so Publish after Check sends it again.
+        shown = {"text": data.decode("utf-8", errors="replace"), "syntax": syntax.media_type}
         if request.form.get("action") == "publish":
             written, report = publish(registry, provider, data, syntax, "publish")
-            return {"report": report, "groups": report_groups(report), "written": written}
+            return {**shown, "report": report, "groups": report_groups(report), "written": written}
         report = check_for(registry, data, syntax).report
-        return {"report": report, "groups": report_groups(report), "clean": True}
+        return {**shown, "report": report, "groups": report_groups(report), "clean": True}
     except InvalidDescription as refused:
         report = refused.report
-        return {"report": report, "groups": report_groups(report), "status": 422}
+        return {**shown, "report": report, "groups": report_groups(report), "status": 422}
     except RegistryError as error:
-        return {"error": error.to_dict(), "status": error.status}
+        return {**shown, "error": error.to_dict(), "status": error.status}
 
 
 @provider_pages.get("/records/<record_id>/versions")

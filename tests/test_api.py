@@ -307,3 +307,28 @@ def test_web_form_checks_then_publishes(client: FlaskClient, token: str) -> None
     assert published.status_code == 200 and b"Version 1" in published.data
     wrong = client.post("/submit", data={**form, "token": "cir_x_y"})
     assert wrong.status_code == 401
+
+
+def test_an_uploaded_file_checked_in_the_form_is_published_without_choosing_it_again(
+    client: FlaskClient, token: str
+) -> None:
+    import html
+    import io
+    import re
+
+    upload = {"token": token, "action": "check", "file": (io.BytesIO(BODY), "dataset.ttl")}
+    checked = client.post("/submit", data=upload, content_type="multipart/form-data")
+    assert checked.status_code == 200 and b'value="publish"' in checked.data
+    assert checked.headers["Cache-Control"] == "no-store"
+    shown = re.search(rb"<textarea[^>]*>(.*?)</textarea>", checked.data, re.S)
+    assert shown is not None and b"PCAI-OC-V1" in shown.group(1)
+    # What a browser sends on Publish: the text field the page filled, an empty file input.
+    form = {
+        "token": token,
+        "text": html.unescape(shown.group(1).decode()),
+        "syntax": "text/turtle",
+        "action": "publish",
+        "file": (io.BytesIO(b""), ""),
+    }
+    published = client.post("/submit", data=form, content_type="multipart/form-data")
+    assert published.status_code == 200 and b"Version 1" in published.data
