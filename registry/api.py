@@ -198,8 +198,4 @@ def api_error(error: Exception) -> Any:
             and request.accept_mimetypes.best_match(offers) != "application/json"
         ):
             return report_response(error.report, 422)
-    response = handle_error(error)
-    if isinstance(error, RegistryError) and error.status == 410 and "history" in error.details:
-        response = current_app.make_response(response)
-        response.headers["Link"] = f'<{error.details["history"]}>; rel="version-history"'
-    return response
+    return handle_error(error)

@@ -28,8 +28,12 @@ def wants_html() -> bool:
     return best == "text/html" and request.accept_mimetypes["text/html"] > 0
 
 
-def handle_error(error: Exception) -> tuple[Any, int] | Response:
-    """Answer any error in the form the client asked for: a page, or JSON."""
+def handle_error(error: Exception) -> Response:
+    """Answer any error in the form the client asked for: a page, or JSON.
+
+    A withdrawn record's 410 links its history (``Link: rel="version-history"``), so
+    harvesters find the versions from any of its URLs.
+    """
     if isinstance(error, RegistryError):
         status, title, body = error.status, error.title, error.to_dict()
     elif isinstance(error, HTTPException):
@@ -40,8 +44,12 @@ def handle_error(error: Exception) -> tuple[Any, int] | Response:
         status, title = 500, "Internal server error"
         body = {"error": title, "status": status, "message": "The registry failed; see its log."}
     if wants_html():
-        return render_template("error.html", error=body), status
-    return jsonify(body), status
+        response = current_app.make_response((render_template("error.html", error=body), status))
+    else:
+        response = current_app.make_response((jsonify(body), status))
+    if isinstance(error, RegistryError) and "history" in error.details:
+        response.headers["Link"] = f'<{error.details["history"]}>; rel="version-history"'
+    return response
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:

@@ -247,7 +247,10 @@ def test_withdraw_publishes_a_tombstone_and_keeps_history(
     gone = client.get(url)
     assert gone.status_code == 410
     assert f"/api/records/{RECORD_ID}/versions" in gone.headers["Link"]
-    assert client.get(f"/datasets/{RECORD_ID}").status_code == 410
+    for page in (f"/datasets/{RECORD_ID}", f"/record/{RECORD_ID}.ttl"):
+        answer = client.get(page, headers={"Accept": "text/html"})
+        assert answer.status_code == 410
+        assert f"/records/{RECORD_ID}/versions>" in answer.headers["Link"], page
     assert client.delete(url, headers=auth(token)).status_code == 410
     assert client.get(f"/api/records/{RECORD_ID}/versions").json["withdrawn"] is True
     listed = client.get(f"/api/records?provider={PUBLISHER}").json["records"]
