@@ -89,13 +89,19 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], seconds: float = 
 
 @contextmanager
 def running_server(
-    store: Path, settings: dict[str, str] | None = None, sample: bool = False
+    store: Path,
+    settings: dict[str, str] | None = None,
+    sample: bool = False,
+    port: int | None = None,
 ) -> Iterator[str]:
-    """Run ``registry serve`` on ``store`` as its own process on a free loopback port.
+    """Run ``registry serve`` on ``store`` as its own process on 127.0.0.1.
 
-    ``settings`` are extra ``REGISTRY_*`` variables; yields the server's base URL.
+    ``settings`` are extra ``REGISTRY_*`` variables; ``port`` is for a store written under
+    the server's base IRI before it starts (default: a free one). The server's output goes
+    to a log beside the store (a pipe nobody reads would block it once full) and is shown
+    if it does not start. Yields the server's base URL.
     """
-    port = free_port()
+    port = port or free_port()
     env = {
         **os.environ,
         "REGISTRY_STORE": str(store),
@@ -104,15 +110,18 @@ def running_server(
         **(settings or {}),
     }
     command = [sys.executable, "-m", "registry", "serve"] + (["--sample"] if sample else [])
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    log = store.with_name(f"{store.name}-server-{port}.log")
+    with log.open("wb") as output:
+        process = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)
     try:
-        wait_for_port(port, process)
+        try:
+            wait_for_port(port, process, seconds=120)
+        except (RuntimeError, TimeoutError) as error:
+            raise RuntimeError(f"{error}\n{log.read_text(errors='replace')}") from None
         yield f"http://127.0.0.1:{port}"
     finally:
         process.terminate()
         process.wait(timeout=10)
-        if process.stdout:
-            process.stdout.close()
 
 
 @pytest.fixture

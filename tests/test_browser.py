@@ -7,10 +7,7 @@ the Turtle; every page is screenshotted into tests/artifacts/ and checked with a
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +16,7 @@ import pytest
 
 from registry import formats
 
-from .conftest import ROOT, free_port, wait_for_port
+from .conftest import ROOT, running_server
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 AXE = sorted((ROOT / "tests" / ".cache").glob("axe-core-*.min.js"))
@@ -41,27 +38,10 @@ SCREENSHOTS: list[Path] = []
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``registry serve --sample`` on a free loopback port, once for these tests."""
-    port = free_port()
     folder = tmp_path_factory.mktemp("browser")
-    env = {
-        **os.environ,
-        "REGISTRY_STORE": str(folder / "store"),
-        "REGISTRY_PORT": str(port),
-        "REGISTRY_BASE_IRI": f"http://127.0.0.1:{port}/",
-        "REGISTRY_PAGE_SIZE": str(PAGE_SIZE),
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "registry", "serve", "--sample"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_for_port(port, process, seconds=120)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    settings = {"REGISTRY_PAGE_SIZE": str(PAGE_SIZE)}
+    with running_server(folder / "store", settings, sample=True) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

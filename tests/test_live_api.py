@@ -3,10 +3,7 @@ true by schemathesis against a live server on 127.0.0.1."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 
@@ -23,7 +20,7 @@ from schemathesis.checks import (
 
 from registry.accounts import Accounts
 
-from .conftest import free_port, wait_for_port
+from .conftest import running_server
 from .test_api import BODY, PUBLISHER, RECORD_ID
 
 RDF_TEXT_TYPES = ("text/turtle", "application/n-triples", "application/rdf+xml")
@@ -40,27 +37,10 @@ def api_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
     """``registry serve --sample`` for this module's tests, and a token of the sample
     prostate dataset's publisher in the accounts file beside its store."""
     folder = tmp_path_factory.mktemp("api-server")
-    port = free_port()
-    env = {
-        **os.environ,
-        "REGISTRY_STORE": str(folder / "store"),
-        "REGISTRY_PORT": str(port),
-        "REGISTRY_BASE_IRI": f"http://127.0.0.1:{port}/",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "registry", "serve", "--sample"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        wait_for_port(port, process, seconds=120)
+    with running_server(folder / "store", sample=True) as url:
         accounts = Accounts(folder / "store-accounts.sqlite")
         accounts.add_provider("procancer", PUBLISHER)
-        yield f"http://127.0.0.1:{port}", accounts.new_token("procancer")
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+        yield url, accounts.new_token("procancer")
 
 
 def number_of_individuals(body: bytes) -> bytes:

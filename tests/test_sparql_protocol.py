@@ -19,12 +19,7 @@ from __future__ import annotations
 import csv
 import gc
 import io
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
@@ -36,7 +31,7 @@ from registry import formats
 from registry.config import load_settings
 from registry.services import open_registry
 
-from .conftest import free_port, wait_for_port
+from .conftest import free_port, running_server
 from .sparql_protocol_manifest import (
     PROTOCOL,
     SERVICE_DESCRIPTION,
@@ -98,41 +93,6 @@ DESCRIPTION_TYPES = [
 ]
 
 
-@contextmanager
-def serving(store: Path, port: int, log: Path) -> Iterator[str]:
-    """Run ``registry serve`` on ``store`` as its own process on 127.0.0.1:``port``.
-
-    Not conftest's ``running_server``, which picks the port itself: the store is written
-    under the server's base IRI (so ``sd:endpoint`` is the URL we fetch) before it starts.
-    """
-    env = {
-        **os.environ,
-        "REGISTRY_STORE": str(store),
-        "REGISTRY_HOST": "127.0.0.1",
-        "REGISTRY_PORT": str(port),
-        "REGISTRY_BASE_IRI": f"http://127.0.0.1:{port}/",
-        # Queries read a view of the store refreshed at most this often: 0 lets the query
-        # right after a (wrongly accepted) update see it, so "nothing changed" is checked.
-        "REGISTRY_SPARQL_REFRESH": "0",
-    }
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "registry", "serve"],
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        try:
-            wait_for_port(port, process)
-        except (RuntimeError, TimeoutError) as error:
-            raise RuntimeError(f"{error}\n{log.read_text()}") from None
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A registry whose store holds the suite's data files as the named graphs it names."""
@@ -147,7 +107,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     registry.close()
     del registry
     gc.collect()  # the embedded store is closed when its last reference goes
-    with serving(folder / "store", port, folder / "server.log") as url:
+    # Queries read a view of the store refreshed at most this often: 0 lets the query right
+    # after a (wrongly accepted) update see it, so "nothing changed" is really checked.
+    with running_server(folder / "store", {"REGISTRY_SPARQL_REFRESH": "0"}, port=port) as url:
         yield url
 
 
