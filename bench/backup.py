@@ -34,6 +34,10 @@ from .workload import publisher_and_dataset
 BASE_IRI = "http://registry.bench/"
 
 
+def nquads(quads: list[ox.Quad]) -> bytes:
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
+
+
 def build(store: Path, n: int) -> int:
     """Write n generated records into a new store; return its quad count."""
     registry = open_registry(load_settings({"store": str(store), "base_iri": BASE_IRI}))
@@ -49,9 +53,9 @@ def build(store: Path, n: int) -> int:
             name = ox.NamedNode(graph)
             batch.extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in graph_triples)
         if len(batch) > 500_000:
-            registry.store.bulk_insert(batch)
+            registry.store.trusted_bulk_load(nquads(batch), ox.RdfFormat.N_QUADS)
             batch = []
-    registry.store.bulk_insert(batch)
+    registry.store.trusted_bulk_load(nquads(batch), ox.RdfFormat.N_QUADS)
     count = registry.store.quad_count()
     registry.close()
     del registry

@@ -84,13 +84,6 @@ class OxigraphStore:
             self._store.update(f"{drops}INSERT DATA {{\n{''.join(blocks)}}}")
             self._generation += 1
 
-    def bulk_insert(self, quads: Iterable[ox.Quad]) -> None:
-        """Add many quads with the bulk loader (not a transaction): for building large stores
-        in benchmarks, never for a provider's write."""
-        with self._write_lock:
-            self._store.bulk_extend(quads)
-            self._generation += 1
-
     def load_graph(self, graph: str, triples: Iterable[ox.Triple]) -> None:
         """Replace a large, registry-owned graph with pyoxigraph's bulk loader.
 
@@ -105,14 +98,15 @@ class OxigraphStore:
             )
             self._generation += 1
 
-    def trusted_bulk_load(self, trig: bytes) -> None:
-        """Add a TriG document with pyoxigraph's bulk loader: no transaction, no check.
+    def trusted_bulk_load(self, data: bytes, format: ox.RdfFormat = ox.RdfFormat.TRIG) -> None:
+        """Add a TriG or N-Quads document with pyoxigraph's bulk loader: no transaction, no
+        check.
 
-        Only for input known to be valid by construction (benchmarks loading generator
-        output); every other write goes through ``submission.submit``.
+        Only for input known to be valid by construction (benchmarks building large stores
+        from generator output); every other write goes through ``records.commit``.
         """
         with self._write_lock:
-            self._store.bulk_load(trig, format=ox.RdfFormat.TRIG)
+            self._store.bulk_load(data, format=format)
             self._generation += 1
 
     def contains(self, triple: ox.Triple, graph: str) -> bool:
