@@ -31,7 +31,7 @@ from .submission import check_for
 from .validation import Report
 
 api = Blueprint("api", __name__, url_prefix="/api")
-RDF_OFFERS = [s.media_type for s in formats.SYNTAXES if not s.has_graphs]
+RDF_OFFERS = [s.media_type for s in formats.DOCUMENT_SYNTAXES]
 WRITES = {"POST": "create", "PUT": "replace", "DELETE": "withdraw"}
 """HTTP method -> the audit log's action (as ``records`` names accepted writes)."""
 

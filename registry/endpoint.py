@@ -158,7 +158,7 @@ def content_type(media_type: str) -> str:
 
 def service_description(settings: Settings) -> Response:
     """The ``sd:Service`` in the RDF syntax the client accepts (Turtle by default)."""
-    offers = [s.media_type for s in formats.SYNTAXES if not s.has_graphs]
+    offers = [s.media_type for s in formats.DOCUMENT_SYNTAXES]
     best = (
         offers[0] if not request.accept_mimetypes else request.accept_mimetypes.best_match(offers)
     )

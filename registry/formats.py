@@ -55,6 +55,10 @@ SYNTAXES: tuple[RdfSyntax, ...] = (
     RdfSyntax("TriG", ("application/trig",), ("trig",), ox.RdfFormat.TRIG, True),
 )
 
+DOCUMENT_SYNTAXES: tuple[RdfSyntax, ...] = tuple(s for s in SYNTAXES if not s.has_graphs)
+"""The syntaxes of one graph (N-Quads and TriG carry datasets of graphs): what a record,
+a submission or a CONSTRUCT answer can be written in."""
+
 
 def bare_media_type(content_type: str | None) -> str:
     """Return the media type without parameters, lower-cased (``text/turtle; charset=utf-8``)."""

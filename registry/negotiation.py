@@ -16,8 +16,6 @@ from werkzeug.wrappers import Response as BaseResponse
 from . import formats
 from .errors import NotFound
 
-DOCUMENT_SYNTAXES = tuple(s for s in formats.SYNTAXES if not s.has_graphs)
-"""The syntaxes of one graph (N-Quads and TriG carry datasets of graphs)."""
 HTML = "text/html"
 
 
@@ -25,17 +23,17 @@ def alternates(url_for_suffix: Callable[[str], str]) -> list[dict[str, str]]:
     """Name, media type and URL of each RDF form of a resource."""
     return [
         {"name": s.name, "type": s.media_type, "href": url_for_suffix(s.suffix)}
-        for s in DOCUMENT_SYNTAXES
+        for s in formats.DOCUMENT_SYNTAXES
     ]
 
 
 def wanted_syntax() -> formats.RdfSyntax | None:
     """The RDF syntax the client prefers to HTML, or None for a page."""
-    offered = [HTML] + [m for s in DOCUMENT_SYNTAXES for m in s.media_types]
+    offered = [HTML] + [m for s in formats.DOCUMENT_SYNTAXES for m in s.media_types]
     best = request.accept_mimetypes.best_match(offered, default=HTML)
     if best == HTML or request.accept_mimetypes[HTML] >= request.accept_mimetypes[best]:
         return None
-    return next(s for s in DOCUMENT_SYNTAXES if best in s.media_types)
+    return next(s for s in formats.DOCUMENT_SYNTAXES if best in s.media_types)
 
 
 def suffix_syntax(suffix: str) -> formats.RdfSyntax:

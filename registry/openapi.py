@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .formats import SYNTAXES
+from .formats import DOCUMENT_SYNTAXES
 
-RDF_TYPES = [s.media_type for s in SYNTAXES if not s.has_graphs]
+RDF_TYPES = [s.media_type for s in DOCUMENT_SYNTAXES]
 ERROR = {"$ref": "#/components/schemas/Error"}
 REASONS = {
     400: "Syntax error (with line and column) or a malformed request",

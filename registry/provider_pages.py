@@ -17,7 +17,6 @@ from .report_page import report_groups
 from .submission import check_for
 
 provider_pages = Blueprint("provider_pages", __name__)
-FORM_SYNTAXES = [s for s in formats.SYNTAXES if not s.has_graphs]
 
 
 def form_body() -> tuple[bytes, formats.RdfSyntax]:
@@ -36,7 +35,7 @@ def submit_page() -> Response:
     status = int(str(outcome.pop("status", 200)))
     outcome.setdefault("text", request.form.get("text", ""))
     outcome.setdefault("syntax", request.form.get("syntax", "text/turtle"))
-    page = render_template("submit.html", syntaxes=FORM_SYNTAXES, **outcome)
+    page = render_template("submit.html", syntaxes=formats.DOCUMENT_SYNTAXES, **outcome)
     response = Response(page, status=status)
     # The page carries the provider's token back into the form: never cache it.
     response.headers["Cache-Control"] = "no-store"

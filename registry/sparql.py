@@ -23,7 +23,7 @@ from .errors import (
     RegistryError,
     ResultTooLarge,
 )
-from .formats import SYNTAXES
+from .formats import DOCUMENT_SYNTAXES
 from .namespaces import PREFIXES
 from .query_workers import Job, QueryPool, QueryTimeout, WorkerDied
 from .snapshots import Snapshots
@@ -74,8 +74,7 @@ RESULT_TYPES: dict[str, str] = {
 """Media types a client may accept for SELECT/ASK -> the one the answer is labelled with."""
 GRAPH_TYPES: dict[str, str] = {
     media_type: syntax.media_type
-    for syntax in SYNTAXES
-    if not syntax.has_graphs
+    for syntax in DOCUMENT_SYNTAXES
     for media_type in syntax.media_types
 }
 """The same for CONSTRUCT/DESCRIBE: every triple syntax of ``formats``."""

@@ -15,7 +15,7 @@ from registry.submission import submit
 from .conftest import SAMPLES
 from .test_pages import TURTLE, load_samples
 
-RDF_TYPES = [s for s in formats.SYNTAXES if not s.has_graphs]
+RDF_TYPES = formats.DOCUMENT_SYNTAXES
 
 
 @pytest.mark.parametrize("syntax", RDF_TYPES, ids=lambda s: s.name)
