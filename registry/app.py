@@ -11,9 +11,12 @@ from werkzeug.wrappers import Response
 
 from .accounts import Accounts
 from .config import load_settings
-from .errors import RegistryError
+from .errors import RegistryError, TooManyArguments
 from .resources import resource_dir
 from .services import Registry, open_registry
+
+MAX_ARGUMENTS = 100
+"""URL arguments of one request (repeated keys counted each time)."""
 
 
 def get_registry() -> Registry:
@@ -76,6 +79,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(linked_data)
     app.register_blueprint(api)
     app.register_blueprint(provider_pages)
+
+    @app.before_request
+    def bounded_arguments() -> None:
+        """Refuse a URL with more arguments than any route reads, before a view sees it."""
+        if sum(len(values) for _, values in request.args.lists()) > MAX_ARGUMENTS:
+            raise TooManyArguments(f"A request takes at most {MAX_ARGUMENTS} URL arguments.")
 
     @app.after_request
     def security_headers(response: Response) -> Response:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+from .errors import TooManyArguments
 from .i18n import Label, pick_label
 from .index_entry import FACET_NAMES
 from .search_index import Query
@@ -25,6 +26,11 @@ FACET_VALUES_LISTED = 25
 """Values listed per facet at most (and the selected ones): rarer values are reached from
 their term or provider page; a page of 75 provider links would weigh more than the results."""
 NEWEST = 6
+MAX_SELECTED = 20
+"""Facet values one search may select: every toggle link repeats them all, so 4,000 repeated
+``provider=`` values once made a 606 MB page."""
+MAX_VALUE_LENGTH = 500
+"""Characters of one facet value (they are IRIs or short codes)."""
 Args = dict[str, Any]
 
 
@@ -215,9 +221,20 @@ def parse_range(low: str | None, high: str | None) -> tuple[int | None, int | No
 def selected_values(
     args: Sequence[tuple[str, str]], facets: Sequence[str]
 ) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """The facet values chosen in a URL's arguments, in facet order, each sorted."""
+    """The facet values chosen in a URL's arguments, in facet order, each sorted.
+
+    More than ``MAX_SELECTED`` values, or one longer than ``MAX_VALUE_LENGTH``, is refused.
+    """
     chosen: dict[str, set[str]] = {}
     for name, value in args:
         if name in facets and value:
+            if len(value) > MAX_VALUE_LENGTH:
+                raise TooManyArguments(
+                    f"A {name} value is longer than {MAX_VALUE_LENGTH} characters."
+                )
             chosen.setdefault(name, set()).add(value)
+    if sum(len(values) for values in chosen.values()) > MAX_SELECTED:
+        raise TooManyArguments(
+            f"A search selects at most {MAX_SELECTED} facet values; remove some filters."
+        )
     return tuple((f, tuple(sorted(chosen[f]))) for f in facets if f in chosen)

@@ -111,6 +111,13 @@ class QueryError(RegistryError):
     title = "Malformed query"
 
 
+class TooManyArguments(RegistryError):
+    """A request names more parameters or values than any page needs: refused before any
+    work, so that its cost stays bounded by settings, not by the URL's length."""
+
+    title = "Too many arguments"
+
+
 class NotFound(RegistryError):
     status = 404
     title = "Not found"

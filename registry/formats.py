@@ -17,6 +17,7 @@ from rdflib.term import Node
 from .contexts import inline_contexts
 from .errors import EmptyBody, RdfSyntaxError, UnsupportedMediaType
 from .namespaces import PREFIXES
+from .xml_entities import check_entities
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,8 @@ def parse(data: bytes, syntax: RdfSyntax, base_iri: str | None = None) -> list[o
         raise EmptyBody(f"The {syntax.name} body is empty: send a dataset description.")
     if syntax.oxigraph == ox.RdfFormat.JSON_LD:
         data = inline_contexts(data)
+    elif syntax.oxigraph == ox.RdfFormat.RDF_XML:
+        check_entities(data)
     try:
         quads = ox.parse(
             data, format=syntax.oxigraph, base_iri=base_iri, without_named_graphs=True

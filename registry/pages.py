@@ -48,7 +48,10 @@ def interface() -> dict[str, Any]:
     if not has_request_context():
         return {}
     language = g.ui_lang = interface_language(preferred())
-    args = {**(request.view_args or {}), **request.args.to_dict(flat=False)}
+    # Each of the switcher's links repeats the URL's arguments: a long query string (which
+    # no page of ours makes) is left out, so that a page's size stays bounded.
+    kept = request.args.to_dict(flat=False) if len(request.query_string) <= 2_000 else {}
+    args = {**(request.view_args or {}), **kept}
     switcher = (
         [
             (

@@ -1,0 +1,111 @@
+"""Findings of the hostile-client review (issue "Hardening"), each kept fixed by its own test."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from flask.testing import FlaskClient
+
+from registry import formats
+from registry.errors import RdfSyntaxError
+
+RDF_XML = formats.syntax_for_suffix("rdf")
+assert RDF_XML is not None
+
+LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE rdf:RDF [
+ <!ENTITY a "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa">
+ <!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
+ <!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">
+ <!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">
+ <!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;">
+ <!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;">
+]>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+ <rdf:Description rdf:about="http://ex.org/s"><rdf:value>&f;</rdf:value></rdf:Description>
+</rdf:RDF>
+"""
+
+ABBREVIATIONS = b"""<?xml version="1.0"?>
+<!DOCTYPE rdf:RDF [
+ <!ENTITY ex "http://ex.org/">
+ <!ENTITY xsd "http://www.w3.org/2001/XMLSchema#">
+]>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+ <rdf:Description rdf:about="&ex;s"><rdf:value rdf:datatype="&xsd;string">v</rdf:value>
+ </rdf:Description>
+</rdf:RDF>
+"""
+
+
+def test_entity_expansion_is_refused_before_it_is_expanded(client: FlaskClient) -> None:
+    started = time.monotonic()
+    response = client.post(
+        "/api/validate", data=LAUGHS, headers={"Content-Type": "application/rdf+xml"}
+    )
+    assert response.status_code == 400
+    assert "refers to other entities" in response.get_json()["message"]
+    assert time.monotonic() - started < 2
+
+
+@pytest.mark.parametrize(
+    "declaration",
+    [
+        b'<!ENTITY e SYSTEM "file:///etc/passwd">',
+        b'<!ENTITY % p "x">',
+        b'<!ENTITY e "&#38;x;">',  # a character reference that becomes a reference
+        b'<!ENTITY e "<rdf:value>x</rdf:value>">',
+    ],
+)
+def test_external_parameter_and_disguised_entities_are_refused(declaration: bytes) -> None:
+    body = ABBREVIATIONS.replace(b' <!ENTITY ex "http://ex.org/">', declaration)
+    with pytest.raises(RdfSyntaxError, match="entit"):
+        formats.parse(body, RDF_XML)
+
+
+def test_entity_expansion_is_capped_even_without_nesting() -> None:
+    value = b"x" * 2_000
+    body = ABBREVIATIONS.replace(b'"http://ex.org/"', b'"' + value + b'"').replace(
+        b">v<", b">" + b"&ex;" * 2_500 + b"<"
+    )
+    with pytest.raises(RdfSyntaxError, match="would add 5,00[0-9,]+ characters"):
+        formats.parse(body, RDF_XML)
+
+
+def test_plain_entities_abbreviating_namespaces_still_parse() -> None:
+    triples = formats.parse(ABBREVIATIONS, RDF_XML)
+    assert [t.subject.value for t in triples] == ["http://ex.org/s"]
+
+
+def test_search_amplification_by_repeated_facet_values_is_refused(client: FlaskClient) -> None:
+    values = "&".join(f"provider=http://p.example/{i}" for i in range(4_000))
+    started = time.monotonic()
+    response = client.get(f"/search?{values}", headers={"Accept": "text/html"})
+    assert response.status_code == 400
+    assert len(response.data) < 20_000
+    assert time.monotonic() - started < 2
+
+
+def test_search_selects_at_most_twenty_values(client: FlaskClient) -> None:
+    twenty = "&".join(f"provider=http://p.example/{i}" for i in range(20))
+    assert client.get(f"/search?{twenty}").status_code == 200
+    response = client.get(f"/search?{twenty}&modality=x", headers={"Accept": "text/html"})
+    assert response.status_code == 400
+    assert b"at most 20 facet values" in response.data
+
+
+def test_a_facet_value_longer_than_any_iri_is_refused(client: FlaskClient) -> None:
+    response = client.get("/search?provider=" + "x" * 501, headers={"Accept": "application/json"})
+    assert response.status_code == 400
+    assert "longer than 500" in response.get_json()["message"]
+
+
+def test_more_than_a_hundred_url_arguments_are_refused_on_every_route(
+    client: FlaskClient,
+) -> None:
+    many = "&".join("x=1" for _ in range(101))
+    for path in ("/", "/sparql", "/api/records"):
+        response = client.get(f"{path}?{many}", headers={"Accept": "application/json"})
+        assert response.status_code == 400, path
+        assert response.get_json()["error"] == "Too many arguments"
