@@ -24,10 +24,11 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import URIRef
 
-from registry import formats, generate
 from registry.config import load_settings
-from registry.records import OPERATOR, Change, RecordState, record_graphs
-from registry.services import open_registry
+from registry.rdf import formats
+from registry.records.write import OPERATOR, Change, RecordState, record_graphs
+from registry.runtime import open_registry
+from registry.synthetic import generate
 
 from .workload import publisher_and_dataset
 

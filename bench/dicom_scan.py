@@ -26,8 +26,8 @@ from pathlib import Path
 
 import pydicom
 
-from registry.dicom import cores, files_under, scan_files
-from registry.dicom_draft import build_draft
+from registry.dicom.draft import build_draft
+from registry.dicom.folder import cores, files_under, scan_files
 from tests.dicom_fixtures import bench_patients, write_patients
 
 

@@ -24,8 +24,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from registry import generate
 from registry.resources import resource_dir
+from registry.synthetic import generate
 
 T = TypeVar("T")
 

@@ -24,11 +24,11 @@ from pathlib import Path
 
 import requests
 
-from registry import formats
 from registry.config import load_settings
-from registry.records import write_record
-from registry.services import open_registry
-from registry.submission import change_for, check_for
+from registry.rdf import formats
+from registry.records.submission import change_for, check_for
+from registry.records.write import write_record
+from registry.runtime import open_registry
 
 from .workload import Submission, prepare
 

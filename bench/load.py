@@ -19,12 +19,12 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from registry import formats
-from registry.bulk import load_files
 from registry.config import load_settings
+from registry.rdf import formats
+from registry.records.loading import load_files
+from registry.records.submission import submit
 from registry.resources import resource_dir
-from registry.services import Registry, open_registry
-from registry.submission import submit
+from registry.runtime import Registry, open_registry
 
 SAMPLE = resource_dir("data") / "sample"
 N_TRIPLES = formats.syntax_for_suffix("nt")

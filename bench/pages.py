@@ -28,10 +28,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from registry import generate
-from registry.app import create_app
-from registry.namespaces import CIR_VOCAB, COUNTRY, DCTERMS, EUCAIM
-from registry.services import Registry
+from registry.rdf.namespaces import CIR_VOCAB, COUNTRY, DCTERMS, EUCAIM
+from registry.runtime import Registry
+from registry.synthetic import generate
+from registry.web.app import create_app
 
 from .trusted_load import trusted_bulk_load
 

@@ -28,8 +28,8 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 
 from registry.config import load_settings
-from registry.generate import records
-from registry.services import open_registry
+from registry.runtime import open_registry
+from registry.synthetic.generate import records
 
 BASE = "http://127.0.0.1:8080/"
 ACCEPT_RESULTS = "application/sparql-results+json"

@@ -19,12 +19,12 @@ import pyoxigraph as ox
 from rdflib import URIRef
 from rdflib.namespace import DCAT, FOAF, RDF
 
-from registry import formats
-from registry.generate import GeneratedFile
-from registry.index_entry import Entry, read_entry
-from registry.indexing import reconcile
-from registry.services import Registry, record_id_for
-from registry.submission import Topic, record_triples
+from registry.catalogue.index.entry import Entry, read_entry
+from registry.catalogue.index.sync import reconcile
+from registry.rdf import formats
+from registry.records.submission import Topic, record_triples
+from registry.runtime import Registry, record_id_for
+from registry.synthetic.generate import GeneratedFile
 
 RDF_TYPE = formats.oxigraph_iri(RDF.type)
 KINDS = {formats.oxigraph_iri(DCAT.Dataset): "dataset", formats.oxigraph_iri(FOAF.Agent): "agent"}

@@ -21,10 +21,10 @@ import pyshacl
 from rdflib import Graph
 
 from bench.load import SAMPLE, variants
-from registry import formats
-from registry.bulk import described_agents
-from registry.shape_selection import ACCESS_LEVELS, access_level, select
-from registry.validation import load_profile
+from registry.profile.selection import ACCESS_LEVELS, access_level, select
+from registry.profile.validation import load_profile
+from registry.rdf import formats
+from registry.records.loading import described_agents
 
 
 def records(count: int) -> list[Graph]:

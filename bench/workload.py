@@ -10,11 +10,11 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS
 
-from registry import generate
-from registry.accounts import Accounts
 from registry.config import load_settings
-from registry.services import open_registry, record_id_for
-from registry.submission import submit
+from registry.records.accounts import Accounts
+from registry.records.submission import submit
+from registry.runtime import open_registry, record_id_for
+from registry.synthetic import generate
 
 PUBLISHER = ox.NamedNode(str(DCTERMS.publisher))
 

@@ -1,5 +1,5 @@
 """``python -m registry`` runs the ``registry`` command."""
 
-from .cli import main
+from registry.cli.main import main
 
 main()

@@ -10,10 +10,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from .accounts import Accounts
-from .config import Settings
-from .errors import RegistryError
-from .store import OxigraphStore
+from registry.config import Settings
+from registry.errors import RegistryError
+from registry.records.accounts import Accounts
+from registry.store.oxigraph import OxigraphStore
 
 QUADS, ACCOUNTS, AUDIT = "store.nq", "accounts.sqlite", "audit.jsonl"
 

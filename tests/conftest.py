@@ -17,9 +17,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from registry.app import create_app
-from registry.bulk import load_files
-from registry.services import Registry
+from registry.records.loading import load_files
+from registry.runtime import Registry
+from registry.web.app import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"

@@ -21,8 +21,8 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCAT, DCTERMS
 
-from registry.namespaces import DCATAP, DPV, HEALTHDCATAP
-from registry.validation import Shapes, load_profile
+from registry.profile.validation import Shapes, load_profile
+from registry.rdf.namespaces import DCATAP, DPV, HEALTHDCATAP
 
 from .agreement import official
 from .agreement.keys import Pair, official_pairs, our_pairs

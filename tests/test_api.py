@@ -12,9 +12,9 @@ from flask.testing import FlaskClient
 from rdflib import Graph
 from rdflib.namespace import RDF, SH
 
-from registry import formats
-from registry.accounts import Accounts
-from registry.services import Registry, record_id_for
+from registry.rdf import formats
+from registry.records.accounts import Accounts
+from registry.runtime import Registry, record_id_for
 
 from .conftest import INVALID
 from .test_submission import PROSTATE, TURTLE, snapshot

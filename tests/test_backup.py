@@ -12,13 +12,13 @@ from click.testing import CliRunner
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from registry import formats
-from registry.accounts import Accounts
-from registry.cli import main
+from registry.cli.main import main
 from registry.config import load_settings
-from registry.publishing import publish
-from registry.records import withdraw_record
-from registry.services import open_registry
+from registry.rdf import formats
+from registry.records.accounts import Accounts
+from registry.records.publishing import publish
+from registry.records.write import withdraw_record
+from registry.runtime import open_registry
 
 from .conftest import BASE_IRI
 from .test_api import BODY, CHANGED, PUBLISHER, RECORD_ID

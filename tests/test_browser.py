@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from registry import formats
+from registry.rdf import formats
 
 from .conftest import ROOT, running_server
 

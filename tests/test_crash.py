@@ -25,9 +25,9 @@ import requests
 
 from bench.workload import Submission, prepare
 from registry.config import load_settings
-from registry.namespaces import CIR
-from registry.records import history_iri, read_state, version_iri
-from registry.services import Registry, open_registry
+from registry.rdf.namespaces import CIR
+from registry.records.write import history_iri, read_state, version_iri
+from registry.runtime import Registry, open_registry
 
 from .conftest import free_port, wait_for_port
 

@@ -17,13 +17,13 @@ from click.testing import CliRunner
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
 
-from registry import formats
-from registry.dicom import dicom, scan
-from registry.dicom_draft import build_draft, decimal_metres, load_scheme, typical_ages
-from registry.dicom_scan import age_in_years
-from registry.dicom_template import DRAFT_DATASET, PROVIDER_FIELDS
-from registry.namespaces import CIR_VOCAB, DCATAP, EUCAIM, HEALTHDCATAP
-from registry.validation import load_profile
+from registry.dicom.draft import build_draft, decimal_metres, load_scheme, typical_ages
+from registry.dicom.folder import dicom, scan
+from registry.dicom.scan import age_in_years
+from registry.dicom.template import DRAFT_DATASET, PROVIDER_FIELDS
+from registry.profile.validation import load_profile
+from registry.rdf import formats
+from registry.rdf.namespaces import CIR_VOCAB, DCATAP, EUCAIM, HEALTHDCATAP
 
 from .dicom_fixtures import (
     Fixture,
@@ -270,7 +270,7 @@ def test_privacy_no_identifying_value_in_output_or_messages(
     outputs = []
     for args in ([], ["--allow-identified", "--out", str(tmp_path / "d.ttl"), "--workers", "2"]):
         result = subprocess.run(
-            [sys.executable, "-c", "from registry.dicom import dicom; dicom()", "scan", str(mixed), *args],
+            [sys.executable, "-c", "from registry.dicom.folder import dicom; dicom()", "scan", str(mixed), *args],
             capture_output=True, text=True, timeout=120,
         )
         assert result.returncode == (0 if args else 1), result.stderr

@@ -7,8 +7,8 @@ import json
 import pytest
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
-from registry import formats
 from registry.errors import EmptyBody, RdfSyntaxError, RemoteContextRefused, UnsupportedMediaType
+from registry.rdf import formats
 
 from .conftest import DATA
 

@@ -10,9 +10,10 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from registry import formats, generate
-from registry.namespaces import CIR_VOCAB
-from registry.validation import load_profile
+from registry.profile.validation import load_profile
+from registry.rdf import formats
+from registry.rdf.namespaces import CIR_VOCAB
+from registry.synthetic import generate
 
 N = 40
 SEED = 7

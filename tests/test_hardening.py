@@ -7,8 +7,8 @@ import time
 import pytest
 from flask.testing import FlaskClient
 
-from registry import formats
 from registry.errors import RdfSyntaxError
+from registry.rdf import formats
 
 RDF_XML = formats.syntax_for_suffix("rdf")
 assert RDF_XML is not None

@@ -8,9 +8,9 @@ import re
 import pytest
 from flask.testing import FlaskClient
 
-from registry import formats
-from registry.services import Registry
-from registry.submission import submit
+from registry.rdf import formats
+from registry.records.submission import submit
+from registry.runtime import Registry
 
 from .conftest import SAMPLES
 from .test_pages import TURTLE, load_samples

@@ -18,7 +18,7 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from registry.accounts import Accounts
+from registry.records.accounts import Accounts
 
 from .conftest import running_server
 from .test_api import BODY, PUBLISHER, RECORD_ID

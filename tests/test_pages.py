@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask.testing import FlaskClient
 
-from registry import formats
-from registry.bulk import load_files
-from registry.services import Registry
-from registry.submission import submit
+from registry.rdf import formats
+from registry.records.loading import load_files
+from registry.records.submission import submit
+from registry.runtime import Registry
 
 from .conftest import SAMPLE_FILES, SAMPLES
 
@@ -51,7 +51,7 @@ def test_catalogue_title_follows_accept_language(client: FlaskClient, registry: 
 
 
 def test_catalogue_pages_through_records(tmp_path) -> None:
-    from registry.app import create_app
+    from registry.web.app import create_app
 
     size = 20
     app = create_app({"store": str(tmp_path / "paged"), "page_size": size})

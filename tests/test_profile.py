@@ -12,10 +12,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic
 from rdflib.namespace import SH, SKOS
 
-from registry.cli import main
-from registry.profile import ACCESS_LEVEL, ALL, LEGEND, LEVELS, Profile, Row, build_profile
-from registry.services import Registry
-from registry.validation import SEVERITIES, Shapes, load_profile
+from registry.cli.main import main
+from registry.profile.tables import ACCESS_LEVEL, ALL, LEGEND, LEVELS, Profile, Row, build_profile
+from registry.profile.validation import SEVERITIES, Shapes, load_profile
+from registry.runtime import Registry
 
 SHAPES = load_profile()
 PROFILE = build_profile(SHAPES)

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from registry.accounts import Accounts
-from registry.cli import main
+from registry.cli.main import main
 from registry.config import load_settings
 from registry.errors import Unauthorized
+from registry.records.accounts import Accounts
 
 AGENT = "https://datasets.procancer-i.example/id/data-office"
 

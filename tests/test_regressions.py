@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from registry import formats
-from registry.app import create_app
-from registry.bulk import load_files
 from registry.config import load_settings
 from registry.errors import DatasetNotFound, ForeignDataset, RdfSyntaxError, StoreMismatch
-from registry.services import Registry, open_registry
-from registry.submission import submit
+from registry.rdf import formats
+from registry.records.loading import load_files
+from registry.records.submission import submit
+from registry.runtime import Registry, open_registry
+from registry.web.app import create_app
 
 from .conftest import SAMPLE_FILES, SAMPLES
 

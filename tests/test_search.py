@@ -8,13 +8,13 @@ from pathlib import Path
 
 from flask.testing import FlaskClient
 
-from registry.app import create_app
-from registry.bulk import load_files
+from registry.catalogue.index.sqlite import SORTS, Query, fts_query
+from registry.catalogue.index.sync import reconcile
 from registry.config import load_settings
-from registry.indexing import reconcile
-from registry.search_index import SORTS, Query, fts_query
-from registry.services import Registry, search_index_path
-from registry.submission import submit
+from registry.records.loading import load_files
+from registry.records.submission import submit
+from registry.runtime import Registry, search_index_path
+from registry.web.app import create_app
 
 from .conftest import AGENTS, BASE_IRI, SAMPLES
 from .test_pages import TURTLE, load_samples

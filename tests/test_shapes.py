@@ -9,11 +9,11 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, SH, XSD
 
-from registry import formats
 from registry.errors import ProfileError
-from registry.fields import compact
-from registry.namespaces import DCATAP, DPV, EUCAIM, HEALTHDCATAP
-from registry.validation import Shapes, load_profile
+from registry.profile.fields import compact
+from registry.profile.validation import Shapes, load_profile
+from registry.rdf import formats
+from registry.rdf.namespaces import DCATAP, DPV, EUCAIM, HEALTHDCATAP
 
 from .conftest import AGENTS, INVALID, SAMPLES
 

@@ -11,9 +11,9 @@ from flask.testing import FlaskClient
 from rdflib.namespace import DCAT, DCTERMS, RDF
 from SPARQLWrapper import JSON, SPARQLWrapper
 
-from registry import formats
-from registry.services import Registry
-from registry.submission import submit
+from registry.rdf import formats
+from registry.records.submission import submit
+from registry.runtime import Registry
 
 from .conftest import SAMPLES
 
@@ -166,7 +166,7 @@ def test_sparqlwrapper_against_a_live_server(live_server: str) -> None:
 
 
 def test_oversized_body_is_413_and_json(tmp_path) -> None:
-    from registry.app import create_app
+    from registry.web.app import create_app
 
     app = create_app({"store": str(tmp_path / "small"), "max_body_bytes": 1000})
     response = app.test_client().post(

@@ -18,10 +18,10 @@ import pytest
 import requests
 from flask import Flask
 
-from registry import formats
-from registry.app import create_app
-from registry.services import Registry
-from registry.submission import submit
+from registry.rdf import formats
+from registry.records.submission import submit
+from registry.runtime import Registry
+from registry.web.app import create_app
 
 from .conftest import BASE_IRI, SAMPLES, running_server
 
@@ -351,7 +351,7 @@ def test_the_query_page_shows_answers_and_download_links(make_app: Callable[...,
 def test_every_example_query_answers_on_the_sample_catalogue(
     make_app: Callable[..., Flask],
 ) -> None:
-    from registry.sparql_page import examples
+    from registry.sparql.page import examples
 
     app = make_app()
     load_samples(app.extensions["registry"])

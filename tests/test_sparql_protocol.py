@@ -27,9 +27,9 @@ import pytest
 import requests
 from rdflib import RDF, Graph, Namespace, URIRef
 
-from registry import formats
 from registry.config import load_settings
-from registry.services import open_registry
+from registry.rdf import formats
+from registry.runtime import open_registry
 
 from .conftest import free_port, running_server
 from .sparql_protocol_manifest import (

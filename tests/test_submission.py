@@ -9,15 +9,15 @@ from datetime import UTC, datetime
 import pyoxigraph as ox
 import pytest
 
-from registry import formats
 from registry.errors import (
     DatasetNotFound,
     InvalidDescription,
     RdfSyntaxError,
     RemoteContextRefused,
 )
-from registry.services import Registry
-from registry.submission import record_id_for, submit
+from registry.rdf import formats
+from registry.records.submission import record_id_for, submit
+from registry.runtime import Registry
 
 from .conftest import INVALID, SAMPLES
 

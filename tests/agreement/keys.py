@@ -13,7 +13,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
-from registry.validation import Report
+from registry.profile.validation import Report
 
 from .official import OfficialReport
 

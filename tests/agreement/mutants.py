@@ -17,7 +17,7 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
 
-from registry.namespaces import (
+from registry.rdf.namespaces import (
     ACCESS_RIGHT,
     ADMS,
     CIR_VOCAB,

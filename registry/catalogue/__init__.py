@@ -1,0 +1,1 @@
+"""The read side for people: read models for pages, labels, search use cases."""

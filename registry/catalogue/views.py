@@ -1,0 +1,220 @@
+"""The read use cases behind the pages: named queries in, plain dicts out (no Flask here)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib.namespace import DCTERMS, FOAF, SKOS
+
+from registry.catalogue.labels import Label, pick_label
+from registry.catalogue.search import concept
+from registry.catalogue.summary import at_a_glance, contacts, distributions, schema_org
+from registry.errors import Gone, NotFound
+from registry.profile.fields import ORDER, label_for
+from registry.queries import query
+from registry.rdf.namespaces import CIR
+from registry.records.agents import agent_descriptions, cited_iris
+from registry.runtime import Registry, record_facts
+
+ENGLISH_FIRST = ("en",)
+LINKABLE_SCHEMES = ("https:", "http:", "mailto:")
+"""IRIs with other schemes (javascript:, data:) are shown as text, never as links."""
+MAPPINGS = {
+    str(SKOS[name])
+    for name in (
+        "exactMatch",
+        "closeMatch",
+        "broadMatch",
+        "narrowMatch",
+        "relatedMatch",
+        "broader",
+        "narrower",
+        "inScheme",
+    )
+}
+"""Concept-to-concept links a term page lists."""
+WITHDRAWN = ox.NamedNode(str(CIR.withdrawn))
+"""Marks a tombstone: the record answers 410 Gone."""
+
+
+def _text(term: object) -> str | None:
+    value = getattr(term, "value", None)
+    return None if value is None else str(value)
+
+
+def _describe(
+    registry: Registry,
+    node: ox.NamedNode | ox.BlankNode,
+    by_subject: dict[Any, list[ox.Triple]],
+    preferred: Sequence[str],
+    seen: frozenset[Any],
+) -> list[dict[str, Any]]:
+    """Return the fields of ``node`` in table order, nesting the nodes it points to."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for triple in by_subject.get(node, []):
+        if triple.predicate.value == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type":
+            continue
+        groups.setdefault(triple.predicate.value, []).append(
+            _value(registry, triple.object, by_subject, preferred, seen | {node})
+        )
+    return [
+        {"predicate": p, "label": label_for(p), "values": sorted(v, key=lambda x: x["text"])}
+        for p, v in sorted(groups.items(), key=lambda kv: (ORDER.get(kv[0], len(ORDER)), kv[0]))
+    ]
+
+
+def _value(
+    registry: Registry,
+    term: Any,
+    by_subject: dict[Any, list[ox.Triple]],
+    preferred: Sequence[str],
+    seen: frozenset[Any],
+) -> dict[str, Any]:
+    if isinstance(term, ox.Literal):
+        return {"text": term.value, "language": term.language, "iri": None, "fields": []}
+    nested = (
+        _describe(registry, term, by_subject, preferred, seen)
+        if term in by_subject and term not in seen
+        else []
+    )
+    if isinstance(term, ox.BlankNode):
+        return {"text": "", "language": None, "iri": None, "fields": nested}
+    return {
+        "text": concept(registry, term.value, preferred).text if not nested else term.value,
+        "language": None,
+        "iri": term.value,
+        "term": term.value in registry.labels,
+        "href": term.value if term.value.startswith(LINKABLE_SCHEMES) else None,
+        "fields": nested,
+    }
+
+
+def _index(triples: Iterable[ox.Triple]) -> dict[Any, list[ox.Triple]]:
+    by_subject: dict[Any, list[ox.Triple]] = {}
+    for triple in triples:
+        by_subject.setdefault(triple.subject, []).append(triple)
+    return by_subject
+
+
+def dataset_view(
+    registry: Registry, record_id: str, preferred: Sequence[str] = ENGLISH_FIRST
+) -> dict[str, Any]:
+    """Return what the dataset page shows of one record, or raise NotFound."""
+    record = registry.record_iri(record_id)
+    triples = record_document(registry, record_id)
+    # Registered agents the record cites are shown with their names, as if inline.
+    by_subject = _index(triples + agent_descriptions(registry, cited_iris(triples)))
+    record_node = ox.NamedNode(record)
+    facts = record_facts(triples, record)
+    dataset = facts[str(FOAF.primaryTopic)]
+    assert isinstance(dataset, ox.NamedNode)
+    titles = {
+        t.object.language or "": t.object.value
+        for t in by_subject.get(dataset, [])
+        if t.predicate.value == str(DCTERMS.title) and isinstance(t.object, ox.Literal)
+    }
+    view = {
+        "id": record_id,
+        "record": record,
+        "dataset": dataset.value,
+        "title": pick_label(titles, preferred) if titles else Label(dataset.value),
+        "issued": _text(facts.get(str(DCTERMS.issued))),
+        "modified": _text(facts.get(str(DCTERMS.modified))),
+        "conforms_to": _text(facts.get(str(DCTERMS.conformsTo))),
+        "fields": _describe(registry, dataset, by_subject, preferred, frozenset({record_node})),
+        "glance": at_a_glance(registry, record_id, preferred),
+        "distributions": distributions(registry, by_subject, dataset, preferred),
+        "contacts": contacts(by_subject, dataset),
+    }
+    view["schema_org"] = schema_org(view, by_subject, dataset)
+    return view
+
+
+def record_document(registry: Registry, record_id: str) -> list[ox.Triple]:
+    """Return the triples of a record's graph (the description and its catalogue record)."""
+    record = registry.record_iri(record_id)
+    triples = registry.store.graph_triples(record) if record_id.isalnum() else []
+    if not triples:
+        raise NotFound(f"There is no record {record_id!r} in this catalogue.")
+    if any(t.predicate == WITHDRAWN for t in triples):
+        raise Gone(
+            f"The record {record_id} was withdrawn; its versions stay readable.",
+            history=f"/records/{record_id}/versions",
+        )
+    return triples
+
+
+def concept_document(registry: Registry, iri: str) -> list[ox.Triple]:
+    """Return what the vocabularies graph says about a concept, or raise NotFound."""
+    concept_node = ox.NamedNode(iri)
+    rows = registry.store.query(
+        query("concept"),
+        {"concept": concept_node, "graph": ox.NamedNode(registry.vocabularies_graph)},
+    )
+    assert isinstance(rows, ox.QuerySolutions)
+    triples = [ox.Triple(concept_node, row["property"], row["value"]) for row in rows]
+    if not triples:
+        raise NotFound(f"The registry's vocabularies have no term <{iri}>.")
+    return triples
+
+
+def term_view(registry: Registry, iri: str, preferred: Sequence[str]) -> dict[str, Any]:
+    """A concept's labels in every language, definition, mappings, and the datasets using it."""
+    triples = concept_document(registry, iri)
+    by_predicate: dict[str, list[Any]] = {}
+    for triple in triples:
+        by_predicate.setdefault(triple.predicate.value, []).append(triple.object)
+    labels = {o.language or "": o.value for o in by_predicate.get(str(SKOS.prefLabel), [])}
+    definitions = {o.language or "": o.value for o in by_predicate.get(str(SKOS.definition), [])}
+    links = [
+        {
+            "label": label_for(predicate),
+            "targets": sorted(
+                (o.value, concept(registry, o.value, preferred).text, o.value in registry.labels)
+                for o in objects
+                if isinstance(o, ox.NamedNode)
+            ),
+        }
+        for predicate, objects in sorted(by_predicate.items())
+        if predicate in MAPPINGS
+    ]
+    used = [
+        (facet, datasets) for facet, value, datasets, _ in registry.search.totals() if value == iri
+    ]
+    return {
+        "iri": iri,
+        "label": concept(registry, iri, preferred),
+        "labels": sorted(labels.items()),
+        "definition": pick_label(definitions, preferred),
+        "notations": sorted(o.value for o in by_predicate.get(str(SKOS.notation), [])),
+        "links": [link for link in links if link["targets"]],
+        "used": used,
+    }
+
+
+def provider_view(registry: Registry, record_id: str, preferred: Sequence[str]) -> dict[str, Any]:
+    """A registered agent: its names, type, contact, homepage and the datasets it publishes."""
+    record = registry.record_iri(record_id)
+    triples = record_document(registry, record_id)
+    facts = record_facts(triples, record)
+    agent = facts.get(str(FOAF.primaryTopic))
+    assert isinstance(agent, ox.NamedNode)
+    by_subject = _index(triples)
+    return {
+        "id": record_id,
+        "iri": agent.value,
+        "name": pick_label(
+            {
+                t.object.language or "": t.object.value
+                for t in by_subject.get(agent, [])
+                if t.predicate.value == str(FOAF.name) and isinstance(t.object, ox.Literal)
+            },
+            preferred,
+        ),
+        "fields": _describe(
+            registry, agent, by_subject, preferred, frozenset({ox.NamedNode(record)})
+        ),
+        "modified": _text(facts.get(str(DCTERMS.modified))),
+    }

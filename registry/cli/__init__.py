@@ -1,0 +1,1 @@
+"""The ``registry`` command (click); each command imports its stack when it runs."""

@@ -1,0 +1,198 @@
+"""The ``registry`` command: serve, load, validate, profile, generate, dicom scan, provider,
+backup, restore."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import click
+from tqdm import tqdm
+
+from registry.backup import backup, restore
+from registry.cli.provider import provider
+from registry.config import load_settings
+from registry.dicom.folder import dicom
+from registry.errors import InvalidDescription, RegistryError
+from registry.profile.tables import build_profile
+from registry.profile.text import render_markdown, render_text
+from registry.profile.validation import Shapes, load_profile
+from registry.rdf import formats
+from registry.records.loading import described_agents, description_files, load_files, reason
+from registry.records.submission import check
+from registry.resources import resource_dir
+from registry.runtime import Registry, open_registry
+from registry.synthetic.generate import generate
+
+
+def _profile() -> Shapes:
+    """Load the shipped profile, turning a broken shapes file into a one-line message."""
+    try:
+        return load_profile()
+    except RegistryError as error:
+        raise click.ClickException(error.message) from None
+
+
+def _open() -> Registry:
+    """Open the configured registry, turning setup problems into one-line messages."""
+    try:
+        return open_registry(load_settings())
+    except RegistryError as error:
+        raise click.ClickException(error.message) from None
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    except OSError as error:
+        raise click.ClickException(
+            f"Cannot open the store: {error}. Is another registry process using it, "
+            "or is REGISTRY_STORE not a folder?"
+        ) from None
+
+
+def _load(registry: Registry, paths: list[Path]) -> int:
+    """Load files with a progress bar and print a summary; return the number rejected."""
+    files = description_files(paths)
+    started = time.perf_counter()
+    with tqdm(total=len(files), unit="file", file=sys.stderr, disable=None) as bar:
+        summary = load_files(registry, files, lambda: bar.update(1))
+    elapsed = time.perf_counter() - started
+    for path, why in summary.rejected:
+        click.echo(f"REJECTED {path}\n{why}", err=True)
+    click.echo(
+        f"{len(summary.loaded)} loaded, {len(summary.unchanged)} unchanged, "
+        f"{len(summary.rejected)} rejected, in {elapsed:.2f} s"
+    )
+    return len(summary.rejected)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Cancer Image Registry: HealthDCAT-AP metadata of cancer-imaging datasets.
+
+    Settings come from REGISTRY_* environment variables (see README.md).
+    """
+
+
+@main.command()
+@click.option("--host", default=None, help="Interface to listen on [REGISTRY_HOST, 127.0.0.1].")
+@click.option("--port", type=int, default=None, help="Port [REGISTRY_PORT, 8080].")
+@click.option("--sample", is_flag=True, help="Load the sample catalogue from data/ first.")
+def serve(host: str | None, port: int | None, sample: bool) -> None:
+    """Serve the catalogue pages and /sparql with a production WSGI server (waitress)."""
+    import waitress
+
+    from registry.web.app import create_app
+
+    overrides = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
+    try:
+        app = create_app(overrides)
+    except RegistryError as error:
+        raise click.ClickException(error.message) from None
+    except (ValueError, OSError) as error:
+        raise click.ClickException(f"Cannot start: {error}") from None
+    registry: Registry = app.extensions["registry"]
+    settings = registry.settings
+    if sample:
+        _load(registry, [resource_dir("data") / "sample"])
+    click.echo(f"Serving {settings.catalog_title} on http://{settings.host}:{settings.port}/")
+    waitress.serve(app, host=settings.host, port=settings.port, threads=settings.threads)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def load(paths: tuple[Path, ...]) -> None:
+    """Validate and store description files and folders; exit 1 if any is rejected."""
+    registry = _open()
+    try:
+        rejected = _load(registry, list(paths))
+    finally:
+        registry.close()
+    sys.exit(1 if rejected else 0)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def validate(files: tuple[Path, ...]) -> None:
+    """Check descriptions against the profile without storing them; exit 1 if any fails.
+
+    Agents described in the files given are known while checking the others, as if
+    registered, so ``registry validate data/sample`` checks datasets that cite them.
+    """
+    shapes = _profile()
+    paths = description_files(list(files))
+    agents = described_agents(paths)
+    failed = 0
+    for path in paths:
+        try:
+            checked = check(
+                shapes,
+                path.read_bytes(),
+                formats.syntax_for_path(path),
+                load_settings().iri("catalog"),
+                known=lambda triples: agents,
+            )
+        except InvalidDescription as error:
+            click.echo(f"{path}: {error.report.text()}")
+            failed += 1
+        except RegistryError as error:
+            click.echo(f"{path}: {reason(error)}")
+            failed += 1
+        else:
+            click.echo(f"{path}: {checked.report.text()}")
+    sys.exit(1 if failed else 0)
+
+
+@main.command()
+@click.option(
+    "--format",
+    "form",
+    type=click.Choice(["text", "markdown"]),
+    default="text",
+    show_default=True,
+    help="Aligned columns for a terminal, or Markdown pipe tables.",
+)
+def profile(form: str) -> None:
+    """Print the profile's rules, one table per class, read from the shapes."""
+    tables = build_profile(_profile())
+    if form == "markdown":
+        click.echo(render_markdown(tables), nl=False)
+    else:
+        width = min(shutil.get_terminal_size((100, 24)).columns, 120)
+        click.echo(render_text(tables, width), nl=False)
+
+
+main.add_command(generate)
+main.add_command(dicom)
+main.add_command(provider)
+
+
+@main.command("backup")
+@click.argument("folder", type=click.Path(path_type=Path))
+def backup_command(folder: Path) -> None:
+    """Copy the store (all graphs, as N-Quads) and the accounts into FOLDER (new or empty).
+
+    Stop ``registry serve`` first: only one process may open the store.
+    """
+    started = time.perf_counter()
+    try:
+        backup(load_settings(), folder)
+    except RegistryError as error:
+        raise click.ClickException(error.message) from None
+    except OSError as error:
+        raise click.ClickException(f"Cannot open the store: {error}. Is it serving?") from None
+    click.echo(f"Backed up into {folder} in {time.perf_counter() - started:.1f} s")
+
+
+@main.command("restore")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def restore_command(folder: Path) -> None:
+    """Load a backup FOLDER into a new store (REGISTRY_STORE must not exist yet)."""
+    started = time.perf_counter()
+    try:
+        restore(load_settings(), folder)
+    except RegistryError as error:
+        raise click.ClickException(error.message) from None
+    except OSError as error:
+        raise click.ClickException(f"Cannot open the store: {error}. Is it serving?") from None
+    click.echo(f"Restored {folder} in {time.perf_counter() - started:.1f} s")

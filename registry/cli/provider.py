@@ -1,0 +1,73 @@
+"""``registry provider``: accounts and API tokens, kept in the SQLite file beside the store.
+
+These commands never open the store, so they work while ``registry serve`` runs.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import click
+
+from registry.config import load_settings
+from registry.errors import AccountError
+from registry.records.accounts import Accounts
+
+
+def _accounts() -> Accounts:
+    return Accounts(load_settings().accounts_path)
+
+
+@click.group()
+def provider() -> None:
+    """Provider accounts: an agent IRI and its API tokens."""
+
+
+@provider.command("add")
+@click.argument("name")
+@click.option("--agent", required=True, help="IRI of the foaf:Agent the provider publishes as.")
+def add(name: str, agent: str) -> None:
+    """Create the account NAME for the agent IRI its datasets name as dct:publisher."""
+    try:
+        _accounts().add_provider(name, agent)
+    except AccountError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(
+        f"Provider {name} publishes as <{agent}>. Give it a token: registry provider token {name}"
+    )
+
+
+@provider.command("token")
+@click.argument("name")
+@click.option(
+    "--expires-in", type=int, default=None, metavar="DAYS", help="Expire after DAYS days."
+)
+def token(name: str, expires_in: int | None) -> None:
+    """Print a new API token for provider NAME (it is shown this once, and kept hashed)."""
+    expires = datetime.now(UTC) + timedelta(days=expires_in) if expires_in else None
+    try:
+        secret = _accounts().new_token(name, expires)
+    except AccountError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(secret)
+
+
+@provider.command("list")
+def list_providers() -> None:
+    """List the accounts, their agents and their tokens (ids and dates, never secrets)."""
+    for account, tokens in _accounts().providers():
+        click.echo(f"{account.name}\t<{account.agent}>")
+        for t in tokens:
+            state = f"revoked {t.revoked}" if t.revoked else f"expires {t.expires or 'never'}"
+            click.echo(f"  token {t.id}\tcreated {t.created}\t{state}")
+
+
+@provider.command("revoke")
+@click.argument("token_id")
+def revoke(token_id: str) -> None:
+    """Revoke the token TOKEN_ID (the id ``registry provider list`` shows)."""
+    try:
+        _accounts().revoke(token_id)
+    except AccountError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"Token {token_id} revoked.")

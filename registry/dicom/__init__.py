@@ -1,0 +1,1 @@
+"""A DICOM folder -> a draft description (no store, no profile)."""

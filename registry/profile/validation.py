@@ -1,0 +1,258 @@
+"""SHACL validation of a description against the profile's shapes.
+
+The shapes are parsed once (``Shapes.load``) and reused; a validation result is a value
+(``Report``) that the CLI, the API, the HTML pages and the tests all read.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pyshacl import Validator
+from pyshacl.errors import ConstraintLoadError, ReportableRuntimeError
+from pyshacl.graph_abstraction import DataGraph
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, RDF, SH
+from rdflib.term import Node
+
+from registry.errors import ProfileError
+from registry.profile.constraints import path_text
+from registry.profile.fields import compact
+from registry.profile.selection import ACCESS_LEVELS, ShapeSelection
+from registry.profile.vocabularies import Vocabularies
+from registry.rdf.namespaces import CIR
+
+SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+
+
+@dataclass(frozen=True)
+class Result:
+    """One ``sh:ValidationResult`` in plain values."""
+
+    severity: str
+    focus: str
+    path: str | None
+    value: str | None
+    message: str
+    shape: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "severity": self.severity,
+            "focusNode": self.focus,
+            "path": self.path,
+            "value": self.value,
+            "message": self.message,
+            "sourceShape": self.shape,
+        }
+
+
+@dataclass(frozen=True)
+class Report:
+    """The outcome of validating one description: conforming means no Violation."""
+
+    results: tuple[Result, ...]
+    graph: Graph = field(repr=False, compare=False)
+
+    @property
+    def violations(self) -> list[Result]:
+        return [r for r in self.results if r.severity == "Violation"]
+
+    @property
+    def warnings(self) -> list[Result]:
+        return [r for r in self.results if r.severity == "Warning"]
+
+    @property
+    def conforms(self) -> bool:
+        return not self.violations
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "conforms": self.conforms,
+            "violations": len(self.violations),
+            "warnings": len(self.warnings),
+            "results": [r.to_dict() for r in self.results],
+        }
+
+    def text(self) -> str:
+        """Return the report as lines a person reads in a terminal."""
+        if not self.results:
+            return "Conforms: no violations, no warnings."
+        lines = [
+            f"{'Conforms' if self.conforms else 'Does not conform'}: "
+            f"{len(self.violations)} violation(s), {len(self.warnings)} warning(s)."
+        ]
+        for r in self.results:
+            where = f" {compact(r.path)}" if r.path else ""
+            value = f" (value: {r.value})" if r.value else ""
+            focus = r.focus if r.focus.startswith("_:") else f"<{r.focus}>"
+            lines.append(f"  {r.severity}: {focus}{where}{value}\n    {r.message}")
+        return "\n".join(lines)
+
+
+def _text(node: Node | None) -> str | None:
+    return None if node is None else str(node)
+
+
+def _node(node: Node | None) -> str:
+    """A focus node: its IRI, or ``_:id`` for a blank node."""
+    return f"_:{node}" if isinstance(node, BNode) else str(node)
+
+
+def _path(report_graph: Graph, path: Node | None) -> str | None:
+    """A result's path: the predicate IRI, or a complex path in SPARQL syntax (not a blank
+    node id a provider cannot use)."""
+    if isinstance(path, BNode):
+        return path_text(report_graph, path)
+    return _text(path)
+
+
+def _results(report_graph: Graph) -> tuple[Result, ...]:
+    results = []
+    for node in report_graph.subjects(RDF.type, SH.ValidationResult):
+        # Nested results (sh:detail) are explained by their parent; report top-level ones.
+        if (None, SH.detail, node) in report_graph:
+            continue
+        messages = [
+            m for m in report_graph.objects(node, SH.resultMessage) if isinstance(m, Literal)
+        ]
+        english = [m for m in messages if m.language in (None, "en")]
+        severity = report_graph.value(node, SH.resultSeverity)
+        results.append(
+            Result(
+                severity=SEVERITIES.get(severity, "Violation")
+                if isinstance(severity, URIRef)
+                else "Violation",
+                focus=_node(report_graph.value(node, SH.focusNode)),
+                path=_path(report_graph, report_graph.value(node, SH.resultPath)),
+                value=_text(report_graph.value(node, SH.value)),
+                message=str((english or messages)[0]) if messages else "(no message)",
+                shape=_text(report_graph.value(node, SH.sourceShape)),
+            )
+        )
+    order = {"Violation": 0, "Warning": 1, "Info": 2}
+    return tuple(sorted(results, key=lambda r: (order[r.severity], r.focus, r.path or "")))
+
+
+def refuse_pathless_property_shapes(shapes: Graph, parts: dict[Path, Graph]) -> None:
+    """Refuse a property shape without exactly one ``sh:path``, which pySHACL only notices
+    when a record reaches it (the mistake in the published Release 8 shapes)."""
+    for shape in set(shapes.objects(None, SH.property)):
+        paths = list(shapes.objects(shape, SH.path))
+        if len(paths) != 1:
+            files = ", ".join(str(p) for p, g in parts.items() if (None, SH.property, shape) in g)
+            raise ProfileError(
+                f"{files}: the property shape {shape.n3()} has {len(paths)} sh:path values; "
+                "a property shape needs exactly one (use a node shape for node-level rules)"
+            )
+
+
+def probe(shapes: Graph, level: URIRef | None) -> Graph:
+    """A description with one node for every target of the shapes, so that validating it
+    makes pySHACL build every constraint once: a malformed one fails at start-up."""
+    graph = Graph()
+    for target in shapes.objects(None, SH.targetClass):
+        graph.add((BNode(), RDF.type, target))
+    for predicate in (SH.targetSubjectsOf, SH.targetObjectsOf):
+        for target in shapes.objects(None, predicate):
+            if isinstance(target, URIRef):
+                graph.add((BNode(), target, BNode()))
+    if level is not None:
+        for dataset in graph.subjects(RDF.type, DCAT.Dataset):
+            graph.add((dataset, DCTERMS.accessRights, level))
+    return graph
+
+
+class Shapes:
+    """The profile's shapes, parsed once, and ``validate``."""
+
+    def __init__(self, graph: Graph, version: str, vocabularies: Vocabularies | None = None):
+        self.graph = graph
+        self.version = version
+        self.vocabularies = vocabularies
+        try:
+            self._selection = ShapeSelection(graph)
+            for level in (*ACCESS_LEVELS, None):
+                self._run(probe(graph, level), {"inference": "none"})
+        except (ReportableRuntimeError, ConstraintLoadError, ValueError) as error:
+            raise ProfileError(f"the SHACL shapes cannot be used: {error}") from error
+        # rdflib's SPARQL machinery inside pySHACL is not thread-safe; threads take turns.
+        self._lock = threading.Lock()
+
+    @property
+    def profile_iri(self) -> URIRef:
+        """The IRI records cite with ``dct:conformsTo``."""
+        return URIRef(f"{CIR}profile/{self.version}")
+
+    @classmethod
+    def load(cls, folder: Path, vocabularies: Vocabularies | None = None) -> Shapes:
+        """Parse every ``*.ttl`` in ``folder``; the version is taken from the file names.
+
+        A syntax error names the file and line, and shapes pySHACL cannot use are refused
+        here, at start-up, not at the first submission. (The full SHACL meta-shapes check
+        takes seconds, so it runs in the test suite rather than at every start.)
+        """
+        files = sorted(folder.glob("*.ttl"))
+        if not files:
+            raise ProfileError(f"no SHACL shapes (*.ttl) in {folder}")
+        graph, parts = Graph(), {}
+        for path in files:
+            try:
+                parts[path] = Graph().parse(path, format="turtle")
+            except Exception as error:  # rdflib raises several unrelated types
+                raise ProfileError(f"{path}: {error}") from error
+            graph += parts[path]
+        refuse_pathless_property_shapes(graph, parts)
+        versions = {path.stem.rsplit("-", 1)[-1] for path in files}
+        if len(versions) != 1:
+            raise ProfileError(f"shapes files carry several versions {sorted(versions)}")
+        return cls(graph, versions.pop(), vocabularies)
+
+    def validate(self, data: Graph, known: Graph | None = None) -> Report:
+        """Validate ``data`` with the rules of its access level and the cited concepts' facts.
+
+        ``known`` holds descriptions the registry already has of what ``data`` cites (its
+        registered agents): validated with it, merged in the same single copy.
+        Violations make it non-conforming; Warnings and Infos are reported alongside.
+        """
+        if self.vocabularies is not None:
+            data = self.vocabularies.background_for(data, known)
+        elif known is not None:
+            data = data + known
+        options: dict[str, Any] = {
+            "inference": "none",
+            "allow_warnings": True,
+            "allow_infos": True,
+            "inplace": True,
+        }
+        with self._lock:
+            report_graph = self._run(data, options)
+        return Report(results=_results(report_graph), graph=report_graph)
+
+    def _run(self, data: Graph, options: dict[str, Any]) -> Graph:
+        compiled = self._selection.shapes_for(data)
+        validator = Validator(
+            DataGraph.from_rdflib(data),
+            shacl_graph=compiled.shapes_graph.graph,
+            options={**options, "use_shapes": compiled.targeted},
+        )
+        # Reuse the compiled shapes: harvesting them from the graph costs more than a run.
+        validator.shacl_graph = compiled.shapes_graph
+        _, report_graph, _ = validator.run()
+        assert isinstance(report_graph, Graph)
+        return report_graph
+
+
+@functools.cache
+def load_profile() -> Shapes:
+    """Load the profile the registry ships: its shapes, with its vocabularies as background.
+
+    Cached: the files are package data that do not change while the process runs.
+    """
+    from registry.resources import resource_dir
+
+    return Shapes.load(resource_dir("shapes"), Vocabularies.load(resource_dir("ontology")))

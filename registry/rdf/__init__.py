@@ -1,0 +1,1 @@
+"""RDF terms and syntaxes: namespaces, the syntax table, JSON-LD contexts, XML guards."""

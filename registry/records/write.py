@@ -1,0 +1,343 @@
+"""Writing records: every create, replace and withdraw goes through ``write_record`` or
+``withdraw_record`` and ends in ``commit``: one store transaction holding the current record
+graph, the new immutable version graph and the history event.
+
+``commit`` is the one place a derived index (full-text search) hooks into: whatever must
+change with a record changes there, after the store transaction, the source of truth.
+
+Graphs of record ``ID`` (under the base IRI):
+
+- ``record/ID``: the current description and its ``dcat:CatalogRecord`` (issued, modified,
+  the provider it is attributed to, the current version); after a withdrawal, a tombstone.
+- ``record/ID/version/N``: version N, written once: who, when, ``prov:wasRevisionOf`` the
+  version before, and the description itself as one N-Triples literal. As a literal, an old
+  version's facts stay out of the union default graph that pages and SPARQL read, so a
+  replaced title or a withdrawn dataset never answers a query as if current.
+- ``record/ID/history``: one ``prov:Activity`` per accepted write (the audit trail).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import pyoxigraph as ox
+from rdflib import URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, XSD
+
+from registry.catalogue.index.sync import index_record
+from registry.errors import Conflict, Forbidden, Gone, NotFound, PreconditionFailed
+from registry.rdf.formats import oxigraph_iri as _iri
+from registry.rdf.namespaces import CIR
+from registry.records import audit
+from registry.runtime import Registry, record_facts, record_id_for
+from registry.store.oxigraph import Term
+
+VERSION_PART, HISTORY_PART = "/version/", "/history"
+
+
+@dataclass(frozen=True)
+class Author:
+    """Who writes: a provider account (name and agent), or the operator's command line."""
+
+    name: str
+    agent: str | None = None
+
+
+OPERATOR = Author("operator")
+
+
+@dataclass(frozen=True)
+class RecordState:
+    """What the current graph says of a record before a write."""
+
+    exists: bool
+    withdrawn: bool = False
+    version: int = 0
+    owner: str | None = None
+    digest: str | None = None
+    issued: Term | None = None
+
+    @property
+    def etag(self) -> str:
+        """The entity tag of the current version (quoted, as HTTP writes it)."""
+        return f'"{self.version}{"-withdrawn" if self.withdrawn else ""}"'
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a description asks to store, checked and identified (see ``submission``)."""
+
+    topic: URIRef
+    kind: str
+    """``dataset`` or ``agent``."""
+    triples: list[ox.Triple]
+    digest: str
+    owner: str | None
+    """The agent the record is attributed to: the dataset's publisher, or the agent itself."""
+
+
+@dataclass(frozen=True)
+class Written:
+    """The outcome of a write: the record, its version, and whether anything changed."""
+
+    record_id: str
+    record: str
+    version: int
+    changed: bool
+    created: bool = False
+
+    @property
+    def etag(self) -> str:
+        return f'"{self.version}"'
+
+
+def version_iri(record: str, number: int) -> str:
+    return f"{record}{VERSION_PART}{number}"
+
+
+def history_iri(record: str) -> str:
+    return record + HISTORY_PART
+
+
+def record_for_id(registry: Registry, record_id: str) -> str:
+    """Return the IRI of record ``record_id``; an id the registry cannot have minted is 404."""
+    if not (record_id.isascii() and record_id.isalnum()):
+        raise NotFound(f"There is no record {record_id!r} in this catalogue.")
+    return registry.record_iri(record_id)
+
+
+def read_state(registry: Registry, record: str) -> RecordState:
+    """Return the current state of a record (``exists`` false if it was never written)."""
+    facts = record_facts(registry.store.graph_triples(record), record)
+    if not facts:
+        return RecordState(exists=False)
+    number, owner = facts.get(str(CIR.versionNumber)), facts.get(str(PROV.wasAttributedTo))
+    digest = facts.get(str(CIR.descriptionDigest))
+    return RecordState(
+        exists=True,
+        withdrawn=str(CIR.withdrawn) in facts,
+        version=int(number.value) if isinstance(number, ox.Literal) else 0,
+        owner=owner.value if isinstance(owner, ox.NamedNode) else None,
+        digest=digest.value if isinstance(digest, ox.Literal) else None,
+        issued=facts.get(str(DCTERMS.issued)),
+    )
+
+
+def _when(now: datetime, timespec: str = "seconds") -> ox.Literal:
+    return ox.Literal(now.isoformat(timespec=timespec), datatype=_iri(XSD.dateTime))
+
+
+def _record_meta(
+    registry: Registry, record: str, change: Change, state: RecordState, number: int, now: datetime
+) -> list[ox.Triple]:
+    """The ``dcat:CatalogRecord`` of the current version; only datasets are listed."""
+    rec, modified = _iri(record), _when(now)
+    triples = [
+        ox.Triple(rec, _iri(RDF.type), _iri(DCAT.CatalogRecord)),
+        ox.Triple(rec, _iri(FOAF.primaryTopic), _iri(change.topic)),
+        ox.Triple(rec, _iri(DCTERMS.issued), state.issued or modified),
+        ox.Triple(rec, _iri(DCTERMS.modified), modified),
+        ox.Triple(rec, _iri(DCTERMS.conformsTo), _iri(registry.shapes.profile_iri)),
+        ox.Triple(rec, _iri(CIR.descriptionDigest), ox.Literal(change.digest)),
+        ox.Triple(
+            rec, _iri(CIR.versionNumber), ox.Literal(str(number), datatype=_iri(XSD.integer))
+        ),
+        ox.Triple(rec, _iri(CIR.currentVersion), ox.NamedNode(version_iri(record, number))),
+    ]
+    if change.owner:
+        triples.append(ox.Triple(rec, _iri(PROV.wasAttributedTo), ox.NamedNode(change.owner)))
+    if change.kind == "dataset":
+        catalog = _iri(registry.catalog_iri)
+        triples.append(ox.Triple(catalog, _iri(DCAT.record), rec))
+        triples.append(ox.Triple(catalog, _iri(DCAT.dataset), _iri(change.topic)))
+    return triples
+
+
+def _version_triples(
+    record: str, change: Change, number: int, author: Author, now: datetime
+) -> list[ox.Triple]:
+    """Version ``number``: its provenance and the description, written once."""
+    node = ox.NamedNode(version_iri(record, number))
+    lines = sorted(
+        (ox.serialize(change.triples, format=ox.RdfFormat.N_TRIPLES) or b"").splitlines()
+    )
+    triples = [
+        ox.Triple(node, _iri(RDF.type), _iri(PROV.Entity)),
+        ox.Triple(node, _iri(DCTERMS.isVersionOf), ox.NamedNode(record)),
+        ox.Triple(
+            node, _iri(CIR.versionNumber), ox.Literal(str(number), datatype=_iri(XSD.integer))
+        ),
+        ox.Triple(node, _iri(DCTERMS.issued), _when(now)),
+        ox.Triple(node, _iri(CIR.submittedBy), ox.Literal(author.name)),
+        ox.Triple(node, _iri(CIR.descriptionDigest), ox.Literal(change.digest)),
+        ox.Triple(node, _iri(CIR.description), ox.Literal(b"\n".join(lines).decode("utf-8"))),
+    ]
+    if author.agent:
+        triples.append(ox.Triple(node, _iri(PROV.wasAttributedTo), ox.NamedNode(author.agent)))
+    if number > 1:
+        previous = ox.NamedNode(version_iri(record, number - 1))
+        triples.append(ox.Triple(node, _iri(PROV.wasRevisionOf), previous))
+    return triples
+
+
+def _event(record: str, action: str, author: Author, number: int, now: datetime) -> list[ox.Triple]:
+    """One audit event of the record's history, kept in its history graph."""
+    node = ox.NamedNode(
+        f"{history_iri(record)}/{now.strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(4)}"
+    )
+    triples = [
+        ox.Triple(node, _iri(RDF.type), _iri(PROV.Activity)),
+        ox.Triple(node, _iri(CIR.action), ox.Literal(action)),
+        # Microseconds: the trail is ordered by time, and writes can follow within a second.
+        ox.Triple(node, _iri(PROV.endedAtTime), _when(now, "microseconds")),
+        ox.Triple(node, _iri(CIR.submittedBy), ox.Literal(author.name)),
+        ox.Triple(node, _iri(PROV.used), ox.NamedNode(version_iri(record, number))),
+    ]
+    if author.agent:
+        triples.append(ox.Triple(node, _iri(PROV.wasAssociatedWith), ox.NamedNode(author.agent)))
+    return triples
+
+
+Precondition = Callable[[RecordState], None]
+
+
+def record_graphs(
+    registry: Registry, change: Change, state: RecordState, author: Author, now: datetime
+) -> tuple[dict[str, list[ox.Triple]], dict[str, list[ox.Triple]]]:
+    """Return the graphs a write of ``change`` over ``state`` replaces (the current record,
+    the new version) and appends to (the history)."""
+    record = registry.record_iri(record_id_for(str(change.topic)))
+    number = state.version + 1
+    action = "replace" if state.exists and not state.withdrawn else "create"
+    replace = {
+        record: change.triples + _record_meta(registry, record, change, state, number, now),
+        version_iri(record, number): _version_triples(record, change, number, author, now),
+    }
+    return replace, {history_iri(record): _event(record, action, author, number, now)}
+
+
+def commit(
+    registry: Registry,
+    replace: dict[str, list[ox.Triple]],
+    append: dict[str, list[ox.Triple]],
+) -> None:
+    """Write a record change: the one call every create, replace and withdraw goes through.
+
+    The store transaction comes first and is the source of truth; an index derived from
+    records (full-text search) is updated here, after it, from ``replace`` (the record's
+    new current graph: a tombstone has no ``dcat:Dataset``). Callers hold
+    ``registry.writing``, so derived indexes see writes in store order. A crash between
+    the two is healed when the index is reconciled with the store on the next open.
+    """
+    registry.store.write_graphs(replace, append)
+    prefix = registry.record_iri("")
+    for graph, triples in replace.items():
+        record_id = graph[len(prefix) :]
+        if graph.startswith(prefix) and record_id.isalnum():  # the current graph, not a version
+            index_record(registry, record_id, triples)
+
+
+def write_record(
+    registry: Registry,
+    change: Change,
+    author: Author = OPERATOR,
+    precondition: Precondition = lambda state: None,
+    now: datetime | None = None,
+) -> Written:
+    """Store a checked description as the next version of its record, in one transaction.
+
+    ``precondition`` sees the record's state under the write lock (so two writers cannot
+    both pass it) and raises to refuse the write: create-only, ``If-Match``, ownership.
+    An identical description writes nothing.
+    """
+    now = now or datetime.now(UTC)
+    record_id = record_id_for(str(change.topic))
+    record = registry.record_iri(record_id)
+    with registry.writing:
+        state = read_state(registry, record)
+        precondition(state)
+        if state.exists and not state.withdrawn and state.digest == change.digest:
+            return Written(record_id, record, state.version, changed=False)
+        number = state.version + 1
+        action = "replace" if state.exists and not state.withdrawn else "create"
+        commit(registry, *record_graphs(registry, change, state, author, now))
+    audit.log(registry, author, action, record_id, str(change.topic), number, "accepted")
+    return Written(record_id, record, number, changed=True, created=action == "create")
+
+
+def withdraw_record(
+    registry: Registry,
+    record_id: str,
+    author: Author = OPERATOR,
+    precondition: Precondition = lambda state: None,
+    now: datetime | None = None,
+) -> RecordState:
+    """Replace a record by a tombstone that keeps its history; return the state before."""
+    now = now or datetime.now(UTC)
+    record = record_for_id(registry, record_id)
+    with registry.writing:
+        state = read_state(registry, record)
+        if not state.exists:
+            raise NotFound(f"There is no record {record_id!r} in this catalogue.")
+        if state.withdrawn:
+            raise Gone(f"The record {record_id} is already withdrawn.")
+        precondition(state)
+        facts = record_facts(registry.store.graph_triples(record), record)
+        rec = ox.NamedNode(record)
+        kept = [
+            str(RDF.type),
+            str(FOAF.primaryTopic),
+            str(DCTERMS.issued),
+            str(PROV.wasAttributedTo),
+        ]
+        kept += [str(CIR.versionNumber), str(CIR.currentVersion)]
+        tombstone = [ox.Triple(rec, ox.NamedNode(p), facts[p]) for p in kept if p in facts]
+        tombstone += [
+            ox.Triple(rec, _iri(DCTERMS.modified), _when(now)),
+            ox.Triple(rec, _iri(CIR.withdrawn), _when(now)),
+        ]
+        commit(
+            registry,
+            replace={record: tombstone},
+            append={history_iri(record): _event(record, "withdraw", author, state.version, now)},
+        )
+    topic = facts.get(str(FOAF.primaryTopic))
+    topic_iri = topic.value if isinstance(topic, ox.NamedNode) else None
+    audit.log(registry, author, "withdraw", record_id, topic_iri, state.version, "accepted")
+    return state
+
+
+def may_create(provider: str | None) -> Precondition:
+    """POST: the record must not exist (a withdrawn one of the same provider may return)."""
+
+    def check(state: RecordState) -> None:
+        if state.exists and state.owner and provider and state.owner != provider:
+            raise Conflict(
+                f"This dataset is registered by another provider (<{state.owner}>).",
+            )
+        if state.exists and not state.withdrawn:
+            raise Conflict("This dataset is already registered: replace it with PUT.")
+
+    return check
+
+
+def may_change(provider: str | None, if_match: str | None) -> Precondition:
+    """PUT and DELETE: the record exists, is the provider's own and matches ``If-Match``."""
+
+    def check(state: RecordState) -> None:
+        if not state.exists:
+            raise NotFound("There is no such record; create it with POST /api/records.")
+        if provider and state.owner != provider:
+            raise Forbidden("This record belongs to another provider.")
+        if state.withdrawn:
+            raise Gone("This record was withdrawn; create it again with POST /api/records.")
+        if if_match is not None and if_match.strip() not in (state.etag, "*"):
+            raise PreconditionFailed(
+                f"The record changed since you read it (If-Match {if_match.strip()}, current "
+                f"{state.etag}); read it again and reapply your change."
+            )
+
+    return check

@@ -1,0 +1,1 @@
+"""The public query service: refusals, limits, result formats, worker processes."""

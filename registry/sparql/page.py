@@ -1,0 +1,154 @@
+"""What the endpoint tells about itself: the example queries, the service description, and
+answers laid out as a table for the query page. No Flask here.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from registry.config import Settings
+from registry.profile.fields import compact
+from registry.rdf import formats
+from registry.sparql.service import FORMATS, Answer
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+FORMATS_NS = "http://www.w3.org/ns/formats/"
+EXAMPLES = Path(__file__).parents[1] / "queries" / "examples"
+TABLE_RESULTS = "application/sparql-results+json"
+"""The page asks for SELECT/ASK answers in this type and for graphs in ``TABLE_GRAPH``."""
+TABLE_GRAPH = "application/n-triples"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+PLAIN = {XSD + name for name in ("string", "integer", "decimal", "double", "boolean")}
+"""Datatypes the table shows as bare values: what they are is obvious from the value."""
+SHOWN_ROWS = 1000
+"""Rows the page shows; the download links give the whole answer."""
+
+# W3C's IRIs for the formats (https://www.w3.org/ns/formats/), by media type.
+FORMAT_IRIS = {
+    "application/sparql-results+json": "SPARQL_Results_JSON",
+    "application/sparql-results+xml": "SPARQL_Results_XML",
+    "text/csv": "SPARQL_Results_CSV",
+    "text/tab-separated-values": "SPARQL_Results_TSV",
+    "text/turtle": "Turtle",
+    "application/n-triples": "N-Triples",
+    "application/ld+json": "JSON-LD",
+    "application/rdf+xml": "RDF_XML",
+}
+
+
+@dataclass(frozen=True)
+class Example:
+    title: str
+    query: str
+
+
+@cache
+def examples() -> tuple[Example, ...]:
+    """The example queries (``queries/examples/*.rq``, the first comment line is the title)."""
+    found = []
+    for path in sorted(EXAMPLES.glob("*.rq")):
+        title, _, query = path.read_text(encoding="utf-8").partition("\n")
+        found.append(Example(title.lstrip("# ").strip(), query.strip()))
+    return tuple(found)
+
+
+def service_triples(settings: Settings) -> list[ox.Triple]:
+    """Describe the endpoint as an ``sd:Service`` (SPARQL 1.1 Service Description)."""
+    service = ox.NamedNode(settings.iri("sparql"))
+    dataset, graph = ox.BlankNode(), ox.BlankNode()
+
+    def sd(name: str) -> ox.NamedNode:
+        return ox.NamedNode(SD + name)
+
+    a = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    triples = [
+        ox.Triple(service, a, sd("Service")),
+        ox.Triple(service, sd("endpoint"), service),
+        ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
+        ox.Triple(service, sd("feature"), sd("UnionDefaultGraph")),
+        ox.Triple(service, sd("defaultDataset"), dataset),
+        ox.Triple(dataset, a, sd("Dataset")),
+        ox.Triple(dataset, sd("defaultGraph"), graph),
+        ox.Triple(graph, a, sd("Graph")),
+        ox.Triple(
+            ox.NamedNode(settings.iri("catalog")),
+            ox.NamedNode("http://www.w3.org/ns/dcat#servedBy"),
+            service,
+        ),
+    ]
+    if settings.service_hosts:
+        triples.append(ox.Triple(service, sd("feature"), sd("BasicFederatedQuery")))
+    media_types = {t for option in FORMATS for t in (option.results, option.graph) if t}
+    triples += [
+        ox.Triple(service, sd("resultFormat"), ox.NamedNode(FORMATS_NS + FORMAT_IRIS[t]))
+        for t in sorted(media_types)
+    ]
+    return triples
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    link: str | None = None
+
+
+@dataclass
+class Table:
+    """An answer for people: column names and rows of cells (or the boolean of an ASK)."""
+
+    kind: str
+    """select, ask or graph."""
+    columns: list[str] = field(default_factory=list)
+    rows: list[list[Cell]] = field(default_factory=list)
+    total: int = 0
+    boolean: bool | None = None
+
+
+def json_cell(term: dict[str, str] | None) -> Cell:
+    """A cell for one term of SPARQL JSON results."""
+    if term is None:
+        return Cell("")
+    value = term["value"]
+    if term["type"] == "uri":
+        return Cell(compact(value), value)
+    if term["type"] == "bnode":
+        return Cell(f"_:{value}")
+    if "xml:lang" in term:
+        return Cell(f'"{value}"@{term["xml:lang"]}')
+    if "datatype" in term and term["datatype"] not in PLAIN:
+        return Cell(f'"{value}"^^{compact(term["datatype"])}')
+    return Cell(value)
+
+
+def term_cell(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Cell:
+    """A cell for one pyoxigraph term of a graph answer."""
+    if isinstance(term, ox.NamedNode):
+        return Cell(compact(term.value), term.value)
+    if isinstance(term, ox.Literal) and term.language:
+        return Cell(f'"{term.value}"@{term.language}')
+    if isinstance(term, ox.Literal):
+        return Cell(f'"{term.value}"^^{compact(term.datatype.value)}')
+    return Cell(str(term))
+
+
+def table(answer: Answer) -> Table:
+    """Lay out an answer (SPARQL JSON, or N-Triples for graphs) as at most SHOWN_ROWS rows."""
+    if answer.media_type == TABLE_GRAPH:
+        syntax = formats.syntax_for_media_type(TABLE_GRAPH)
+        triples = formats.parse(answer.body, syntax)
+        rows = [
+            [term_cell(t.subject), term_cell(t.predicate), term_cell(t.object)] for t in triples
+        ]
+        return Table("graph", ["subject", "predicate", "object"], rows[:SHOWN_ROWS], len(rows))
+    data = json.loads(answer.body)
+    if "boolean" in data:
+        return Table("ask", boolean=bool(data["boolean"]))
+    columns = data["head"]["vars"]
+    bindings = data["results"]["bindings"]
+    rows = [[json_cell(b.get(c)) for c in columns] for b in bindings[:SHOWN_ROWS]]
+    return Table("select", columns, rows, len(bindings))

@@ -1,0 +1,267 @@
+"""SPARQL evaluation in worker processes that a timeout can kill.
+
+pyoxigraph cannot cancel a query, so a runaway one would hold a thread of the web server
+forever. Each query runs instead in one of a few long-lived processes (fresh
+interpreters, so they share no lock or thread with the server) over a read-only
+checkpoint of the store (``snapshots``). The worker serialises the answer itself, with
+pyoxigraph, and sends bytes back; the parent waits at most the timeout, then kills the
+worker and starts another.
+
+This module is imported by the workers, so it imports nothing heavier than pyoxigraph.
+"""
+
+from __future__ import annotations
+
+import gc
+import io
+import queue
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from registry.rdf.namespaces import PREFIXES
+
+
+@dataclass(frozen=True)
+class Job:
+    """One query, with everything the worker needs to answer it."""
+
+    query: str
+    snapshot: str
+    base_iri: str
+    default_graphs: tuple[str, ...] | None
+    """The protocol's ``default-graph-uri`` (``None``: the union of all graphs)."""
+    named_graphs: tuple[str, ...] | None
+    results_type: str | None
+    """Media type for SELECT and ASK answers; ``None`` when the client accepts none."""
+    graph_type: str | None
+    """Media type for CONSTRUCT and DESCRIBE answers; ``None`` when the client accepts none."""
+    max_rows: int
+    max_bytes: int
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the worker answers: a body, or the kind of failure and a message."""
+
+    body: bytes = b""
+    media_type: str = ""
+    failure: str = ""
+    """"" on success, else one of: syntax, not-acceptable, too-large, failed."""
+    message: str = ""
+
+
+class TooLarge(Exception):
+    """Raised by ``CappedBuffer`` when an answer outgrows the byte cap."""
+
+
+class CappedBuffer(io.RawIOBase):
+    """A write-only buffer that refuses to grow past ``limit`` bytes."""
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+        self._parts: list[bytes] = []
+        self._size = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        self._size += len(data)
+        if self._size > self._limit:
+            raise TooLarge(f"The answer is larger than the limit of {self._limit:,} bytes.")
+        self._parts.append(bytes(data))
+        return len(data)
+
+    def getvalue(self) -> bytes:
+        return b"".join(self._parts)
+
+
+def _capped(
+    result: ox.QuerySolutions | ox.QueryTriples, job: Job
+) -> tuple[bytes, ox.QueryResultsFormat | ox.RdfFormat]:
+    """Serialise in a line-per-row format (TSV, N-Triples), refusing what breaks a cap.
+
+    Both formats escape newlines inside terms, so lines count rows exactly. Returns the
+    bytes and their format; ``convert`` turns them into what the client asked for.
+    """
+    buffer = CappedBuffer(job.max_bytes)
+    if isinstance(result, ox.QuerySolutions):
+        line_format: ox.QueryResultsFormat | ox.RdfFormat = ox.QueryResultsFormat.TSV
+        header = 1
+    else:
+        line_format, header = ox.RdfFormat.N_TRIPLES, 0
+    result.serialize(buffer, format=line_format)  # type: ignore[arg-type]
+    body = buffer.getvalue()
+    rows = body.count(b"\n") - header
+    if rows > job.max_rows:
+        what = "rows" if header else "triples"
+        raise TooLarge(f"The answer has more than the limit of {job.max_rows:,} {what}.")
+    return body, line_format
+
+
+def convert(body: bytes, source: ox.QueryResultsFormat | ox.RdfFormat, media_type: str) -> bytes:
+    """Re-serialise a TSV or N-Triples answer in ``media_type`` (pyoxigraph both ways)."""
+    if isinstance(source, ox.QueryResultsFormat):
+        target = ox.QueryResultsFormat.from_media_type(media_type)
+        if target == source:
+            return body
+        solutions = ox.parse_query_results(body, format=source)
+        return solutions.serialize(format=target) or b""
+    rdf_target = ox.RdfFormat.from_media_type(media_type)
+    if rdf_target == source:
+        return body
+    triples = ox.parse(body, format=source)
+    return ox.serialize(triples, format=rdf_target, prefixes=PREFIXES) or b""
+
+
+def evaluate(store: ox.Store, job: Job) -> Outcome:
+    """Run one job on an open store and serialise its answer."""
+    graphs = job.default_graphs is not None or job.named_graphs is not None
+    try:
+        result = store.query(
+            job.query,
+            base_iri=job.base_iri,
+            prefixes=PREFIXES,
+            use_default_graph_as_union=not graphs,
+            default_graph=[ox.NamedNode(g) for g in job.default_graphs or ()] if graphs else None,
+            named_graphs=([ox.NamedNode(g) for g in job.named_graphs or ()] if graphs else None),
+        )
+        if isinstance(result, ox.QueryBoolean):
+            if job.results_type is None:
+                return Outcome(failure="not-acceptable", message="results")
+            format = ox.QueryResultsFormat.from_media_type(job.results_type)
+            return Outcome(result.serialize(format=format) or b"", job.results_type)
+        media_type = job.graph_type if isinstance(result, ox.QueryTriples) else job.results_type
+        if media_type is None:
+            kind = "graph" if isinstance(result, ox.QueryTriples) else "results"
+            return Outcome(failure="not-acceptable", message=kind)
+        body, line_format = _capped(result, job)
+        return Outcome(convert(body, line_format, media_type), media_type)
+    except SyntaxError as error:
+        return Outcome(failure="syntax", message=str(error))
+    except TooLarge as error:
+        return Outcome(failure="too-large", message=str(error))
+    except (OSError, ValueError, RuntimeError) as error:
+        return Outcome(failure="failed", message=str(error))
+
+
+def serve(connection: Connection) -> None:
+    """The worker's loop: answer jobs until the parent closes the pipe."""
+    store: ox.Store | None = None
+    opened = ""
+    while True:
+        try:
+            job: Job = connection.recv()
+        except (EOFError, OSError):
+            return
+        if job.snapshot != opened:
+            store = None
+            gc.collect()  # the previous checkpoint is closed when its Store is freed
+            store = ox.Store.read_only(job.snapshot)
+            opened = job.snapshot
+        assert store is not None
+        connection.send(evaluate(store, job))
+
+
+class QueryTimeout(Exception):
+    """The query ran longer than the timeout; its worker was killed."""
+
+
+class WorkerDied(Exception):
+    """The worker process ended while answering (out of memory, a crash)."""
+
+
+@dataclass
+class Worker:
+    process: subprocess.Popen[bytes]
+    connection: Connection
+    snapshot: Path | None = None
+
+
+class QueryPool:
+    """``size`` worker processes; ``run`` hands a job to an idle one and waits for it.
+
+    A worker is ``python -m registry.sparql.workers FD`` talking over a socket pair, not a
+    ``multiprocessing.Process``: that would re-import the server's main module in each
+    worker, which fails in scripts without a ``__main__`` guard.
+    """
+
+    def __init__(self, size: int) -> None:
+        self._idle: queue.Queue[Worker] = queue.Queue()
+        self._lock = threading.Lock()
+        self._workers: list[Worker] = []
+        self._closed = False
+        for _ in range(size):
+            self._idle.put(self._start())
+
+    def _start(self) -> Worker:
+        parent, child = socket.socketpair()
+        with child:
+            process = subprocess.Popen(
+                [sys.executable, "-m", __name__, str(child.fileno())],
+                pass_fds=(child.fileno(),),
+                stdin=subprocess.DEVNULL,
+            )
+        worker = Worker(process, Connection(parent.detach()))
+        with self._lock:
+            self._workers.append(worker)
+        return worker
+
+    def _replace(self, worker: Worker) -> None:
+        worker.process.kill()
+        worker.process.wait()
+        worker.connection.close()
+        with self._lock:
+            self._workers.remove(worker)
+            closed = self._closed
+        if not closed:
+            self._idle.put(self._start())
+
+    def snapshots_in_use(self) -> set[Path]:
+        with self._lock:
+            return {w.snapshot for w in self._workers if w.snapshot is not None}
+
+    def run(self, job: Job, timeout: float) -> Outcome:
+        """Answer ``job`` within ``timeout`` seconds (waiting for a free worker included)."""
+        deadline = time.monotonic() + timeout
+        try:
+            worker = self._idle.get(timeout=timeout)
+        except queue.Empty:
+            raise QueryTimeout("every query worker stayed busy") from None
+        worker.snapshot = Path(job.snapshot)
+        try:
+            worker.connection.send(job)
+            if not worker.connection.poll(max(0.0, deadline - time.monotonic())):
+                self._replace(worker)
+                raise QueryTimeout("the query was stopped")
+            outcome: Outcome = worker.connection.recv()
+        except (EOFError, OSError):
+            self._replace(worker)
+            raise WorkerDied("the query worker ended while answering") from None
+        self._idle.put(worker)
+        return outcome
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            workers = list(self._workers)
+        for worker in workers:
+            worker.connection.close()
+            worker.process.kill()
+            worker.process.wait()
+
+
+if __name__ == "__main__":
+    # Run the imported module's loop, so answers pickle as registry.sparql.workers.Outcome
+    # (the parent cannot load classes of this process's __main__).
+    from registry.sparql import workers as query_workers
+
+    query_workers.serve(Connection(int(sys.argv[1])))

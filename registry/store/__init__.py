@@ -1,0 +1,1 @@
+"""The triple store behind one small interface, and its read-only checkpoints."""

@@ -1,0 +1,156 @@
+"""The triple store: one named graph per record, each write one transaction.
+
+This is the only module that imports pyoxigraph's ``Store``. A remote SPARQL 1.1 backend
+would be a second class with the same small interface (``replace_graph``, ``write_graphs``,
+``load_graph``, ``contains``, ``graph_triples``, ``dump``, ``restore``, ``has_graph``,
+``quad_count``, ``query``, ``generation``, ``snapshot``, ``close``).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import pyoxigraph as ox
+from pyoxigraph import Store
+
+from registry.rdf.namespaces import PREFIXES
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+
+
+class OxigraphStore:
+    """An embedded, on-disk Oxigraph store shared by all threads of one process."""
+
+    def __init__(self, path: Path) -> None:
+        path.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._store = Store(str(path))
+        # pyoxigraph 0.5 does not detect every write-write conflict between concurrent
+        # transactions, so writers take turns; readers never wait for this lock.
+        self._write_lock = threading.Lock()
+        self._generation = 0
+
+    @property
+    def generation(self) -> int:
+        """How many writes this process has made: a snapshot of an older generation is stale."""
+        return self._generation
+
+    def snapshot(self, target: Path) -> int:
+        """Write a consistent read-only copy of the store into the new folder ``target``.
+
+        A RocksDB checkpoint: the data files are hard links, so it costs tens of
+        milliseconds, not a copy. Other processes may open it with ``Store.read_only``, which
+        is undefined behaviour on the live store while this process writes. Returns the
+        generation the copy holds.
+        """
+        with self._write_lock:
+            self._store.backup(str(target))
+            return self._generation
+
+    def replace_graph(self, graph: str, triples: Iterable[ox.Triple]) -> None:
+        """Replace the content of named graph ``graph`` in one transaction.
+
+        ``remove_graph`` followed by ``extend`` would be two transactions (a reader could see
+        the record missing), so the replacement is one SPARQL Update. The data part is
+        written by pyoxigraph's N-Triples serialiser, which escapes every term: no
+        submitted string is pasted into the update text.
+        """
+        name = ox.NamedNode(graph)
+        body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+        update = f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n"
+        with self._write_lock:
+            self._store.update(update + body.decode("utf-8") + "}}")
+            self._generation += 1
+
+    def write_graphs(
+        self,
+        replace: Mapping[str, Iterable[ox.Triple]],
+        append: Mapping[str, Iterable[ox.Triple]],
+    ) -> None:
+        """Replace some named graphs and add triples to others, all in one transaction.
+
+        A record's new version, its current graph and its history are written together, so
+        a process killed at any moment leaves either all of them or none.
+        """
+        drops = "".join(f"DROP SILENT GRAPH {ox.NamedNode(g)} ;\n" for g in replace)
+        blocks = []
+        for graph, triples in [*replace.items(), *append.items()]:
+            body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+            blocks.append(f"GRAPH {ox.NamedNode(graph)} {{\n{body.decode('utf-8')}}}\n")
+        with self._write_lock:
+            self._store.update(f"{drops}INSERT DATA {{\n{''.join(blocks)}}}")
+            self._generation += 1
+
+    def load_graph(self, graph: str, triples: Iterable[ox.Triple]) -> None:
+        """Replace a large, registry-owned graph with pyoxigraph's bulk loader.
+
+        Not one transaction (the bulk loader is fast because it is not): use it only for
+        graphs the registry rebuilds itself from its own files, never for a record.
+        """
+        name = ox.NamedNode(graph)
+        with self._write_lock:
+            self._store.remove_graph(name)
+            self._store.bulk_extend(
+                ox.Quad(t.subject, t.predicate, t.object, name) for t in triples
+            )
+            self._generation += 1
+
+    def trusted_bulk_load(self, data: bytes, format: ox.RdfFormat = ox.RdfFormat.TRIG) -> None:
+        """Add a TriG or N-Quads document with pyoxigraph's bulk loader: no transaction, no
+        check.
+
+        Only for input known to be valid by construction (benchmarks building large stores
+        from generator output); every other write goes through ``records.commit``.
+        """
+        with self._write_lock:
+            self._store.bulk_load(data, format=format)
+            self._generation += 1
+
+    def contains(self, triple: ox.Triple, graph: str) -> bool:
+        """Whether ``graph`` holds ``triple``."""
+        quad = ox.Quad(triple.subject, triple.predicate, triple.object, ox.NamedNode(graph))
+        return quad in self._store
+
+    def graph_triples(self, graph: str) -> list[ox.Triple]:
+        """Return the triples of one named graph."""
+        return [
+            quad.triple
+            for quad in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+        ]
+
+    def has_graph(self, graph: str) -> bool:
+        return self._store.contains_named_graph(ox.NamedNode(graph))
+
+    def quad_count(self) -> int:
+        return len(self._store)
+
+    def query(self, sparql: str, substitutions: Mapping[str, Term] | None = None) -> QueryResult:
+        """Run a read-only SPARQL query over the union of all graphs.
+
+        Only queries are parsed here (an Update is a syntax error), so this cannot write.
+        """
+        bindings = {ox.Variable(k): v for k, v in (substitutions or {}).items()}
+        return self._store.query(
+            sparql,
+            use_default_graph_as_union=True,
+            prefixes=PREFIXES,
+            substitutions=bindings or None,
+        )
+
+    def dump(self, path: Path) -> None:
+        """Write every quad to ``path`` as N-Quads (a backup)."""
+        self._store.dump(str(path), format=ox.RdfFormat.N_QUADS)
+
+    def restore(self, path: Path) -> None:
+        """Load an N-Quads backup into this (empty) store with the bulk loader."""
+        with self._write_lock:
+            self._store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+            self._store.optimize()
+            self._generation += 1
+
+    def close(self) -> None:
+        """Flush to disk; the store is closed when the object is collected."""
+        self._store.flush()

@@ -1,0 +1,1 @@
+"""``registry generate``: synthetic catalogues for tests and benchmarks."""

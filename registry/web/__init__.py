@@ -1,0 +1,1 @@
+"""Flask only: the app factory, blueprints, negotiation, the error handler."""

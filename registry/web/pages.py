@@ -1,0 +1,237 @@
+"""Server-rendered catalogue pages (thin views over ``browse`` and ``catalogue``)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    g,
+    has_request_context,
+    render_template,
+    request,
+)
+from flask import url_for as flask_url_for
+from markupsafe import Markup, escape
+from werkzeug.wrappers import Response as BaseResponse
+
+from registry.catalogue import search as browse
+from registry.catalogue import views as catalogue
+from registry.catalogue.labels import (
+    Label,
+    Messages,
+    catalogues,
+    interface_language,
+    preferred_languages,
+)
+from registry.profile.tables import LEGEND, Profile, build_profile, shapes_turtle
+from registry.rdf.namespaces import CIR_VOCAB
+from registry.web.app import get_registry
+from registry.web.negotiation import alternates, negotiated, rdf_response, suffix_syntax
+
+pages = Blueprint("pages", __name__)
+
+
+def preferred() -> list[str]:
+    """The visitor's languages: ``?lang=`` first, then ``Accept-Language``."""
+    return preferred_languages(
+        request.args.get("lang"), [value for value, _ in request.accept_languages]
+    )
+
+
+@pages.app_url_defaults
+def keep_language(endpoint: str, values: dict[str, Any]) -> None:
+    """Links keep a language chosen in the URL, so a shared link reads the same."""
+    if endpoint != "static" and has_request_context() and "lang" in request.args:
+        values.setdefault("lang", request.args["lang"])
+
+
+@pages.app_context_processor
+def interface() -> dict[str, Any]:
+    """The interface language, its strings (``t``) and the language switcher's links."""
+    if not has_request_context():
+        return {}
+    language = g.ui_lang = interface_language(preferred())
+    # Each of the switcher's links repeats the URL's arguments: a long query string (which
+    # no page of ours makes) is left out, so that a page's size stays bounded.
+    kept = request.args.to_dict(flat=False) if len(request.query_string) <= 2_000 else {}
+    args = {**(request.view_args or {}), **kept}
+    switcher = (
+        [
+            (
+                tag,
+                Messages(tag).language_name(tag),
+                flask_url_for(request.endpoint or "pages.home_page", **{**args, "lang": tag}),
+            )
+            for tag in catalogues()
+        ]
+        if request.endpoint
+        else []
+    )
+    return {"t": Messages(language), "ui_lang": language, "switcher": switcher}
+
+
+@pages.app_template_global()
+def label(value: Label) -> Markup:
+    """A label from data, marked with its own language when it is not the interface's
+    (a visible fallback). A function rather than a macro: pages show hundreds of labels."""
+    if value.language and value.language != g.get("ui_lang"):
+        return Markup('<span lang="{}" class="fallback">{}</span>').format(
+            value.language, value.text
+        )
+    return escape(value.text)
+
+
+@pages.app_template_global()
+def labels(*groups: list[Label]) -> Markup:
+    """Labels joined by commas within a group and by a dot between groups."""
+    return Markup(" · ").join(
+        Markup(", ").join(label(value) for value in group) for group in groups if group
+    )
+
+
+@pages.app_template_filter()
+def number(value: int | None) -> str:
+    """A count with thousands separators, or a dash when unknown."""
+    return "—" if value is None else f"{value:,}"
+
+
+@pages.app_template_global()
+def search_href(args: dict[str, Any]) -> str:
+    """The search page's URL for these arguments (cheaper than ``url_for`` per facet value,
+    which matters with a hundred facet links on a page)."""
+    if "lang" in request.args:
+        args = {**args, "lang": request.args["lang"]}
+    query = urlencode(args, doseq=True)
+    return flask_url_for("pages.search_page", lang=None) + ("?" + query if query else "")
+
+
+@pages.get("/")
+def home_page() -> str:
+    view = browse.home(get_registry(), preferred())
+    return render_template("home.html", settings=get_registry().settings, **view)
+
+
+@pages.get("/search")
+def search_page() -> str:
+    query = browse.query_from(list(request.args.items(multi=True)))
+    view = browse.search(get_registry(), query, preferred())
+    return render_template("search.html", browse=browse, **view)
+
+
+@pages.get("/datasets/<record_id>")
+def dataset_page(record_id: str) -> BaseResponse:
+    registry = get_registry()
+
+    def page() -> str:
+        view = catalogue.dataset_view(registry, record_id, preferred())
+        view["schema_org"]["url"] = request.base_url
+        view["schema_org"]["includedInDataCatalog"] = {
+            "@type": "DataCatalog",
+            "url": flask_url_for("pages.home_page", _external=True),
+        }
+        return render_template("dataset.html", d=view, alternates=document_links(record_id))
+
+    return negotiated(
+        page, lambda: catalogue.record_document(registry, record_id), suffix_url(record_id)
+    )
+
+
+@pages.get("/datasets/<record_id>.<suffix>")
+def dataset_document(record_id: str, suffix: str) -> Response:
+    syntax = suffix_syntax(suffix)
+    return rdf_response(catalogue.record_document(get_registry(), record_id), syntax)
+
+
+@pages.get("/providers/<record_id>")
+def provider_page(record_id: str) -> BaseResponse:
+    registry = get_registry()
+
+    def page() -> str:
+        view = catalogue.provider_view(registry, record_id, preferred())
+        query = browse.Query(selected=(("provider", (view["iri"],)),))
+        results = browse.search(registry, query, preferred())
+        links = alternates(provider_suffix_url(record_id))
+        return render_template("provider.html", p=view, alternates=links, **results)
+
+    return negotiated(
+        page, lambda: catalogue.record_document(registry, record_id), provider_suffix_url(record_id)
+    )
+
+
+@pages.get("/providers/<record_id>.<suffix>")
+def provider_document(record_id: str, suffix: str) -> Response:
+    syntax = suffix_syntax(suffix)
+    return rdf_response(catalogue.record_document(get_registry(), record_id), syntax)
+
+
+def provider_suffix_url(record_id: str) -> Any:
+    return lambda s: flask_url_for("pages.provider_document", record_id=record_id, suffix=s)
+
+
+@pages.get("/term")
+def term_page() -> BaseResponse:
+    iri = request.args.get("iri", "")
+    return term_response(iri, lambda s: flask_url_for("pages.term_document", suffix=s, iri=iri))
+
+
+@pages.get("/term.<suffix>")
+def term_document(suffix: str) -> Response:
+    iri = request.args.get("iri", "")
+    return rdf_response(catalogue.concept_document(get_registry(), iri), suffix_syntax(suffix))
+
+
+@pages.get("/vocab/<scheme>/<code>")
+def vocabulary_term(scheme: str, code: str) -> BaseResponse:
+    iri = f"{CIR_VOCAB}{scheme}/{code}"
+    url = "pages.vocabulary_document"
+    return term_response(iri, lambda s: flask_url_for(url, scheme=scheme, code=code, suffix=s))
+
+
+@pages.get("/vocab/<scheme>/<code>.<suffix>")
+def vocabulary_document(scheme: str, code: str, suffix: str) -> Response:
+    triples = catalogue.concept_document(get_registry(), f"{CIR_VOCAB}{scheme}/{code}")
+    return rdf_response(triples, suffix_syntax(suffix))
+
+
+def term_response(iri: str, url_for_suffix: Any) -> BaseResponse:
+    """The term page of ``iri``, or its RDF, as the client asks."""
+    registry = get_registry()
+
+    def page() -> str:
+        view = catalogue.term_view(registry, iri, preferred())
+        return render_template("term.html", c=view, alternates=alternates(url_for_suffix))
+
+    return negotiated(page, lambda: catalogue.concept_document(registry, iri), url_for_suffix)
+
+
+def suffix_url(record_id: str) -> Any:
+    return lambda s: flask_url_for("pages.dataset_document", record_id=record_id, suffix=s)
+
+
+def document_links(record_id: str) -> list[dict[str, str]]:
+    return alternates(suffix_url(record_id))
+
+
+def published_profile() -> tuple[Profile, bytes]:
+    """Return the profile's tables and its shapes as Turtle, built once per app."""
+    # The shapes do not change while the app runs; reading them takes ~0.1 s.
+    published: tuple[Profile, bytes] | None = current_app.extensions.get("profile")
+    if published is None:
+        shapes = get_registry().shapes
+        published = (build_profile(shapes), shapes_turtle(shapes))
+        current_app.extensions["profile"] = published
+    return published
+
+
+@pages.get("/profile")
+def profile_page() -> str:
+    return render_template("profile.html", profile=published_profile()[0], legend=LEGEND)
+
+
+@pages.get("/profile/shapes.ttl")
+def profile_shapes() -> Response:
+    return Response(published_profile()[1], mimetype="text/turtle")

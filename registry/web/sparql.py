@@ -1,0 +1,181 @@
+"""The ``/sparql`` view: the SPARQL 1.1 Protocol query operation, the service description
+and the query page. Thin: reading the request is here, everything else in ``sparql``.
+
+https://www.w3.org/TR/sparql11-protocol/#query-operation
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qs, urlencode
+
+from flask import Blueprint, Response, render_template, request, url_for
+
+from registry.config import Settings
+from registry.errors import NotAcceptable, QueryError, RegistryError, UnsupportedMediaType
+from registry.rdf import formats
+from registry.rdf.formats import bare_media_type
+from registry.rdf.namespaces import PREFIXES
+from registry.runtime import Registry
+from registry.sparql import page as sparql_page
+from registry.sparql import service as sparql
+from registry.web.app import get_registry, wants_html
+
+endpoint = Blueprint("endpoint", __name__)
+
+FORM = "application/x-www-form-urlencoded"
+DIRECT = "application/sparql-query"
+
+
+def _parameters(raw: bytes) -> dict[str, list[str]]:
+    """Decode URL-encoded parameters, refusing bytes that are not UTF-8 (the protocol's 400)."""
+    try:
+        return parse_qs(raw.decode("ascii"), keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        raise QueryError(
+            "Parameters must be UTF-8, percent-encoded.", link=sparql.PROTOCOL
+        ) from None
+
+
+def read_request() -> tuple[sparql.QueryRequest | None, dict[str, list[str]]]:
+    """Return the query operation of a GET, form POST or direct POST, and its parameters.
+
+    Raises the protocol's 400 (several queries, bad encoding), 403 (an update) or 415.
+    """
+    url = _parameters(request.query_string)
+    if request.method == "GET":
+        parameters, text = url, None
+    else:
+        kind = bare_media_type(request.content_type)
+        if kind == "application/sparql-update":
+            raise sparql.refuse_update()
+        if kind == DIRECT:
+            charset = request.mimetype_params.get("charset", "utf-8").lower()
+            try:
+                if charset != "utf-8":
+                    raise UnicodeDecodeError(charset, b"", 0, 0, "not UTF-8")
+                text = request.get_data().decode("utf-8", errors="strict")
+            except UnicodeDecodeError:
+                raise QueryError("The query must be UTF-8.", link=sparql.PROTOCOL) from None
+            parameters = url
+        elif kind == FORM:
+            parameters, text = _parameters(request.get_data()), None
+        else:
+            raise UnsupportedMediaType(f"POST a query as {DIRECT} or {FORM}.")
+    if "update" in parameters or "using-graph-uri" in parameters:
+        raise sparql.refuse_update()
+    queries = parameters.get("query", [])
+    if text is not None and queries:
+        raise QueryError("Send the query once: in the body or as 'query'.", link=sparql.PROTOCOL)
+    if len(queries) > 1:
+        raise QueryError("Send exactly one 'query' parameter.", link=sparql.PROTOCOL)
+    text = text if text is not None else (queries[0] if queries else None)
+    if text is None:
+        return None, parameters
+    return sparql.QueryRequest(
+        text,
+        tuple(parameters.get("default-graph-uri", [])),
+        tuple(parameters.get("named-graph-uri", [])),
+    ), parameters
+
+
+def negotiated_types(parameters: dict[str, list[str]]) -> tuple[str | None, str | None]:
+    """Return the media types for (SELECT/ASK, CONSTRUCT/DESCRIBE) answers: the ``format``
+    parameter's if given (for links in browsers), else the best of the Accept header.
+
+    ``format`` may come several times, each a name or a comma-separated list of media
+    types (SPARQLWrapper sends both): the first value naming a format wins.
+    """
+    given = parameters.get("format", [])
+    wanted = [name.strip().lower() for value in given for name in value.split(",")]
+    for name in wanted:
+        for option in sparql.FORMATS:
+            if option.named(name):
+                return option.results, option.graph
+    if given:
+        names = ", ".join(option.name for option in sparql.FORMATS)
+        raise NotAcceptable(f"Unknown format {', '.join(given)!r}; use one of: {names}.")
+    if not request.accept_mimetypes:
+        return next(iter(sparql.RESULT_TYPES)), formats.SYNTAXES[0].media_type
+    accept = request.accept_mimetypes
+    return accept.best_match(list(sparql.RESULT_TYPES)), accept.best_match(list(sparql.GRAPH_TYPES))
+
+
+@endpoint.route("/sparql", methods=["GET", "POST"])
+def sparql_endpoint() -> Response:
+    query, parameters = read_request()
+    registry = get_registry()
+    browser = wants_html() and "format" not in parameters
+    if browser:
+        return query_page(registry, query)
+    if query is None:
+        return service_description(registry.settings)
+    results_type, graph_type = negotiated_types(parameters)
+    answer = registry.endpoint().run(query, results_type, graph_type)
+    response = Response(answer.body, content_type=content_type(answer.media_type))
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def query_page(registry: Registry, query: sparql.QueryRequest | None) -> Response:
+    """The page for people: the form, examples, prefixes, and the answer as a table."""
+    context: dict[str, Any] = {
+        "query": query,
+        "examples": sparql_page.examples(),
+        "prefixes": PREFIXES,
+        "settings": registry.settings,
+        "formats": sparql.FORMATS,
+    }
+    status = 200
+    if query is not None:
+        try:
+            answer = registry.endpoint().run(
+                query, sparql_page.TABLE_RESULTS, sparql_page.TABLE_GRAPH
+            )
+        except RegistryError as error:
+            context["error"], status = error.to_dict(), error.status
+        else:
+            table = sparql_page.table(answer)
+            graph = table.kind == "graph"
+            context["table"] = table
+            context["downloads"] = [
+                (option.label, download_link(query, option.name))
+                for option in sparql.FORMATS
+                if (option.graph if graph else option.results)
+            ]
+    response = Response(render_template("sparql.html", **context), status=status)
+    # The one page with scripts: the editor, from our own static files, never inline.
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'self'; script-src 'self'; object-src 'none'"
+    )
+    return response
+
+
+def content_type(media_type: str) -> str:
+    """Text answers say their charset, so browsers and curl show non-ASCII correctly."""
+    if media_type.startswith("text/") or media_type.endswith(("json", "xml")):
+        return f"{media_type}; charset=utf-8"
+    return media_type
+
+
+def service_description(settings: Settings) -> Response:
+    """The ``sd:Service`` in the RDF syntax the client accepts (Turtle by default)."""
+    offers = [s.media_type for s in formats.DOCUMENT_SYNTAXES]
+    best = (
+        offers[0] if not request.accept_mimetypes else request.accept_mimetypes.best_match(offers)
+    )
+    if best is None:
+        raise NotAcceptable(f"The service description can be sent as: {', '.join(offers)}.")
+    syntax = formats.syntax_for_media_type(best)
+    body = formats.serialize(sparql_page.service_triples(settings), syntax)
+    response = Response(body, content_type=content_type(syntax.media_type))
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def download_link(query: sparql.QueryRequest, format_name: str) -> str:
+    """The URL answering ``query`` in one format, for the page's download links."""
+    parameters = [("query", query.query), ("format", format_name)]
+    parameters += [("default-graph-uri", g) for g in query.default_graphs]
+    parameters += [("named-graph-uri", g) for g in query.named_graphs]
+    return url_for("endpoint.sparql_endpoint") + "?" + urlencode(parameters)

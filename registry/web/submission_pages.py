@@ -1,0 +1,77 @@
+"""Pages for providers: the submission form (sign in with a token, check, publish) and a
+record's versions with the difference between two of them. Thin views over ``publishing``
+and ``history``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, Response, render_template, request
+
+from registry.errors import InvalidDescription, RegistryError
+from registry.rdf import formats
+from registry.records import history
+from registry.records.publishing import publish
+from registry.records.submission import check_for
+from registry.web.api import get_accounts
+from registry.web.app import get_registry
+from registry.web.report import report_groups
+
+provider_pages = Blueprint("provider_pages", __name__)
+
+
+def form_body() -> tuple[bytes, formats.RdfSyntax]:
+    """The uploaded file (its suffix names the syntax) or the pasted text (syntax chosen)."""
+    upload = request.files.get("file")
+    if upload is not None and upload.filename:
+        return upload.read(), formats.syntax_for_path(Path(upload.filename))
+    return request.form.get("text", "").encode("utf-8"), formats.syntax_for_media_type(
+        request.form.get("syntax", "text/turtle")
+    )
+
+
+@provider_pages.route("/submit", methods=["GET", "POST"])
+def submit_page() -> Response:
+    outcome = form_outcome() if request.method == "POST" else {}
+    status = int(str(outcome.pop("status", 200)))
+    outcome.setdefault("text", request.form.get("text", ""))
+    outcome.setdefault("syntax", request.form.get("syntax", "text/turtle"))
+    page = render_template("submit.html", syntaxes=formats.DOCUMENT_SYNTAXES, **outcome)
+    response = Response(page, status=status)
+    # The page carries the provider's token back into the form: never cache it.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def form_outcome() -> dict[str, object]:
+    """Check or publish what the form sent; a refusal is shown, never raised."""
+    registry = get_registry()
+    shown: dict[str, object] = {}
+    try:
+        provider = get_accounts().authenticate(request.form.get("token", "").strip())
+        data, syntax = form_body()
+        # An uploaded file comes back as text, so Publish after Check sends it again.
+        shown = {"text": data.decode("utf-8", errors="replace"), "syntax": syntax.media_type}
+        if request.form.get("action") == "publish":
+            written, report = publish(registry, provider, data, syntax, "publish")
+            return {**shown, "report": report, "groups": report_groups(report), "written": written}
+        report = check_for(registry, data, syntax).report
+        return {**shown, "report": report, "groups": report_groups(report), "clean": True}
+    except InvalidDescription as refused:
+        report = refused.report
+        return {**shown, "report": report, "groups": report_groups(report), "status": 422}
+    except RegistryError as error:
+        return {**shown, "error": error.to_dict(), "status": error.status}
+
+
+@provider_pages.get("/records/<record_id>/versions")
+def versions_page(record_id: str) -> str:
+    registry = get_registry()
+    found = history.versions(registry, record_id)
+    numbers = [v["number"] for v in found["versions"]]
+    first = request.args.get("from", type=int) or (numbers[-2] if len(numbers) > 1 else None)
+    second = request.args.get("to", type=int) or numbers[-1]
+    changes = history.diff(registry, record_id, first, second) if first else None
+    return render_template(
+        "versions.html", id=record_id, found=found, first=first, second=second, changes=changes
+    )
