@@ -49,7 +49,7 @@ def build(store: Path, n: int) -> int:
         publisher, dataset = publisher_and_dataset(record.data)
         digest = hashlib.sha256(record.data).hexdigest()
         change = Change(URIRef(dataset), "dataset", triples, digest, publisher)
-        replace, append = record_graphs(registry, change, RecordState(False), OPERATOR, now)
+        replace, append = record_graphs(registry.records, change, RecordState(False), OPERATOR, now)
         for graph, graph_triples in [*replace.items(), *append.items()]:
             name = ox.NamedNode(graph)
             batch.extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in graph_triples)

@@ -114,10 +114,10 @@ def phases(folder: Path, submissions: list[Submission]) -> dict[str, float]:
         t0 = time.perf_counter()
         formats.parse(item.body, TURTLE)
         t1 = time.perf_counter()
-        checked = check_for(registry, item.body, TURTLE)  # parses again, then validates
-        change = change_for(registry, checked)
+        checked = check_for(registry.records, item.body, TURTLE)  # parses again, then validates
+        change = change_for(registry.records, checked)
         t2 = time.perf_counter()
-        write_record(registry, change)
+        write_record(registry.records, change)
         t3 = time.perf_counter()
         spent["parse"] += t1 - t0
         spent["validate"] += (t2 - t1) - (t1 - t0)

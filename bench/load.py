@@ -59,7 +59,7 @@ def renamed_term(term: Any, own: set[Any], copy: int) -> Any:
 
 def register_sample_agents(registry: Registry) -> None:
     """Store the sample providers and access bodies the sample datasets cite."""
-    summary = load_files(registry, sorted((SAMPLE / "agents").iterdir()))
+    summary = load_files(registry.records, sorted((SAMPLE / "agents").iterdir()))
     assert not summary.rejected, summary.rejected
 
 
@@ -76,7 +76,7 @@ def main() -> None:
         timings = []
         for body, syntax in bodies:
             t0 = time.perf_counter()
-            submit(registry, body, syntax)
+            submit(registry.records, body, syntax)
             timings.append(time.perf_counter() - t0)
         total = sum(timings)
         triples = [q for body, syntax in bodies for q in formats.parse(body, syntax)]

@@ -102,7 +102,7 @@ def run(registry: Registry, client, args: argparse.Namespace) -> list[tuple[str,
         for predicate in CHARTED:
             sparql(baseline_query("facet_totals"), {"property": ox.NamedNode(str(predicate))})
         newest = baseline_query("newest_page") % {"page": "LIMIT 6"}
-        sparql(newest, {"catalog": ox.NamedNode(registry.catalog_iri)})
+        sparql(newest, {"catalog": ox.NamedNode(registry.layout.catalog_iri)})
 
     def faceted_baseline(i: int) -> None:
         condition, modality, country = FACETED[i % len(FACETED)]
@@ -118,10 +118,10 @@ def run(registry: Registry, client, args: argparse.Namespace) -> list[tuple[str,
     def deep_baseline(_: int) -> None:
         page = f"LIMIT {PAGE_SIZE} OFFSET {(deep - 1) * PAGE_SIZE}"
         text = baseline_query("newest_page") % {"page": page}
-        sparql(text, {"catalog": ox.NamedNode(registry.catalog_iri)})
+        sparql(text, {"catalog": ox.NamedNode(registry.layout.catalog_iri)})
 
     def dataset_baseline(i: int) -> None:
-        record = ox.NamedNode(registry.record_iri(sample_ids[i]))
+        record = ox.NamedNode(registry.layout.record_iri(sample_ids[i]))
         sparql(baseline_query("record_graph"), {"record": record})
 
     cases = (

@@ -20,10 +20,10 @@ from rdflib import URIRef
 from rdflib.namespace import DCAT, FOAF, RDF
 
 from registry.catalogue.index.entry import Entry, read_entry
-from registry.catalogue.index.sync import reconcile
 from registry.rdf import formats
+from registry.records.layout import record_id_for
 from registry.records.submission import Topic, record_triples
-from registry.runtime import Registry, record_id_for
+from registry.runtime import Registry
 from registry.synthetic.generate import GeneratedFile
 
 RDF_TYPE = formats.oxigraph_iri(RDF.type)
@@ -51,7 +51,7 @@ def prepared(registry: Registry, number: int, generated: GeneratedFile) -> tuple
         if t.predicate == RDF_TYPE and t.object in KINDS and isinstance(t.subject, ox.NamedNode)
     )
     record_id = record_id_for(topic)
-    record = registry.record_iri(record_id)
+    record = registry.layout.record_iri(record_id)
     fingerprint = hashlib.sha256(generated.data).hexdigest()
     now = START + timedelta(seconds=number)
     meta = record_triples(registry, record, Topic(URIRef(topic), kind), fingerprint, now, None)
@@ -78,6 +78,6 @@ def trusted_bulk_load(registry: Registry, files: Iterable[GeneratedFile]) -> int
         registry.store.trusted_bulk_load(b"\n".join(blocks))
         registry.search.write(entries)
         count += len(blocks)
-    stale = reconcile(registry)
+    stale = registry.index.reconcile()
     assert stale == 0, f"{stale} index entries differed from the store after the bulk load"
     return count

@@ -12,8 +12,9 @@ from rdflib.namespace import DCTERMS
 
 from registry.config import load_settings
 from registry.records.accounts import Accounts
+from registry.records.layout import record_id_for
 from registry.records.submission import submit
-from registry.runtime import open_registry, record_id_for
+from registry.runtime import open_registry
 from registry.synthetic import generate
 
 PUBLISHER = ox.NamedNode(str(DCTERMS.publisher))
@@ -40,7 +41,7 @@ def prepare(store: Path, base_iri: str, n: int, seed: int = 7) -> list[Submissio
     settings = load_settings({"store": str(store), "base_iri": base_iri})
     registry = open_registry(settings)
     for agent in generate.agents():
-        submit(registry, agent.data, agent.syntax)
+        submit(registry.records, agent.data, agent.syntax)
     registry.close()
     del registry
     gc.collect()  # the embedded store is closed when its last reference goes

@@ -39,7 +39,7 @@ def template_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     registered, once per session: the sample datasets cite the agents by IRI."""
     path = tmp_path_factory.mktemp("template") / "store"
     registry = create_app({"store": str(path), "base_iri": BASE_IRI}).extensions["registry"]
-    summary = load_files(registry, AGENTS)
+    summary = load_files(registry.records, AGENTS)
     assert not summary.rejected, summary.rejected
     registry.close()
     del registry

@@ -14,7 +14,8 @@ from rdflib.namespace import RDF, SH
 
 from registry.rdf import formats
 from registry.records.accounts import Accounts
-from registry.runtime import Registry, record_id_for
+from registry.records.layout import record_id_for
+from registry.runtime import Registry
 
 from .conftest import INVALID
 from .test_submission import PROSTATE, TURTLE, snapshot

@@ -16,7 +16,7 @@ from registry.cli.main import main
 from registry.config import load_settings
 from registry.rdf import formats
 from registry.records.accounts import Accounts
-from registry.records.publishing import publish
+from registry.records.submission import publish
 from registry.records.write import withdraw_record
 from registry.runtime import open_registry
 
@@ -32,7 +32,7 @@ def record_graphs(store_path: Path) -> dict[str, Graph]:
     graphs = {
         row["g"].value: formats.to_rdflib(registry.store.graph_triples(row["g"].value))
         for row in names  # type: ignore[union-attr]
-        if row["g"].value != registry.vocabularies_graph
+        if row["g"].value != registry.layout.vocabularies_graph
     }
     registry.close()
     del registry
@@ -50,9 +50,9 @@ def test_backup_and_restore_round_trip(
     provider = accounts.add_provider("procancer", PUBLISHER)
     token = accounts.new_token("procancer")
     registry = open_registry(settings)
-    publish(registry, provider, BODY, TURTLE, "create")
-    publish(registry, provider, CHANGED, TURTLE, "replace", RECORD_ID)
-    withdraw_record(registry, RECORD_ID)
+    publish(registry.records, provider, BODY, TURTLE, "create")
+    publish(registry.records, provider, CHANGED, TURTLE, "replace", RECORD_ID)
+    withdraw_record(registry.records, RECORD_ID)
     registry.close()
     del registry
     gc.collect()

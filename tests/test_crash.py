@@ -86,8 +86,8 @@ def inconsistencies(registry: Registry, record_ids: list[str], acknowledged: set
     """Return what is wrong with each record: half-written or lost."""
     problems = []
     for record_id in record_ids:
-        record = registry.record_iri(record_id)
-        state = read_state(registry, record)
+        record = registry.layout.record_iri(record_id)
+        state = read_state(registry.records, record)
         versions = registry.store.has_graph(version_iri(record, 1))
         events = registry.store.graph_triples(history_iri(record))
         searchable = registry.search.card(record_id) is not None

@@ -18,7 +18,7 @@ def load_samples(registry: Registry) -> dict[str, str]:
     """Submit every sample; return dataset IRI -> record id."""
     ids = {}
     for path in SAMPLES:
-        accepted = submit(registry, path.read_bytes(), formats.syntax_for_path(path))
+        accepted = submit(registry.records, path.read_bytes(), formats.syntax_for_path(path))
         ids[accepted.topic] = accepted.record_id
     return ids
 
@@ -56,7 +56,7 @@ def test_catalogue_pages_through_records(tmp_path) -> None:
     size = 20
     app = create_app({"store": str(tmp_path / "paged"), "page_size": size})
     reg = app.extensions["registry"]
-    assert not load_files(reg, SAMPLE_FILES).rejected
+    assert not load_files(reg.records, SAMPLE_FILES).rejected
     client = app.test_client()
     first = client.get("/search").get_data(as_text=True)
     second = client.get("/search?page=2").get_data(as_text=True)
@@ -111,7 +111,7 @@ def test_markup_in_a_title_is_shown_as_text(client: FlaskClient, registry: Regis
         b'"Open Challenge Prostate Cancer V1"@en',
         b'"<script>alert(1)</script><img src=x onerror=alert(2)>"@en',
     )
-    accepted = submit(registry, hostile, TURTLE)  # type: ignore[arg-type]
+    accepted = submit(registry.records, hostile, TURTLE)  # type: ignore[arg-type]
     for url in ("/", f"/datasets/{accepted.record_id}"):
         response = client.get(url)
         page = response.get_data(as_text=True)
@@ -137,7 +137,7 @@ def test_a_rejection_answers_json_with_the_report(app) -> None:
 
     @app.get("/_submit_invalid")
     def submit_invalid() -> str:
-        submit(app.extensions["registry"], INVALID[0].read_bytes(), TURTLE)  # type: ignore[arg-type]
+        submit(app.extensions["registry"].records, INVALID[0].read_bytes(), TURTLE)
         return "unreachable"
 
     response = app.test_client().get("/_submit_invalid", headers={"Accept": "application/json"})

@@ -29,7 +29,7 @@ LUNG_IRI = "https://repository.chaimeleon.example/dataset/lung-ct-pet"
 
 def load_all(registry: Registry) -> None:
     """Load the sample catalogue, agents first, into a registry of its own."""
-    assert not load_files(registry, SAMPLE_FILES).rejected
+    assert not load_files(registry.records, SAMPLE_FILES).rejected
 
 
 def test_statements_about_another_records_dataset_are_refused(
@@ -42,7 +42,7 @@ def test_statements_about_another_records_dataset_are_refused(
         "<https://w3id.org/cancer-image-registry/vocab/condition/neuroblastoma> .\n"
     ).encode()
     with pytest.raises(ForeignDataset, match="another record"):
-        submit(registry, hijack, TURTLE)  # type: ignore[arg-type]
+        submit(registry.records, hijack, TURTLE)  # type: ignore[arg-type]
     assert registry.store.quad_count() == before
     page = client.get("/").get_data(as_text=True)
     assert "Lung cancer, Neuroblastoma" not in page
@@ -51,7 +51,7 @@ def test_statements_about_another_records_dataset_are_refused(
 def test_a_provider_may_resubmit_its_own_dataset(registry: Registry) -> None:
     load_all(registry)
     changed = PROSTATE.read_bytes().replace(b'"8237"', b'"8238"')
-    assert submit(registry, changed, TURTLE).changed  # type: ignore[arg-type]
+    assert submit(registry.records, changed, TURTLE).changed  # type: ignore[arg-type]
 
 
 def test_changing_the_base_iri_of_a_loaded_store_is_refused(tmp_path: Path) -> None:
@@ -81,7 +81,7 @@ def test_samples_use_only_absolute_http_iris_as_predicates(path: Path) -> None:
 def test_a_second_incomplete_dataset_says_exactly_one(registry: Registry) -> None:
     body = PROSTATE.read_bytes() + b"\npca:extra a dcat:Dataset .\n"
     with pytest.raises(DatasetNotFound, match="exactly one"):
-        submit(registry, body, TURTLE)  # type: ignore[arg-type]
+        submit(registry.records, body, TURTLE)  # type: ignore[arg-type]
 
 
 def test_page_size_zero_is_refused() -> None:
@@ -117,7 +117,7 @@ def test_javascript_iris_are_not_links(client: FlaskClient, registry: Registry) 
     body = PROSTATE.read_bytes().replace(
         b"<https://platform.procancer-i.example/request-access>", b"<javascript:alert(1)>"
     )
-    accepted = submit(registry, body, TURTLE)  # type: ignore[arg-type]
+    accepted = submit(registry.records, body, TURTLE)  # type: ignore[arg-type]
     page = client.get(f"/datasets/{accepted.record_id}").get_data(as_text=True)
     assert "javascript:alert(1)" in page and 'href="javascript:' not in page
 

@@ -9,7 +9,6 @@ from pathlib import Path
 from flask.testing import FlaskClient
 
 from registry.catalogue.index.sqlite import SORTS, Query, fts_query
-from registry.catalogue.index.sync import reconcile
 from registry.config import load_settings
 from registry.records.loading import load_files
 from registry.records.submission import submit
@@ -29,11 +28,11 @@ def test_a_submission_is_searchable_as_soon_as_submit_returns(
 ) -> None:
     path = next(p for p in SAMPLES if p.name == PROSTATE_FILE)
     assert "Open Challenge" not in client.get("/search?q=challenge").get_data(as_text=True)
-    submit(registry, path.read_bytes(), TURTLE)  # type: ignore[arg-type]
+    submit(registry.records, path.read_bytes(), TURTLE)  # type: ignore[arg-type]
     page = client.get("/search?q=challenge").get_data(as_text=True)
     assert "Open Challenge Prostate Cancer V1" in page and "1 dataset" in page
     changed = path.read_bytes().replace(b"Open Challenge Prostate", b"Renamed Challenge Prostate")
-    submit(registry, changed, TURTLE)  # type: ignore[arg-type]
+    submit(registry.records, changed, TURTLE)  # type: ignore[arg-type]
     page = client.get("/search?q=renamed").get_data(as_text=True)
     assert "Renamed Challenge Prostate Cancer V1" in page
     assert registry.search.summary()["datasets"] == 1  # replaced, not added
@@ -43,7 +42,7 @@ def test_index_is_rebuilt_when_missing_and_repaired_when_stale(tmp_path: Path) -
     settings = {"store": str(tmp_path / "store"), "base_iri": BASE_IRI}
     app = create_app(settings)
     registry = app.extensions["registry"]
-    assert not load_files(registry, AGENTS + SAMPLES[:3]).rejected
+    assert not load_files(registry.records, AGENTS + SAMPLES[:3]).rejected
     ids = list(registry.search.record_ids("dataset", 0, 10))
     registry.close()
     del registry, app
@@ -62,7 +61,7 @@ def test_index_is_rebuilt_when_missing_and_repaired_when_stale(tmp_path: Path) -
     app = create_app(settings)
     registry = app.extensions["registry"]
     assert sorted(registry.search.record_ids("dataset", 0, 10)) == sorted(ids)
-    assert reconcile(registry) == 0  # in step now
+    assert registry.index.reconcile() == 0  # in step now
     registry.close()
     del registry, app
     gc.collect()

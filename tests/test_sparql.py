@@ -24,7 +24,7 @@ JSON_RESULTS = "application/sparql-results+json"
 @pytest.fixture
 def loaded(registry: Registry) -> Registry:
     for path in SAMPLES:
-        submit(registry, path.read_bytes(), formats.syntax_for_path(path))
+        submit(registry.records, path.read_bytes(), formats.syntax_for_path(path))
     return registry
 
 

@@ -50,7 +50,7 @@ def make_app(tmp_path: Path, template_store: Path) -> Iterator[Callable[..., Fla
 
 def load_samples(registry: Registry, count: int = len(SAMPLES)) -> None:
     for path in SAMPLES[:count]:
-        submit(registry, path.read_bytes(), formats.syntax_for_path(path))
+        submit(registry.records, path.read_bytes(), formats.syntax_for_path(path))
 
 
 class Listener:

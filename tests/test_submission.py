@@ -29,7 +29,7 @@ assert TURTLE is not None
 def snapshot(registry: Registry) -> bytes:
     """Return every quad outside the vocabulary graph, canonically ordered, plus the store's
     quad count (the 140,000 vocabulary triples are counted, not compared one by one)."""
-    vocabularies = ox.NamedNode(registry.vocabularies_graph)
+    vocabularies = ox.NamedNode(registry.layout.vocabularies_graph)
     quads = registry.store.query(
         f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != {vocabularies}) }}"
     )
@@ -43,26 +43,26 @@ def prostate_in(syntax: formats.RdfSyntax) -> bytes:
 
 @pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name)
 def test_every_sample_is_accepted(registry: Registry, path) -> None:
-    accepted = submit(registry, path.read_bytes(), formats.syntax_for_path(path))
+    accepted = submit(registry.records, path.read_bytes(), formats.syntax_for_path(path))
     assert accepted.report.conforms
     assert registry.store.has_graph(accepted.record)
-    assert accepted.record == registry.record_iri(record_id_for(accepted.topic))
+    assert accepted.record == registry.layout.record_iri(record_id_for(accepted.topic))
 
 
 @pytest.mark.parametrize(
     "syntax", formats.DOCUMENT_SYNTAXES, ids=lambda s: s.name
 )
 def test_submission_in_each_format(registry: Registry, syntax: formats.RdfSyntax) -> None:
-    accepted = submit(registry, prostate_in(syntax), syntax)
+    accepted = submit(registry.records, prostate_in(syntax), syntax)
     assert accepted.topic == "https://datasets.procancer-i.example/open-challenge-prostate-v1"
 
 
 @pytest.mark.parametrize("path", INVALID, ids=lambda p: p.name)
 def test_invalid_description_changes_nothing(registry: Registry, path) -> None:
-    submit(registry, PROSTATE.read_bytes(), TURTLE)
+    submit(registry.records, PROSTATE.read_bytes(), TURTLE)
     before = snapshot(registry)
     with pytest.raises(InvalidDescription) as caught:
-        submit(registry, path.read_bytes(), formats.syntax_for_path(path))
+        submit(registry.records, path.read_bytes(), formats.syntax_for_path(path))
     assert caught.value.report.violations  # which rule, exactly once: tests/test_shapes.py
     assert snapshot(registry) == before
 
@@ -74,7 +74,7 @@ def test_violation_in_each_format_changes_nothing(registry: Registry, syntax) ->
     before = snapshot(registry)
     bad = PROSTATE.read_bytes().replace(b'dct:identifier "PCAI-OC-V1" ;', b"")
     with pytest.raises(InvalidDescription):
-        submit(registry, formats.serialize(formats.parse(bad, TURTLE), syntax), syntax)
+        submit(registry.records, formats.serialize(formats.parse(bad, TURTLE), syntax), syntax)
     assert snapshot(registry) == before
 
 
@@ -89,7 +89,7 @@ def test_violation_in_each_format_changes_nothing(registry: Registry, syntax) ->
 def test_bad_bodies_change_nothing(registry: Registry, body: bytes, error: type) -> None:
     before = snapshot(registry)
     with pytest.raises(error):
-        submit(registry, body, TURTLE)
+        submit(registry.records, body, TURTLE)
     assert snapshot(registry) == before
 
 
@@ -111,20 +111,20 @@ pca:second-dataset a dcat:Dataset ;
     dcat:distribution pca:open-challenge-prostate-v1-remote .
 """
     with pytest.raises(DatasetNotFound, match="exactly one"):
-        submit(registry, body, TURTLE)
+        submit(registry.records, body, TURTLE)
 
 
 def test_blank_node_dataset_is_refused(registry: Registry) -> None:
     body = PROSTATE.read_bytes().replace(b"pca:open-challenge-prostate-v1\n    a", b"[] a", 1)
     with pytest.raises(DatasetNotFound, match="blank node"):
-        submit(registry, body, TURTLE)
+        submit(registry.records, body, TURTLE)
 
 
 def test_remote_context_changes_nothing(registry: Registry) -> None:
     before = snapshot(registry)
     body = b'{"@context": "https://example.org/remote.jsonld", "@id": "http://x"}'
     with pytest.raises(RemoteContextRefused):
-        submit(registry, body, formats.syntax_for_suffix("jsonld"))  # type: ignore[arg-type]
+        submit(registry.records, body, formats.syntax_for_suffix("jsonld"))  # type: ignore[arg-type]
     assert snapshot(registry) == before
 
 
@@ -139,15 +139,15 @@ def test_remote_context_changes_nothing(registry: Registry) -> None:
 def test_statements_about_registry_iris_are_refused(
     registry: Registry, statement: str, reason: str
 ) -> None:
-    line = statement.format(catalog=registry.catalog_iri, record=registry.record_iri("x"))
+    line = statement.format(catalog=registry.layout.catalog_iri, record=registry.layout.record_iri("x"))
     with pytest.raises(DatasetNotFound, match=reason):
-        submit(registry, PROSTATE.read_bytes() + f"\n{line}\n".encode(), TURTLE)
+        submit(registry.records, PROSTATE.read_bytes() + f"\n{line}\n".encode(), TURTLE)
 
 
 def test_replace_keeps_issued_and_moves_modified(registry: Registry) -> None:
-    first = submit(registry, PROSTATE.read_bytes(), TURTLE, now=datetime(2026, 1, 1, tzinfo=UTC))
+    first = submit(registry.records, PROSTATE.read_bytes(), TURTLE, now=datetime(2026, 1, 1, tzinfo=UTC))
     changed = PROSTATE.read_bytes().replace(b'"8237"', b'"8240"')
-    second = submit(registry, changed, TURTLE, now=datetime(2026, 2, 1, tzinfo=UTC))
+    second = submit(registry.records, changed, TURTLE, now=datetime(2026, 2, 1, tzinfo=UTC))
     assert first.record == second.record
     rows = registry.store.query(
         "SELECT ?record ?issued ?modified ?n WHERE { ?record dct:issued ?issued ;"
@@ -162,9 +162,9 @@ def test_replace_keeps_issued_and_moves_modified(registry: Registry) -> None:
 
 
 def test_identical_resubmission_writes_nothing(registry: Registry) -> None:
-    submit(registry, PROSTATE.read_bytes(), TURTLE)
+    submit(registry.records, PROSTATE.read_bytes(), TURTLE)
     before = snapshot(registry)
-    again = submit(registry, PROSTATE.read_bytes(), TURTLE)
+    again = submit(registry.records, PROSTATE.read_bytes(), TURTLE)
     assert not again.changed
     assert snapshot(registry) == before
 
@@ -174,9 +174,9 @@ def test_reader_never_sees_half_a_record(registry: Registry) -> None:
     small = PROSTATE.read_bytes()
     large = small.replace(b'"prostate"@en,', b'"prostate"@en, ' + b", ".join(
         f'"keyword {i}"@en'.encode() for i in range(200)) + b",")
-    accepted = submit(registry, small, TURTLE)
+    accepted = submit(registry.records, small, TURTLE)
     sizes = {len(registry.store.graph_triples(accepted.record))}
-    submit(registry, large, TURTLE)
+    submit(registry.records, large, TURTLE)
     sizes.add(len(registry.store.graph_triples(accepted.record)))
     seen: set[int] = set()
     stop = threading.Event()
@@ -193,7 +193,7 @@ def test_reader_never_sees_half_a_record(registry: Registry) -> None:
     reader.start()
     try:
         for i in range(30):
-            submit(registry, large if i % 2 else small, TURTLE)
+            submit(registry.records, large if i % 2 else small, TURTLE)
     finally:
         stop.set()
         reader.join(timeout=10)

@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+from registry.catalogue.facade import Catalogue
 from registry.catalogue.index.entry import FACET_NAMES
 from registry.catalogue.index.sqlite import Query
 from registry.catalogue.labels import Label, pick_label
 from registry.errors import TooManyArguments
-from registry.runtime import Registry
 
 CHARTS = ("condition", "modality", "body_part", "country")
 """Facets charted on the home page."""
@@ -34,82 +34,82 @@ MAX_VALUE_LENGTH = 500
 Args = dict[str, Any]
 
 
-def concept(registry: Registry, iri: str, preferred: Sequence[str]) -> Label:
+def concept(catalogue: Catalogue, iri: str, preferred: Sequence[str]) -> Label:
     """A vocabulary concept's label, or the last segment of its IRI as a visible fallback."""
-    labels = registry.labels.get(iri)
+    labels = catalogue.labels.get(iri)
     if labels:
         return pick_label(labels, preferred)
     return Label(iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1].replace("_", " "), "")
 
 
-def provider(registry: Registry, iri: str, preferred: Sequence[str]) -> Label:
+def provider(catalogue: Catalogue, iri: str, preferred: Sequence[str]) -> Label:
     """A provider's name from its registered description, else its IRI."""
-    card = registry.search.agents().get(iri)
+    card = catalogue.search.agents().get(iri)
     names = card["names"] if card else {}
     return pick_label(names, preferred) if names else Label(iri, "")
 
 
-def value_label(registry: Registry, facet: str, value: str, preferred: Sequence[str]) -> Label:
+def value_label(catalogue: Catalogue, facet: str, value: str, preferred: Sequence[str]) -> Label:
     if facet == "provider":
-        return provider(registry, value, preferred)
+        return provider(catalogue, value, preferred)
     if facet == "segmented":
         return Label(value, "")  # "yes" / "no": the template translates it
-    return concept(registry, value, preferred)
+    return concept(catalogue, value, preferred)
 
 
-def listing_item(registry: Registry, card: dict[str, Any], preferred: Sequence[str]) -> Args:
+def listing_item(catalogue: Catalogue, card: dict[str, Any], preferred: Sequence[str]) -> Args:
     """What a result or a newest-dataset line shows of one dataset."""
     facets = card["facets"]
     return {
         "id": card["id"],
         "title": pick_label(card["titles"], preferred),
         "description": pick_label(card["descriptions"], preferred),
-        "publisher": [provider(registry, p, preferred) for p in facets.get("provider", [])],
+        "publisher": [provider(catalogue, p, preferred) for p in facets.get("provider", [])],
         "provider_ids": facets.get("provider", []),
-        "conditions": [concept(registry, c, preferred) for c in facets.get("condition", [])],
-        "modalities": [concept(registry, m, preferred) for m in facets.get("modality", [])],
+        "conditions": [concept(catalogue, c, preferred) for c in facets.get("condition", [])],
+        "modalities": [concept(catalogue, m, preferred) for m in facets.get("modality", [])],
         "individuals": card["numbers"].get("individuals"),
         "studies": card["numbers"].get("studies"),
         "modified": card["modified"],
     }
 
 
-def home(registry: Registry, preferred: Sequence[str]) -> Args:
+def home(catalogue: Catalogue, preferred: Sequence[str]) -> Args:
     """Totals, charts per cancer type / modality / body part / country, the newest datasets."""
-    totals = registry.search.totals()
+    totals = catalogue.search.totals()
     charts = []
     for facet in CHARTS:
         rows = sorted((r for r in totals if r[0] == facet), key=lambda r: (-r[2], r[1]))
         bars = [
             {
                 "value": value,
-                "label": value_label(registry, facet, value, preferred),
+                "label": value_label(catalogue, facet, value, preferred),
                 "datasets": datasets,
                 "individuals": individuals,
             }
             for _, value, datasets, individuals in rows[:CHART_BARS]
         ]
         charts.append({"facet": facet, "bars": bars, "more": max(0, len(rows) - CHART_BARS)})
-    newest = registry.search.search(Query(sort="newest"), NEWEST).cards
+    newest = catalogue.search.search(Query(sort="newest"), NEWEST).cards
     return {
         "summary": {
-            **registry.search.summary(),
+            **catalogue.search.summary(),
             "providers": sum(1 for r in totals if r[0] == "provider"),
             "countries": sum(1 for r in totals if r[0] == "country"),
         },
         "charts": charts,
-        "newest": [listing_item(registry, card, preferred) for card in newest],
+        "newest": [listing_item(catalogue, card, preferred) for card in newest],
     }
 
 
-def search(registry: Registry, query: Query, preferred: Sequence[str]) -> Args:
+def search(catalogue: Catalogue, query: Query, preferred: Sequence[str]) -> Args:
     """One page of results with facet counts, clamped to the pages there are."""
-    size = registry.settings.page_size
-    hits = registry.search.search(query, size)
+    size = catalogue.page_size
+    hits = catalogue.search.search(query, size)
     pages = page_count(hits.total, size)
     if query.page > pages:  # a stale deep link: show the last page instead of nothing
         query = replace(query, page=pages)
-        hits = registry.search.search(query, size)
+        hits = catalogue.search.search(query, size)
     chosen = dict(query.selected)
     facets = []
     for facet in FACET_NAMES:
@@ -122,7 +122,7 @@ def search(registry: Registry, query: Query, preferred: Sequence[str]) -> Args:
                 "values": [
                     {
                         "value": value,
-                        "label": value_label(registry, facet, value, preferred),
+                        "label": value_label(catalogue, facet, value, preferred),
                         "count": counts.get(value, 0),
                         "selected": value in chosen.get(facet, ()),
                     }
@@ -136,7 +136,7 @@ def search(registry: Registry, query: Query, preferred: Sequence[str]) -> Args:
         "total": hits.total,
         "page": query.page,
         "pages": pages,
-        "items": [listing_item(registry, card, preferred) for card in hits.cards],
+        "items": [listing_item(catalogue, card, preferred) for card in hits.cards],
         "facets": facets,
     }
 

@@ -13,11 +13,12 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib.namespace import DCAT, DCTERMS
 
+from registry.catalogue.facade import Catalogue
 from registry.catalogue.index.entry import FACET_NAMES
 from registry.catalogue.labels import pick_label
 from registry.catalogue.search import value_label
 from registry.rdf.namespaces import CV, VCARD
-from registry.runtime import Registry, record_id_for
+from registry.records.layout import record_id_for
 
 Triples = dict[Any, list[ox.Triple]]
 ACCESS_PUBLIC = "http://publications.europa.eu/resource/authority/access-right/PUBLIC"
@@ -41,16 +42,16 @@ def _iris(by_subject: Triples, node: Any, predicate: object) -> list[str]:
     )
 
 
-def at_a_glance(registry: Registry, record_id: str, preferred: Sequence[str]) -> dict[str, Any]:
+def at_a_glance(catalogue: Catalogue, record_id: str, preferred: Sequence[str]) -> dict[str, Any]:
     """The indexed facts of a dataset (facets labelled, counts, ages, period)."""
-    card = registry.search.card(record_id) or {"facets": {}, "numbers": {}, "period": ["", ""]}
+    card = catalogue.search.card(record_id) or {"facets": {}, "numbers": {}, "period": ["", ""]}
     facets = {
         facet: [
             {
                 "value": value,
-                "label": value_label(registry, facet, value, preferred),
+                "label": value_label(catalogue, facet, value, preferred),
                 "provider_id": record_id_for(value) if facet == "provider" else None,
-                "term": value in registry.labels,
+                "term": value in catalogue.labels,
             }
             for value in card["facets"].get(facet, [])
         ]
@@ -60,7 +61,7 @@ def at_a_glance(registry: Registry, record_id: str, preferred: Sequence[str]) ->
 
 
 def distributions(
-    registry: Registry, by_subject: Triples, dataset: Any, preferred: Sequence[str]
+    catalogue: Catalogue, by_subject: Triples, dataset: Any, preferred: Sequence[str]
 ) -> list[dict[str, Any]]:
     """Each distribution: title, how it is accessed (access conditions), links, licence."""
     found = []
@@ -71,13 +72,13 @@ def distributions(
                 "title": pick_label(_texts(by_subject, node, DCTERMS.title), preferred),
                 "description": pick_label(_texts(by_subject, node, DCTERMS.description), preferred),
                 "conditions": [
-                    {"iri": r, "label": value_label(registry, "access_condition", r, preferred)}
+                    {"iri": r, "label": value_label(catalogue, "access_condition", r, preferred)}
                     for r in rights
                 ],
                 "access_urls": _iris(by_subject, node, DCAT.accessURL),
                 "download_urls": _iris(by_subject, node, DCAT.downloadURL),
                 "licences": [
-                    {"iri": i, "label": value_label(registry, "licence", i, preferred)}
+                    {"iri": i, "label": value_label(catalogue, "licence", i, preferred)}
                     for i in _iris(by_subject, node, DCTERMS.license)
                 ],
             }

@@ -55,7 +55,7 @@ def _load(registry: Registry, paths: list[Path]) -> int:
     files = description_files(paths)
     started = time.perf_counter()
     with tqdm(total=len(files), unit="file", file=sys.stderr, disable=None) as bar:
-        summary = load_files(registry, files, lambda: bar.update(1))
+        summary = load_files(registry.records, files, lambda: bar.update(1))
     elapsed = time.perf_counter() - started
     for path, why in summary.rejected:
         click.echo(f"REJECTED {path}\n{why}", err=True)

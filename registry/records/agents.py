@@ -11,22 +11,25 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 from rdflib.namespace import FOAF, RDF
 
-from registry.runtime import Registry, record_id_for
+from registry.records.layout import Layout, record_id_for
+from registry.store.oxigraph import OxigraphStore
 
 RDF_TYPE, FOAF_AGENT = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(FOAF.Agent))
 
 
-def agent_descriptions(registry: Registry, cited: Iterable[str]) -> list[ox.Triple]:
+def agent_descriptions(
+    store: OxigraphStore, layout: Layout, cited: Iterable[str]
+) -> list[ox.Triple]:
     """Return the stored descriptions of the registered agents among ``cited`` IRIs.
 
     A record's IRI derives from its topic's, so each cited IRI costs one graph lookup.
     """
     triples: list[ox.Triple] = []
     for iri in cited:
-        record = registry.record_iri(record_id_for(iri))
-        if not registry.store.has_graph(record):
+        record = layout.record_iri(record_id_for(iri))
+        if not store.has_graph(record):
             continue
-        stored = registry.store.graph_triples(record)
+        stored = store.graph_triples(record)
         if ox.Triple(ox.NamedNode(iri), RDF_TYPE, FOAF_AGENT) in stored:
             triples.extend(t for t in stored if t.subject != ox.NamedNode(record))
     return triples

@@ -8,38 +8,51 @@ from __future__ import annotations
 
 import json
 import threading
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from registry.records.write import Author
-    from registry.runtime import Registry
-
-_appending = threading.Lock()
+from pathlib import Path
 
 
-def log(
-    registry: Registry,
-    author: Author,
-    action: str,
-    record_id: str | None,
-    topic: str | None,
-    version: int | None,
-    result: str,
-    status: int | None = None,
-) -> None:
-    """Append one line to the audit log beside the store."""
-    line = {
-        "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
-        "who": author.name,
-        "agent": author.agent,
-        "action": action,
-        "record": record_id,
-        "topic": topic,
-        "version": version,
-        "result": result,
-        "status": status,
-    }
-    text = json.dumps({k: v for k, v in line.items() if v is not None}) + "\n"
-    with _appending, registry.settings.audit_path.open("a", encoding="utf-8") as out:
-        out.write(text)
+@dataclass(frozen=True)
+class Author:
+    """Who writes: a provider account (name and agent), or the operator's command line."""
+
+    name: str
+    agent: str | None = None
+
+
+OPERATOR = Author("operator")
+
+
+@dataclass
+class AuditLog:
+    """The append-only audit file beside the store."""
+
+    path: Path
+    _appending: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def log(
+        self,
+        author: Author,
+        action: str,
+        record_id: str | None,
+        topic: str | None,
+        version: int | None,
+        result: str,
+        status: int | None = None,
+    ) -> None:
+        """Append one line: who did what to which record, and how it ended."""
+        line = {
+            "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
+            "who": author.name,
+            "agent": author.agent,
+            "action": action,
+            "record": record_id,
+            "topic": topic,
+            "version": version,
+            "result": result,
+            "status": status,
+        }
+        text = json.dumps({k: v for k, v in line.items() if v is not None}) + "\n"
+        with self._appending, self.path.open("a", encoding="utf-8") as out:
+            out.write(text)

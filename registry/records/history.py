@@ -16,8 +16,9 @@ from registry.profile.fields import compact
 from registry.queries import query
 from registry.rdf import formats
 from registry.rdf.namespaces import CIR
-from registry.records.write import RecordState, history_iri, read_state, record_for_id, version_iri
-from registry.runtime import Registry
+from registry.records.facade import Records
+from registry.records.layout import history_iri, version_iri
+from registry.records.write import RecordState, read_state
 
 
 @dataclass(frozen=True)
@@ -28,18 +29,18 @@ class Current:
     state: RecordState
 
 
-def current(registry: Registry, record_id: str) -> Current:
+def current(records: Records, record_id: str) -> Current:
     """Return the current record, or raise NotFound, or Gone (410) for a tombstone."""
-    record = record_for_id(registry, record_id)
-    state = read_state(registry, record)
+    record = records.layout.record_for_id(record_id)
+    state = read_state(records, record)
     if not state.exists:
         raise NotFound(f"There is no record {record_id!r} in this catalogue.")
     if state.withdrawn:
         raise Gone(
             f"The record {record_id} was withdrawn; its versions stay readable.",
-            history=f"/api/records/{record_id}/versions",
+            withdrawn=record_id,
         )
-    return Current(registry.store.graph_triples(record), state)
+    return Current(records.store.graph_triples(record), state)
 
 
 def _value(term: Any) -> Any:
@@ -50,10 +51,10 @@ def _value(term: Any) -> Any:
     return term.value
 
 
-def versions(registry: Registry, record_id: str) -> dict[str, Any]:
+def versions(records: Records, record_id: str) -> dict[str, Any]:
     """Return a record's versions (oldest first) and its audit trail; NotFound if none."""
-    record = record_for_id(registry, record_id)
-    rows = registry.store.query(query("record_versions"), {"record": ox.NamedNode(record)})
+    record = records.layout.record_for_id(record_id)
+    rows = records.store.query(query("record_versions"), {"record": ox.NamedNode(record)})
     listed = [
         {
             "number": _value(row["number"]),
@@ -67,7 +68,7 @@ def versions(registry: Registry, record_id: str) -> dict[str, Any]:
     ]
     if not listed:
         raise NotFound(f"There is no record {record_id!r} in this catalogue.")
-    events = registry.store.query(
+    events = records.store.query(
         query("record_history"), {"history": ox.NamedNode(history_iri(record))}
     )
     trail = [
@@ -80,15 +81,15 @@ def versions(registry: Registry, record_id: str) -> dict[str, Any]:
         }
         for row in events  # type: ignore[union-attr]
     ]
-    state = read_state(registry, record)
+    state = read_state(records, record)
     return {"record": record, "withdrawn": state.withdrawn, "versions": listed, "history": trail}
 
 
-def version(registry: Registry, record_id: str, number: int) -> list[ox.Triple]:
+def version(records: Records, record_id: str, number: int) -> list[ox.Triple]:
     """Return the description accepted as version ``number`` (as submitted, re-parsed)."""
-    graph = version_iri(record_for_id(registry, record_id), number)
+    graph = version_iri(records.layout.record_for_id(record_id), number)
     node = ox.NamedNode(graph)
-    for triple in registry.store.graph_triples(graph):
+    for triple in records.store.graph_triples(graph):
         if triple.subject == node and triple.predicate == ox.NamedNode(str(CIR.description)):
             text = triple.object.value.encode("utf-8")  # type: ignore[union-attr]
             return list(q.triple for q in ox.parse(text, format=ox.RdfFormat.N_TRIPLES))
@@ -104,14 +105,14 @@ def _line(triple: tuple[Any, Any, Any]) -> str:
     return " ".join(words) + " ."
 
 
-def diff(registry: Registry, record_id: str, first: int, second: int) -> dict[str, list[str]]:
+def diff(records: Records, record_id: str, first: int, second: int) -> dict[str, list[str]]:
     """Return the triples removed and added from version ``first`` to ``second``.
 
     Blank nodes are compared by structure (canonical labels), so an unchanged nested
     distribution does not show up as removed and added.
     """
-    old = to_isomorphic(formats.to_rdflib(version(registry, record_id, first)))
-    new = to_isomorphic(formats.to_rdflib(version(registry, record_id, second)))
+    old = to_isomorphic(formats.to_rdflib(version(records, record_id, first)))
+    new = to_isomorphic(formats.to_rdflib(version(records, record_id, second)))
     _, removed, added = graph_diff(old, new)
     return {
         "removed": sorted(_line(t) for t in removed),
@@ -136,7 +137,7 @@ def since_literal(text: str | None) -> ox.Literal:
 
 
 def listing(
-    registry: Registry, provider: str | None, modified_since: str | None
+    records: Records, provider: str | None, modified_since: str | None
 ) -> list[dict[str, Any]]:
     """Return records (withdrawn ones as tombstones) changed since a moment, by provider."""
     bindings: dict[str, Any] = {"since": since_literal(modified_since)}
@@ -145,7 +146,7 @@ def listing(
             bindings["provider"] = ox.NamedNode(provider)
         except ValueError:
             raise RegistryError(f"provider={provider!r} is not an agent IRI.") from None
-    rows = registry.store.query(query("record_list"), bindings)
+    rows = records.store.query(query("record_list"), bindings)
     return [
         {
             "id": row["record"].value.rsplit("/", 1)[1],

@@ -12,8 +12,8 @@ from rdflib.namespace import DCAT, RDF
 from registry.errors import InvalidDescription, RegistryError
 from registry.profile.fields import compact
 from registry.rdf.formats import oxigraph_iri, parse, syntax_for_path, syntax_for_suffix, to_rdflib
+from registry.records.facade import Records
 from registry.records.submission import submit
-from registry.runtime import Registry
 
 RDF_TYPE, DCAT_DATASET = oxigraph_iri(RDF.type), oxigraph_iri(DCAT.Dataset)
 
@@ -70,14 +70,14 @@ def described_agents(paths: list[Path]) -> Graph:
 
 
 def load_files(
-    registry: Registry, files: list[Path], advance: Callable[[], object] = lambda: None
+    records: Records, files: list[Path], advance: Callable[[], object] = lambda: None
 ) -> LoadSummary:
     """Submit every file, agents and the catalogue before the datasets that cite them;
     one bad file never stops the others."""
     summary = LoadSummary()
     for path in sorted(files, key=describes_dataset):
         try:
-            accepted = submit(registry, path.read_bytes(), syntax_for_path(path))
+            accepted = submit(records, path.read_bytes(), syntax_for_path(path))
         except RegistryError as error:
             summary.rejected.append((path, reason(error)))
         except OSError as error:

@@ -1,7 +1,10 @@
 """The write use case: parse -> validate -> identify the dataset -> add the record -> store.
 
-No Flask here; the API, the CLI and the tests call ``submit``. A description that fails
-with a Violation raises before the store is touched, so a rejection changes nothing.
+No Flask here; the CLI and the tests call ``submit``; the API and the web form call
+``publish``, a provider writing its own record. Authorisation follows the description: the
+dataset's ``dct:publisher`` (or the agent an agent description is about) must be the
+token's agent, and the record must not belong to another provider. A description that
+fails with a Violation raises before the store is touched, so a rejection changes nothing.
 """
 
 from __future__ import annotations
@@ -15,14 +18,25 @@ from rdflib import Graph, URIRef
 from rdflib.compare import to_isomorphic
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
 
-from registry.errors import DatasetNotFound, ForeignDataset, InvalidDescription
+from registry.errors import Conflict, DatasetNotFound, Forbidden, ForeignDataset, InvalidDescription
 from registry.profile.validation import Report, Shapes
 from registry.queries import query
 from registry.rdf import formats
 from registry.rdf.formats import RdfSyntax
+from registry.records.accounts import Provider
 from registry.records.agents import agent_descriptions, cited_iris
-from registry.records.write import OPERATOR, Author, Change, write_record
-from registry.runtime import Registry, record_id_for
+from registry.records.audit import OPERATOR, Author
+from registry.records.facade import Records
+from registry.records.layout import record_id_for
+from registry.records.write import (
+    Change,
+    Precondition,
+    RecordState,
+    Written,
+    may_change,
+    may_create,
+    write_record,
+)
 
 
 @dataclass(frozen=True)
@@ -74,12 +88,12 @@ def find_topic(graph: Graph, catalog: str) -> Topic:
     return Topic(dataset, "dataset")
 
 
-def refuse_foreign_subjects(registry: Registry, graph: Graph, record: str) -> None:
+def refuse_foreign_subjects(records: Records, graph: Graph, record: str) -> None:
     """Refuse statements about registry IRIs (the catalogue's own description aside), or
     about a dataset or agent that another record describes."""
-    base = registry.settings.base_iri
+    base = records.layout.base_iri
     subjects = sorted({str(s) for s in graph.subjects() if isinstance(s, URIRef)})
-    claimed = [s for s in subjects if s.startswith(base) and s != registry.catalog_iri]
+    claimed = [s for s in subjects if s.startswith(base) and s != records.catalog_iri]
     if (None, DCAT.record, None) in graph or (None, DCAT.dataset, None) in graph:
         raise DatasetNotFound(
             "The description lists catalogue records or datasets (dcat:record, dcat:dataset); "
@@ -93,7 +107,7 @@ def refuse_foreign_subjects(registry: Registry, graph: Graph, record: str) -> No
     # One indexed lookup per subject of this description (about ten): SPARQL substitution
     # binds single terms, and the alternative, pasting a VALUES list, would put data in a query.
     for subject in subjects:
-        rows = registry.store.query(
+        rows = records.store.query(
             query("owned_subject"),
             {"subject": ox.NamedNode(subject), "record": ox.NamedNode(record)},
         )
@@ -147,11 +161,11 @@ def check(
     return Checked(triples, graph, topic, report)
 
 
-def change_for(registry: Registry, checked: Checked) -> Change:
+def change_for(records: Records, checked: Checked) -> Change:
     """Return what a checked dataset or agent description would store, after refusing
     statements about other records' subjects."""
     topic, graph = checked.topic, checked.graph
-    refuse_foreign_subjects(registry, graph, registry.record_iri(record_id_for(str(topic.iri))))
+    refuse_foreign_subjects(records, graph, records.record_iri(record_id_for(str(topic.iri))))
     if topic.kind == "dataset":
         publishers = sorted(str(o) for o in graph.objects(topic.iri, DCTERMS.publisher))
         owner = publishers[0] if publishers else None
@@ -161,39 +175,87 @@ def change_for(registry: Registry, checked: Checked) -> Change:
 
 
 def submit(
-    registry: Registry,
+    records: Records,
     data: bytes,
     syntax: RdfSyntax,
     now: datetime | None = None,
     author: Author = OPERATOR,
 ) -> Accepted:
     """Store a conforming description as (the new version of) its topic's record."""
-    checked = check_for(registry, data, syntax)
+    checked = check_for(records, data, syntax)
     topic = checked.topic
     if topic.kind == "catalog":
-        refuse_foreign_subjects(registry, checked.graph, registry.catalog_iri)
-        stored_catalog = formats.to_rdflib(registry.store.graph_triples(registry.catalog_iri))
+        refuse_foreign_subjects(records, checked.graph, records.catalog_iri)
+        stored_catalog = formats.to_rdflib(records.store.graph_triples(records.catalog_iri))
         changed = digest(stored_catalog) != digest(checked.graph)
         if changed:
-            registry.store.replace_graph(registry.catalog_iri, checked.triples)
-        return Accepted("catalog", registry.catalog_iri, str(topic.iri), checked.report, changed)
-    written = write_record(registry, change_for(registry, checked), author, now=now)
+            records.store.replace_graph(records.catalog_iri, checked.triples)
+        return Accepted("catalog", records.catalog_iri, str(topic.iri), checked.report, changed)
+    written = write_record(records, change_for(records, checked), author, now=now)
     return Accepted(
         written.record_id, written.record, str(topic.iri), checked.report, written.changed
     )
 
 
-def check_for(registry: Registry, data: bytes, syntax: RdfSyntax) -> Checked:
-    """``check`` against this registry: its shapes, catalogue and registered agents."""
+def check_for(records: Records, data: bytes, syntax: RdfSyntax) -> Checked:
+    """``check`` against this records: its shapes, catalogue and registered agents."""
     return check(
-        registry.shapes,
+        records.shapes,
         data,
         syntax,
-        registry.catalog_iri,
-        known=lambda triples: registered_agents(registry, triples),
+        records.catalog_iri,
+        known=lambda triples: registered_agents(records, triples),
     )
 
 
-def registered_agents(registry: Registry, triples: list[ox.Triple]) -> Graph:
+def registered_agents(records: Records, triples: list[ox.Triple]) -> Graph:
     """Return the stored descriptions of the agents ``triples`` cite without describing them."""
-    return formats.to_rdflib(agent_descriptions(registry, cited_iris(triples)))
+    return formats.to_rdflib(agent_descriptions(records.store, records.layout, cited_iris(triples)))
+
+
+def may_publish(provider: str) -> Precondition:
+    """The web form's "publish": create, or replace the provider's own record."""
+
+    def check(state: RecordState) -> None:
+        if state.exists and state.owner and state.owner != provider:
+            raise Conflict(f"This dataset is registered by another provider (<{state.owner}>).")
+
+    return check
+
+
+def publish(
+    records: Records,
+    provider: Provider,
+    data: bytes,
+    syntax: RdfSyntax,
+    mode: str,
+    record_id: str | None = None,
+    if_match: str | None = None,
+) -> tuple[Written, Report]:
+    """Check a description and store it as ``provider``'s record.
+
+    ``mode`` is ``create`` (POST), ``replace`` (PUT of ``record_id``, guarded by
+    ``if_match``) or ``publish`` (the web form: either).
+    """
+    checked = check_for(records, data, syntax)
+    if checked.topic.kind == "catalog":
+        raise Forbidden("The catalogue's description is the operator's; describe a dataset.")
+    change = change_for(records, checked)
+    if change.owner != provider.agent:
+        raise Forbidden(
+            f"Your token publishes as <{provider.agent}>, but this description's publisher is "
+            f"<{change.owner}>: a provider may only submit its own datasets."
+        )
+    if record_id is not None and record_id_for(str(change.topic)) != record_id:
+        raise Conflict(
+            f"This description is about <{change.topic}>, whose record is "
+            f"{record_id_for(str(change.topic))}, not {record_id}."
+        )
+    if mode == "create":
+        precondition = may_create(provider.agent)
+    elif mode == "replace":
+        precondition = may_change(provider.agent, if_match)
+    else:
+        precondition = may_publish(provider.agent)
+    author = Author(provider.name, provider.agent)
+    return write_record(records, change, author, precondition), checked.report

@@ -2,18 +2,15 @@
 ``withdraw_record`` and ends in ``commit``: one store transaction holding the current record
 graph, the new immutable version graph and the history event.
 
-``commit`` is the one place a derived index (full-text search) hooks into: whatever must
-change with a record changes there, after the store transaction, the source of truth.
+``commit`` announces each written record to the listeners subscribed on ``Records`` (the
+search index's sync, say), after the store transaction, the source of truth.
 
-Graphs of record ``ID`` (under the base IRI):
-
-- ``record/ID``: the current description and its ``dcat:CatalogRecord`` (issued, modified,
-  the provider it is attributed to, the current version); after a withdrawal, a tombstone.
-- ``record/ID/version/N``: version N, written once: who, when, ``prov:wasRevisionOf`` the
-  version before, and the description itself as one N-Triples literal. As a literal, an old
-  version's facts stay out of the union default graph that pages and SPARQL read, so a
-  replaced title or a withdrawn dataset never answers a query as if current.
-- ``record/ID/history``: one ``prov:Activity`` per accepted write (the audit trail).
+The current graph holds the description and its ``dcat:CatalogRecord`` (issued, modified,
+the provider it is attributed to, the current version). Version N is written once: who,
+when, ``prov:wasRevisionOf`` the version before, and the description itself as one
+N-Triples literal. As a literal, an old version's facts stay out of the union default graph
+that pages and SPARQL read, so a replaced title or a withdrawn dataset never answers a
+query as if current. The history graph holds one ``prov:Activity`` per accepted write.
 """
 
 from __future__ import annotations
@@ -27,26 +24,13 @@ import pyoxigraph as ox
 from rdflib import URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, XSD
 
-from registry.catalogue.index.sync import index_record
 from registry.errors import Conflict, Forbidden, Gone, NotFound, PreconditionFailed
 from registry.rdf.formats import oxigraph_iri as _iri
 from registry.rdf.namespaces import CIR
-from registry.records import audit
-from registry.runtime import Registry, record_facts, record_id_for
+from registry.records.audit import OPERATOR, Author
+from registry.records.facade import Records
+from registry.records.layout import history_iri, record_facts, record_id_for, version_iri
 from registry.store.oxigraph import Term
-
-VERSION_PART, HISTORY_PART = "/version/", "/history"
-
-
-@dataclass(frozen=True)
-class Author:
-    """Who writes: a provider account (name and agent), or the operator's command line."""
-
-    name: str
-    agent: str | None = None
-
-
-OPERATOR = Author("operator")
 
 
 @dataclass(frozen=True)
@@ -94,24 +78,9 @@ class Written:
         return f'"{self.version}"'
 
 
-def version_iri(record: str, number: int) -> str:
-    return f"{record}{VERSION_PART}{number}"
-
-
-def history_iri(record: str) -> str:
-    return record + HISTORY_PART
-
-
-def record_for_id(registry: Registry, record_id: str) -> str:
-    """Return the IRI of record ``record_id``; an id the registry cannot have minted is 404."""
-    if not (record_id.isascii() and record_id.isalnum()):
-        raise NotFound(f"There is no record {record_id!r} in this catalogue.")
-    return registry.record_iri(record_id)
-
-
-def read_state(registry: Registry, record: str) -> RecordState:
+def read_state(records: Records, record: str) -> RecordState:
     """Return the current state of a record (``exists`` false if it was never written)."""
-    facts = record_facts(registry.store.graph_triples(record), record)
+    facts = record_facts(records.store.graph_triples(record), record)
     if not facts:
         return RecordState(exists=False)
     number, owner = facts.get(str(CIR.versionNumber)), facts.get(str(PROV.wasAttributedTo))
@@ -131,7 +100,7 @@ def _when(now: datetime, timespec: str = "seconds") -> ox.Literal:
 
 
 def _record_meta(
-    registry: Registry, record: str, change: Change, state: RecordState, number: int, now: datetime
+    records: Records, record: str, change: Change, state: RecordState, number: int, now: datetime
 ) -> list[ox.Triple]:
     """The ``dcat:CatalogRecord`` of the current version; only datasets are listed."""
     rec, modified = _iri(record), _when(now)
@@ -140,7 +109,7 @@ def _record_meta(
         ox.Triple(rec, _iri(FOAF.primaryTopic), _iri(change.topic)),
         ox.Triple(rec, _iri(DCTERMS.issued), state.issued or modified),
         ox.Triple(rec, _iri(DCTERMS.modified), modified),
-        ox.Triple(rec, _iri(DCTERMS.conformsTo), _iri(registry.shapes.profile_iri)),
+        ox.Triple(rec, _iri(DCTERMS.conformsTo), _iri(records.shapes.profile_iri)),
         ox.Triple(rec, _iri(CIR.descriptionDigest), ox.Literal(change.digest)),
         ox.Triple(
             rec, _iri(CIR.versionNumber), ox.Literal(str(number), datatype=_iri(XSD.integer))
@@ -150,7 +119,7 @@ def _record_meta(
     if change.owner:
         triples.append(ox.Triple(rec, _iri(PROV.wasAttributedTo), ox.NamedNode(change.owner)))
     if change.kind == "dataset":
-        catalog = _iri(registry.catalog_iri)
+        catalog = _iri(records.catalog_iri)
         triples.append(ox.Triple(catalog, _iri(DCAT.record), rec))
         triples.append(ox.Triple(catalog, _iri(DCAT.dataset), _iri(change.topic)))
     return triples
@@ -205,43 +174,42 @@ Precondition = Callable[[RecordState], None]
 
 
 def record_graphs(
-    registry: Registry, change: Change, state: RecordState, author: Author, now: datetime
+    records: Records, change: Change, state: RecordState, author: Author, now: datetime
 ) -> tuple[dict[str, list[ox.Triple]], dict[str, list[ox.Triple]]]:
     """Return the graphs a write of ``change`` over ``state`` replaces (the current record,
     the new version) and appends to (the history)."""
-    record = registry.record_iri(record_id_for(str(change.topic)))
+    record = records.record_iri(record_id_for(str(change.topic)))
     number = state.version + 1
     action = "replace" if state.exists and not state.withdrawn else "create"
     replace = {
-        record: change.triples + _record_meta(registry, record, change, state, number, now),
+        record: change.triples + _record_meta(records, record, change, state, number, now),
         version_iri(record, number): _version_triples(record, change, number, author, now),
     }
     return replace, {history_iri(record): _event(record, action, author, number, now)}
 
 
 def commit(
-    registry: Registry,
+    records: Records,
     replace: dict[str, list[ox.Triple]],
     append: dict[str, list[ox.Triple]],
 ) -> None:
     """Write a record change: the one call every create, replace and withdraw goes through.
 
-    The store transaction comes first and is the source of truth; an index derived from
-    records (full-text search) is updated here, after it, from ``replace`` (the record's
-    new current graph: a tombstone has no ``dcat:Dataset``). Callers hold
-    ``registry.writing``, so derived indexes see writes in store order. A crash between
-    the two is healed when the index is reconciled with the store on the next open.
+    The store transaction comes first and is the source of truth; then the listeners hear
+    of each record's new current graph in ``replace`` (a tombstone has no
+    ``dcat:Dataset``). Callers hold ``records.writing``, so listeners see writes in store
+    order. A crash between the two is healed by the listener's own reconciliation (the
+    search index reconciles with the store when the registry opens).
     """
-    registry.store.write_graphs(replace, append)
-    prefix = registry.record_iri("")
+    records.store.write_graphs(replace, append)
     for graph, triples in replace.items():
-        record_id = graph[len(prefix) :]
-        if graph.startswith(prefix) and record_id.isalnum():  # the current graph, not a version
-            index_record(registry, record_id, triples)
+        record_id = records.layout.record_id_of(graph)
+        if record_id is not None:  # the current graph, not a version
+            records.announce(record_id, triples)
 
 
 def write_record(
-    registry: Registry,
+    records: Records,
     change: Change,
     author: Author = OPERATOR,
     precondition: Precondition = lambda state: None,
@@ -255,21 +223,21 @@ def write_record(
     """
     now = now or datetime.now(UTC)
     record_id = record_id_for(str(change.topic))
-    record = registry.record_iri(record_id)
-    with registry.writing:
-        state = read_state(registry, record)
+    record = records.record_iri(record_id)
+    with records.writing:
+        state = read_state(records, record)
         precondition(state)
         if state.exists and not state.withdrawn and state.digest == change.digest:
             return Written(record_id, record, state.version, changed=False)
         number = state.version + 1
         action = "replace" if state.exists and not state.withdrawn else "create"
-        commit(registry, *record_graphs(registry, change, state, author, now))
-    audit.log(registry, author, action, record_id, str(change.topic), number, "accepted")
+        commit(records, *record_graphs(records, change, state, author, now))
+    records.audit.log(author, action, record_id, str(change.topic), number, "accepted")
     return Written(record_id, record, number, changed=True, created=action == "create")
 
 
 def withdraw_record(
-    registry: Registry,
+    records: Records,
     record_id: str,
     author: Author = OPERATOR,
     precondition: Precondition = lambda state: None,
@@ -277,15 +245,15 @@ def withdraw_record(
 ) -> RecordState:
     """Replace a record by a tombstone that keeps its history; return the state before."""
     now = now or datetime.now(UTC)
-    record = record_for_id(registry, record_id)
-    with registry.writing:
-        state = read_state(registry, record)
+    record = records.layout.record_for_id(record_id)
+    with records.writing:
+        state = read_state(records, record)
         if not state.exists:
             raise NotFound(f"There is no record {record_id!r} in this catalogue.")
         if state.withdrawn:
             raise Gone(f"The record {record_id} is already withdrawn.")
         precondition(state)
-        facts = record_facts(registry.store.graph_triples(record), record)
+        facts = record_facts(records.store.graph_triples(record), record)
         rec = ox.NamedNode(record)
         kept = [
             str(RDF.type),
@@ -300,13 +268,13 @@ def withdraw_record(
             ox.Triple(rec, _iri(CIR.withdrawn), _when(now)),
         ]
         commit(
-            registry,
+            records,
             replace={record: tombstone},
             append={history_iri(record): _event(record, "withdraw", author, state.version, now)},
         )
     topic = facts.get(str(FOAF.primaryTopic))
     topic_iri = topic.value if isinstance(topic, ox.NamedNode) else None
-    audit.log(registry, author, "withdraw", record_id, topic_iri, state.version, "accepted")
+    records.audit.log(author, "withdraw", record_id, topic_iri, state.version, "accepted")
     return state
 
 

@@ -11,7 +11,6 @@ from typing import Any
 from flask import (
     Blueprint,
     Response,
-    current_app,
     g,
     jsonify,
     render_template,
@@ -22,12 +21,13 @@ from flask import (
 from registry.errors import InvalidDescription, NotAcceptable, RegistryError, UnsupportedMediaType
 from registry.profile.validation import Report
 from registry.rdf import formats
-from registry.records import audit, history
-from registry.records.accounts import Accounts, Provider
-from registry.records.publishing import publish
-from registry.records.submission import check_for
-from registry.records.write import Author, Written, may_change, withdraw_record
-from registry.web.app import get_registry, handle_error
+from registry.records import history
+from registry.records.accounts import Provider
+from registry.records.audit import Author
+from registry.records.submission import check_for, publish
+from registry.records.write import Written, may_change, withdraw_record
+from registry.web.context import get_accounts, get_records
+from registry.web.errors import handle_error
 from registry.web.openapi import openapi_document
 from registry.web.report import report_groups
 
@@ -35,12 +35,6 @@ api = Blueprint("api", __name__, url_prefix="/api")
 RDF_OFFERS = [s.media_type for s in formats.DOCUMENT_SYNTAXES]
 WRITES = {"POST": "create", "PUT": "replace", "DELETE": "withdraw"}
 """HTTP method -> the audit log's action (as ``records`` names accepted writes)."""
-
-
-def get_accounts() -> Accounts:
-    """Return the provider accounts of the running app."""
-    accounts: Accounts = current_app.extensions["accounts"]
-    return accounts
 
 
 def signed_in() -> Provider:
@@ -85,7 +79,7 @@ def store_description(mode: str, record_id: str | None = None) -> tuple[Written,
     provider = signed_in()
     data, syntax = body_syntax()
     if_match = request.headers.get("If-Match")
-    return publish(get_registry(), provider, data, syntax, mode, record_id, if_match)
+    return publish(get_records(), provider, data, syntax, mode, record_id, if_match)
 
 
 def accepted(written: Written, report: Report, status: int) -> tuple[Response, int]:
@@ -119,7 +113,7 @@ def withdraw(record_id: str) -> Response:
     provider = signed_in()
     precondition = may_change(provider.agent, request.headers.get("If-Match"))
     author = Author(provider.name, provider.agent)
-    state = withdraw_record(get_registry(), record_id, author, precondition)
+    state = withdraw_record(get_records(), record_id, author, precondition)
     history_url = url_for("api.record_versions", record_id=record_id)
     return jsonify(
         {"id": record_id, "withdrawn": True, "version": state.version, "history": history_url}
@@ -130,7 +124,7 @@ def withdraw(record_id: str) -> Response:
 def validate() -> Response | tuple[Response, int]:
     data, syntax = body_syntax()
     try:
-        report = check_for(get_registry(), data, syntax).report
+        report = check_for(get_records(), data, syntax).report
     except InvalidDescription as refused:
         report = refused.report
     return report_response(report, 200)
@@ -138,24 +132,24 @@ def validate() -> Response | tuple[Response, int]:
 
 @api.get("/records/<record_id>")
 def get_record(record_id: str) -> Response:
-    found = history.current(get_registry(), record_id)
+    found = history.current(get_records(), record_id)
     return rdf_response(found.triples, found.state.etag)
 
 
 @api.get("/records/<record_id>/versions")
 def record_versions(record_id: str) -> Response:
-    return jsonify(history.versions(get_registry(), record_id))
+    return jsonify(history.versions(get_records(), record_id))
 
 
 @api.get("/records/<record_id>/versions/<int:number>")
 def record_version(record_id: str, number: int) -> Response:
-    return rdf_response(history.version(get_registry(), record_id, number), f'"{number}"')
+    return rdf_response(history.version(get_records(), record_id, number), f'"{number}"')
 
 
 @api.get("/records")
 def list_records() -> Response:
     provider, since = request.args.get("provider"), request.args.get("modified_since")
-    return jsonify({"records": history.listing(get_registry(), provider, since)})
+    return jsonify({"records": history.listing(get_records(), provider, since)})
 
 
 @api.get("/openapi.json")
@@ -182,8 +176,7 @@ def api_error(error: Exception) -> Any:
     if request.method in WRITES and request.endpoint != "api.validate":
         status = error.status if isinstance(error, RegistryError) else getattr(error, "code", 500)
         provider = g.get("provider")
-        audit.log(
-            get_registry(),
+        get_records().audit.log(
             Author(provider.name, provider.agent) if provider else Author("anonymous"),
             WRITES[request.method],
             request.view_args.get("record_id") if request.view_args else None,

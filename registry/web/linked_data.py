@@ -10,10 +10,10 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-from registry.catalogue import views as catalogue
+from registry.catalogue import read
 from registry.errors import NotFound
-from registry.runtime import record_id_for
-from registry.web.app import get_registry
+from registry.records.layout import record_id_for
+from registry.web.context import get_catalogue
 from registry.web.negotiation import negotiated, rdf_response, suffix_syntax
 
 linked_data = Blueprint("linked_data", __name__)
@@ -23,12 +23,12 @@ SITEMAP_URLS = 50_000
 
 @linked_data.get("/record/<record_id>")
 def record(record_id: str) -> BaseResponse:
-    registry = get_registry()
-    card = registry.search.card(record_id)
+    catalogue = get_catalogue()
+    card = catalogue.search.card(record_id)
     page = "pages.provider_page" if card and card["kind"] == "agent" else "pages.dataset_page"
     return negotiated(
         lambda: redirect(url_for(page, record_id=record_id), 303),
-        lambda: catalogue.record_document(registry, record_id),
+        lambda: read.record_document(catalogue, record_id),
         lambda s: url_for("linked_data.record_document", record_id=record_id, suffix=s),
     )
 
@@ -38,7 +38,7 @@ def resolve() -> BaseResponse:
     """Send a provider's own dataset (or agent) IRI to its page in the registry."""
     iri = request.args.get("iri", "")
     record_id = record_id_for(iri)
-    card = get_registry().search.card(record_id)
+    card = get_catalogue().search.card(record_id)
     if card is None or card["topic"] != iri:
         raise NotFound(f"No dataset or provider in this catalogue has the IRI <{iri}>.")
     page = "pages.provider_page" if card["kind"] == "agent" else "pages.dataset_page"
@@ -48,33 +48,33 @@ def resolve() -> BaseResponse:
 @linked_data.get("/record/<record_id>.<suffix>")
 def record_document(record_id: str, suffix: str) -> Response:
     syntax = suffix_syntax(suffix)
-    return rdf_response(catalogue.record_document(get_registry(), record_id), syntax)
+    return rdf_response(read.record_document(get_catalogue(), record_id), syntax)
 
 
 @linked_data.get("/catalog")
 def catalog() -> BaseResponse:
-    registry = get_registry()
+    catalogue = get_catalogue()
     return negotiated(
         lambda: redirect(url_for("pages.home_page"), 303),
-        lambda: registry.store.graph_triples(registry.catalog_iri),
+        lambda: catalogue.store.graph_triples(catalogue.catalog_iri),
         lambda s: url_for("linked_data.catalog_document", suffix=s),
     )
 
 
 @linked_data.get("/catalog.<suffix>")
 def catalog_document(suffix: str) -> Response:
-    registry = get_registry()
-    return rdf_response(registry.store.graph_triples(registry.catalog_iri), suffix_syntax(suffix))
+    catalogue = get_catalogue()
+    return rdf_response(catalogue.store.graph_triples(catalogue.catalog_iri), suffix_syntax(suffix))
 
 
 @linked_data.get("/agent/<name>")
 def operator(name: str) -> BaseResponse:
     """The catalogue's publisher (``<agent/operator>``), described in the catalogue graph."""
-    registry = get_registry()
-    iri = registry.settings.iri(f"agent/{name}")
+    catalogue = get_catalogue()
+    iri = catalogue.layout.iri(f"agent/{name}")
     triples = [
         t
-        for t in registry.store.graph_triples(registry.catalog_iri)
+        for t in catalogue.store.graph_triples(catalogue.catalog_iri)
         if t.subject == ox.NamedNode(iri)
     ]
     if not triples:
@@ -88,7 +88,7 @@ def operator(name: str) -> BaseResponse:
 
 @linked_data.get("/sitemap.xml")
 def sitemap_index() -> Response:
-    datasets = get_registry().search.summary()["datasets"]
+    datasets = get_catalogue().search.summary()["datasets"]
     files = range(1, max(1, -(-datasets // SITEMAP_URLS)) + 1)
     body = render_template("sitemap_index.xml", files=files)
     return Response(body, mimetype="application/xml")
@@ -96,7 +96,7 @@ def sitemap_index() -> Response:
 
 @linked_data.get("/sitemap/<int:number>.xml")
 def sitemap(number: int) -> Response:
-    search = get_registry().search
+    search = get_catalogue().search
     start = (number - 1) * SITEMAP_URLS
     ids = list(search.record_ids("dataset", start, SITEMAP_URLS))
     if number < 1 or (not ids and number > 1):

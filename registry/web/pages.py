@@ -1,4 +1,4 @@
-"""Server-rendered catalogue pages (thin views over ``browse`` and ``catalogue``)."""
+"""Server-rendered catalogue pages (thin views over ``catalogue.search`` and ``catalogue.read``)."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ from flask import url_for as flask_url_for
 from markupsafe import Markup, escape
 from werkzeug.wrappers import Response as BaseResponse
 
+from registry.catalogue import read
 from registry.catalogue import search as browse
-from registry.catalogue import views as catalogue
 from registry.catalogue.labels import (
     Label,
     Messages,
@@ -29,7 +29,7 @@ from registry.catalogue.labels import (
 )
 from registry.profile.tables import LEGEND, Profile, build_profile, shapes_turtle
 from registry.rdf.namespaces import CIR_VOCAB
-from registry.web.app import get_registry
+from registry.web.context import get_catalogue, get_settings, get_shapes
 from registry.web.negotiation import alternates, negotiated, rdf_response, suffix_syntax
 
 pages = Blueprint("pages", __name__)
@@ -111,23 +111,23 @@ def search_href(args: dict[str, Any]) -> str:
 
 @pages.get("/")
 def home_page() -> str:
-    view = browse.home(get_registry(), preferred())
-    return render_template("home.html", settings=get_registry().settings, **view)
+    view = browse.home(get_catalogue(), preferred())
+    return render_template("home.html", settings=get_settings(), **view)
 
 
 @pages.get("/search")
 def search_page() -> str:
     query = browse.query_from(list(request.args.items(multi=True)))
-    view = browse.search(get_registry(), query, preferred())
+    view = browse.search(get_catalogue(), query, preferred())
     return render_template("search.html", browse=browse, **view)
 
 
 @pages.get("/datasets/<record_id>")
 def dataset_page(record_id: str) -> BaseResponse:
-    registry = get_registry()
+    catalogue = get_catalogue()
 
     def page() -> str:
-        view = catalogue.dataset_view(registry, record_id, preferred())
+        view = read.dataset_view(catalogue, record_id, preferred())
         view["schema_org"]["url"] = request.base_url
         view["schema_org"]["includedInDataCatalog"] = {
             "@type": "DataCatalog",
@@ -136,36 +136,36 @@ def dataset_page(record_id: str) -> BaseResponse:
         return render_template("dataset.html", d=view, alternates=document_links(record_id))
 
     return negotiated(
-        page, lambda: catalogue.record_document(registry, record_id), suffix_url(record_id)
+        page, lambda: read.record_document(catalogue, record_id), suffix_url(record_id)
     )
 
 
 @pages.get("/datasets/<record_id>.<suffix>")
 def dataset_document(record_id: str, suffix: str) -> Response:
     syntax = suffix_syntax(suffix)
-    return rdf_response(catalogue.record_document(get_registry(), record_id), syntax)
+    return rdf_response(read.record_document(get_catalogue(), record_id), syntax)
 
 
 @pages.get("/providers/<record_id>")
 def provider_page(record_id: str) -> BaseResponse:
-    registry = get_registry()
+    catalogue = get_catalogue()
 
     def page() -> str:
-        view = catalogue.provider_view(registry, record_id, preferred())
+        view = read.provider_view(catalogue, record_id, preferred())
         query = browse.Query(selected=(("provider", (view["iri"],)),))
-        results = browse.search(registry, query, preferred())
+        results = browse.search(catalogue, query, preferred())
         links = alternates(provider_suffix_url(record_id))
         return render_template("provider.html", p=view, alternates=links, **results)
 
     return negotiated(
-        page, lambda: catalogue.record_document(registry, record_id), provider_suffix_url(record_id)
+        page, lambda: read.record_document(catalogue, record_id), provider_suffix_url(record_id)
     )
 
 
 @pages.get("/providers/<record_id>.<suffix>")
 def provider_document(record_id: str, suffix: str) -> Response:
     syntax = suffix_syntax(suffix)
-    return rdf_response(catalogue.record_document(get_registry(), record_id), syntax)
+    return rdf_response(read.record_document(get_catalogue(), record_id), syntax)
 
 
 def provider_suffix_url(record_id: str) -> Any:
@@ -181,7 +181,7 @@ def term_page() -> BaseResponse:
 @pages.get("/term.<suffix>")
 def term_document(suffix: str) -> Response:
     iri = request.args.get("iri", "")
-    return rdf_response(catalogue.concept_document(get_registry(), iri), suffix_syntax(suffix))
+    return rdf_response(read.concept_document(get_catalogue(), iri), suffix_syntax(suffix))
 
 
 @pages.get("/vocab/<scheme>/<code>")
@@ -193,19 +193,19 @@ def vocabulary_term(scheme: str, code: str) -> BaseResponse:
 
 @pages.get("/vocab/<scheme>/<code>.<suffix>")
 def vocabulary_document(scheme: str, code: str, suffix: str) -> Response:
-    triples = catalogue.concept_document(get_registry(), f"{CIR_VOCAB}{scheme}/{code}")
+    triples = read.concept_document(get_catalogue(), f"{CIR_VOCAB}{scheme}/{code}")
     return rdf_response(triples, suffix_syntax(suffix))
 
 
 def term_response(iri: str, url_for_suffix: Any) -> BaseResponse:
     """The term page of ``iri``, or its RDF, as the client asks."""
-    registry = get_registry()
+    catalogue = get_catalogue()
 
     def page() -> str:
-        view = catalogue.term_view(registry, iri, preferred())
+        view = read.term_view(catalogue, iri, preferred())
         return render_template("term.html", c=view, alternates=alternates(url_for_suffix))
 
-    return negotiated(page, lambda: catalogue.concept_document(registry, iri), url_for_suffix)
+    return negotiated(page, lambda: read.concept_document(catalogue, iri), url_for_suffix)
 
 
 def suffix_url(record_id: str) -> Any:
@@ -221,7 +221,7 @@ def published_profile() -> tuple[Profile, bytes]:
     # The shapes do not change while the app runs; reading them takes ~0.1 s.
     published: tuple[Profile, bytes] | None = current_app.extensions.get("profile")
     if published is None:
-        shapes = get_registry().shapes
+        shapes = get_shapes()
         published = (build_profile(shapes), shapes_turtle(shapes))
         current_app.extensions["profile"] = published
     return published

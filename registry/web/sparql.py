@@ -19,7 +19,8 @@ from registry.rdf.namespaces import PREFIXES
 from registry.runtime import Registry
 from registry.sparql import page as sparql_page
 from registry.sparql import service as sparql
-from registry.web.app import get_registry, wants_html
+from registry.web.context import get_registry
+from registry.web.errors import wants_html
 
 endpoint = Blueprint("endpoint", __name__)
 

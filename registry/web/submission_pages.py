@@ -1,5 +1,5 @@
 """Pages for providers: the submission form (sign in with a token, check, publish) and a
-record's versions with the difference between two of them. Thin views over ``publishing``
+record's versions with the difference between two of them. Thin views over ``submission.publish``
 and ``history``."""
 
 from __future__ import annotations
@@ -11,10 +11,8 @@ from flask import Blueprint, Response, render_template, request
 from registry.errors import InvalidDescription, RegistryError
 from registry.rdf import formats
 from registry.records import history
-from registry.records.publishing import publish
-from registry.records.submission import check_for
-from registry.web.api import get_accounts
-from registry.web.app import get_registry
+from registry.records.submission import check_for, publish
+from registry.web.context import get_accounts, get_records
 from registry.web.report import report_groups
 
 provider_pages = Blueprint("provider_pages", __name__)
@@ -45,7 +43,7 @@ def submit_page() -> Response:
 
 def form_outcome() -> dict[str, object]:
     """Check or publish what the form sent; a refusal is shown, never raised."""
-    registry = get_registry()
+    records = get_records()
     shown: dict[str, object] = {}
     try:
         provider = get_accounts().authenticate(request.form.get("token", "").strip())
@@ -53,9 +51,9 @@ def form_outcome() -> dict[str, object]:
         # An uploaded file comes back as text, so Publish after Check sends it again.
         shown = {"text": data.decode("utf-8", errors="replace"), "syntax": syntax.media_type}
         if request.form.get("action") == "publish":
-            written, report = publish(registry, provider, data, syntax, "publish")
+            written, report = publish(records, provider, data, syntax, "publish")
             return {**shown, "report": report, "groups": report_groups(report), "written": written}
-        report = check_for(registry, data, syntax).report
+        report = check_for(records, data, syntax).report
         return {**shown, "report": report, "groups": report_groups(report), "clean": True}
     except InvalidDescription as refused:
         report = refused.report
@@ -66,12 +64,12 @@ def form_outcome() -> dict[str, object]:
 
 @provider_pages.get("/records/<record_id>/versions")
 def versions_page(record_id: str) -> str:
-    registry = get_registry()
-    found = history.versions(registry, record_id)
+    records = get_records()
+    found = history.versions(records, record_id)
     numbers = [v["number"] for v in found["versions"]]
     first = request.args.get("from", type=int) or (numbers[-2] if len(numbers) > 1 else None)
     second = request.args.get("to", type=int) or numbers[-1]
-    changes = history.diff(registry, record_id, first, second) if first else None
+    changes = history.diff(records, record_id, first, second) if first else None
     return render_template(
         "versions.html", id=record_id, found=found, first=first, second=second, changes=changes
     )

@@ -8,6 +8,7 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, FOAF, SKOS
 
+from registry.catalogue.facade import Catalogue
 from registry.catalogue.labels import Label, pick_label
 from registry.catalogue.search import concept
 from registry.catalogue.summary import at_a_glance, contacts, distributions, schema_org
@@ -16,7 +17,7 @@ from registry.profile.fields import ORDER, label_for
 from registry.queries import query
 from registry.rdf.namespaces import CIR
 from registry.records.agents import agent_descriptions, cited_iris
-from registry.runtime import Registry, record_facts
+from registry.records.layout import is_record_id, record_facts
 
 ENGLISH_FIRST = ("en",)
 LINKABLE_SCHEMES = ("https:", "http:", "mailto:")
@@ -45,7 +46,7 @@ def _text(term: object) -> str | None:
 
 
 def _describe(
-    registry: Registry,
+    catalogue: Catalogue,
     node: ox.NamedNode | ox.BlankNode,
     by_subject: dict[Any, list[ox.Triple]],
     preferred: Sequence[str],
@@ -57,7 +58,7 @@ def _describe(
         if triple.predicate.value == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type":
             continue
         groups.setdefault(triple.predicate.value, []).append(
-            _value(registry, triple.object, by_subject, preferred, seen | {node})
+            _value(catalogue, triple.object, by_subject, preferred, seen | {node})
         )
     return [
         {"predicate": p, "label": label_for(p), "values": sorted(v, key=lambda x: x["text"])}
@@ -66,7 +67,7 @@ def _describe(
 
 
 def _value(
-    registry: Registry,
+    catalogue: Catalogue,
     term: Any,
     by_subject: dict[Any, list[ox.Triple]],
     preferred: Sequence[str],
@@ -75,17 +76,17 @@ def _value(
     if isinstance(term, ox.Literal):
         return {"text": term.value, "language": term.language, "iri": None, "fields": []}
     nested = (
-        _describe(registry, term, by_subject, preferred, seen)
+        _describe(catalogue, term, by_subject, preferred, seen)
         if term in by_subject and term not in seen
         else []
     )
     if isinstance(term, ox.BlankNode):
         return {"text": "", "language": None, "iri": None, "fields": nested}
     return {
-        "text": concept(registry, term.value, preferred).text if not nested else term.value,
+        "text": concept(catalogue, term.value, preferred).text if not nested else term.value,
         "language": None,
         "iri": term.value,
-        "term": term.value in registry.labels,
+        "term": term.value in catalogue.labels,
         "href": term.value if term.value.startswith(LINKABLE_SCHEMES) else None,
         "fields": nested,
     }
@@ -99,13 +100,14 @@ def _index(triples: Iterable[ox.Triple]) -> dict[Any, list[ox.Triple]]:
 
 
 def dataset_view(
-    registry: Registry, record_id: str, preferred: Sequence[str] = ENGLISH_FIRST
+    catalogue: Catalogue, record_id: str, preferred: Sequence[str] = ENGLISH_FIRST
 ) -> dict[str, Any]:
     """Return what the dataset page shows of one record, or raise NotFound."""
-    record = registry.record_iri(record_id)
-    triples = record_document(registry, record_id)
+    record = catalogue.record_iri(record_id)
+    triples = record_document(catalogue, record_id)
     # Registered agents the record cites are shown with their names, as if inline.
-    by_subject = _index(triples + agent_descriptions(registry, cited_iris(triples)))
+    cited = agent_descriptions(catalogue.store, catalogue.layout, cited_iris(triples))
+    by_subject = _index(triples + cited)
     record_node = ox.NamedNode(record)
     facts = record_facts(triples, record)
     dataset = facts[str(FOAF.primaryTopic)]
@@ -123,35 +125,35 @@ def dataset_view(
         "issued": _text(facts.get(str(DCTERMS.issued))),
         "modified": _text(facts.get(str(DCTERMS.modified))),
         "conforms_to": _text(facts.get(str(DCTERMS.conformsTo))),
-        "fields": _describe(registry, dataset, by_subject, preferred, frozenset({record_node})),
-        "glance": at_a_glance(registry, record_id, preferred),
-        "distributions": distributions(registry, by_subject, dataset, preferred),
+        "fields": _describe(catalogue, dataset, by_subject, preferred, frozenset({record_node})),
+        "glance": at_a_glance(catalogue, record_id, preferred),
+        "distributions": distributions(catalogue, by_subject, dataset, preferred),
         "contacts": contacts(by_subject, dataset),
     }
     view["schema_org"] = schema_org(view, by_subject, dataset)
     return view
 
 
-def record_document(registry: Registry, record_id: str) -> list[ox.Triple]:
+def record_document(catalogue: Catalogue, record_id: str) -> list[ox.Triple]:
     """Return the triples of a record's graph (the description and its catalogue record)."""
-    record = registry.record_iri(record_id)
-    triples = registry.store.graph_triples(record) if record_id.isalnum() else []
+    record = catalogue.record_iri(record_id)
+    triples = catalogue.store.graph_triples(record) if is_record_id(record_id) else []
     if not triples:
         raise NotFound(f"There is no record {record_id!r} in this catalogue.")
     if any(t.predicate == WITHDRAWN for t in triples):
         raise Gone(
             f"The record {record_id} was withdrawn; its versions stay readable.",
-            history=f"/records/{record_id}/versions",
+            withdrawn=record_id,
         )
     return triples
 
 
-def concept_document(registry: Registry, iri: str) -> list[ox.Triple]:
+def concept_document(catalogue: Catalogue, iri: str) -> list[ox.Triple]:
     """Return what the vocabularies graph says about a concept, or raise NotFound."""
     concept_node = ox.NamedNode(iri)
-    rows = registry.store.query(
+    rows = catalogue.store.query(
         query("concept"),
-        {"concept": concept_node, "graph": ox.NamedNode(registry.vocabularies_graph)},
+        {"concept": concept_node, "graph": ox.NamedNode(catalogue.vocabularies_graph)},
     )
     assert isinstance(rows, ox.QuerySolutions)
     triples = [ox.Triple(concept_node, row["property"], row["value"]) for row in rows]
@@ -160,9 +162,9 @@ def concept_document(registry: Registry, iri: str) -> list[ox.Triple]:
     return triples
 
 
-def term_view(registry: Registry, iri: str, preferred: Sequence[str]) -> dict[str, Any]:
+def term_view(catalogue: Catalogue, iri: str, preferred: Sequence[str]) -> dict[str, Any]:
     """A concept's labels in every language, definition, mappings, and the datasets using it."""
-    triples = concept_document(registry, iri)
+    triples = concept_document(catalogue, iri)
     by_predicate: dict[str, list[Any]] = {}
     for triple in triples:
         by_predicate.setdefault(triple.predicate.value, []).append(triple.object)
@@ -172,7 +174,7 @@ def term_view(registry: Registry, iri: str, preferred: Sequence[str]) -> dict[st
         {
             "label": label_for(predicate),
             "targets": sorted(
-                (o.value, concept(registry, o.value, preferred).text, o.value in registry.labels)
+                (o.value, concept(catalogue, o.value, preferred).text, o.value in catalogue.labels)
                 for o in objects
                 if isinstance(o, ox.NamedNode)
             ),
@@ -181,11 +183,11 @@ def term_view(registry: Registry, iri: str, preferred: Sequence[str]) -> dict[st
         if predicate in MAPPINGS
     ]
     used = [
-        (facet, datasets) for facet, value, datasets, _ in registry.search.totals() if value == iri
+        (facet, datasets) for facet, value, datasets, _ in catalogue.search.totals() if value == iri
     ]
     return {
         "iri": iri,
-        "label": concept(registry, iri, preferred),
+        "label": concept(catalogue, iri, preferred),
         "labels": sorted(labels.items()),
         "definition": pick_label(definitions, preferred),
         "notations": sorted(o.value for o in by_predicate.get(str(SKOS.notation), [])),
@@ -194,10 +196,10 @@ def term_view(registry: Registry, iri: str, preferred: Sequence[str]) -> dict[st
     }
 
 
-def provider_view(registry: Registry, record_id: str, preferred: Sequence[str]) -> dict[str, Any]:
+def provider_view(catalogue: Catalogue, record_id: str, preferred: Sequence[str]) -> dict[str, Any]:
     """A registered agent: its names, type, contact, homepage and the datasets it publishes."""
-    record = registry.record_iri(record_id)
-    triples = record_document(registry, record_id)
+    record = catalogue.record_iri(record_id)
+    triples = record_document(catalogue, record_id)
     facts = record_facts(triples, record)
     agent = facts.get(str(FOAF.primaryTopic))
     assert isinstance(agent, ox.NamedNode)
@@ -214,7 +216,7 @@ def provider_view(registry: Registry, record_id: str, preferred: Sequence[str]) 
             preferred,
         ),
         "fields": _describe(
-            registry, agent, by_subject, preferred, frozenset({ox.NamedNode(record)})
+            catalogue, agent, by_subject, preferred, frozenset({ox.NamedNode(record)})
         ),
         "modified": _text(facts.get(str(DCTERMS.modified))),
     }

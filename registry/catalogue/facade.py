@@ -1,0 +1,35 @@
+"""``Catalogue``: what every read use case for people works with, built by ``runtime`` from
+explicit collaborators (the store, the search index, the vocabularies' labels, the layout
+of IRIs)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from registry.catalogue.index.sqlite import SearchIndex
+from registry.records.layout import Layout
+from registry.store.oxigraph import OxigraphStore
+
+
+@dataclass
+class Catalogue:
+    """The read side's collaborators; the functions of ``registry.catalogue`` take it."""
+
+    store: OxigraphStore
+    search: SearchIndex
+    """Search, facets and totals for the pages; kept in step with the store (index.sync)."""
+    labels: dict[str, dict[str, str]]
+    """Vocabulary concept IRI -> language tag -> preferred label (static, loaded once)."""
+    layout: Layout
+    page_size: int = 50
+
+    @property
+    def catalog_iri(self) -> str:
+        return self.layout.catalog_iri
+
+    @property
+    def vocabularies_graph(self) -> str:
+        return self.layout.vocabularies_graph
+
+    def record_iri(self, record_id: str) -> str:
+        return self.layout.record_iri(record_id)

@@ -1,0 +1,51 @@
+"""``Records``: what every write use case works with, built by ``runtime`` from explicit
+collaborators (the store, the profile's shapes, the layout of IRIs, the audit log).
+
+The write side does not know that a search index, a feed or a replica exists: ``commit``
+announces each record it wrote to the listeners subscribed here (``runtime`` subscribes
+the search index's sync), after the store's transaction, in store order.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from registry.profile.validation import Shapes
+from registry.records.audit import AuditLog
+from registry.records.layout import Layout
+from registry.store.oxigraph import OxigraphStore
+
+CommitListener = Callable[[str, list[ox.Triple]], None]
+"""Called with a record id and its new current graph (a tombstone has no dataset)."""
+
+
+@dataclass
+class Records:
+    """The write side's collaborators; every function of ``registry.records`` takes it."""
+
+    store: OxigraphStore
+    shapes: Shapes
+    layout: Layout
+    audit: AuditLog
+    writing: threading.Lock = field(default_factory=threading.Lock)
+    """Held while a record is read, checked and written, so preconditions cannot race."""
+    listeners: list[CommitListener] = field(default_factory=list)
+
+    def subscribe(self, listener: CommitListener) -> None:
+        """Have ``listener`` told of every record written from now on."""
+        self.listeners.append(listener)
+
+    def announce(self, record_id: str, triples: list[ox.Triple]) -> None:
+        for listener in self.listeners:
+            listener(record_id, triples)
+
+    @property
+    def catalog_iri(self) -> str:
+        return self.layout.catalog_iri
+
+    def record_iri(self, record_id: str) -> str:
+        return self.layout.record_iri(record_id)

@@ -1,0 +1,58 @@
+"""The one error handler: any error answered in the form the client asked for.
+
+A browser gets a page, an API or RDF client gets JSON (datasette's ``handle_exception``).
+Domain errors carry data; the links they imply (a withdrawn record's history) are made here,
+where URL paths live.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, jsonify, render_template, request, url_for
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from registry.errors import RegistryError
+
+
+def wants_html() -> bool:
+    """True when the client prefers a page to data (browsers)."""
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "text/html" and request.accept_mimetypes["text/html"] > 0
+
+
+def handle_error(error: Exception) -> Response:
+    """Answer any error in the form the client asked for: a page, or JSON.
+
+    A withdrawn record's 410 links its history (``Link: rel="version-history"``), so
+    harvesters find the versions from any of its URLs.
+    """
+    if isinstance(error, RegistryError):
+        status, title, body = error.status, error.title, error.to_dict()
+    elif isinstance(error, HTTPException):
+        status, title = error.code or 500, error.name
+        body = {"error": title, "status": status, "message": error.description}
+    else:
+        current_app.logger.exception("unhandled error")
+        status, title = 500, "Internal server error"
+        body = {"error": title, "status": status, "message": "The registry failed; see its log."}
+    history = history_link(error)
+    if history:
+        body["history"] = history
+    if wants_html():
+        response = current_app.make_response((render_template("error.html", error=body), status))
+    else:
+        response = current_app.make_response((jsonify(body), status))
+    if history:
+        response.headers["Link"] = f'<{history}>; rel="version-history"'
+    return response
+
+
+def history_link(error: Exception) -> str | None:
+    """The versions of the withdrawn record a ``Gone`` error is about, if any: as data for
+    an API client, as the versions page for everyone else."""
+    record_id = error.details.get("withdrawn") if isinstance(error, RegistryError) else None
+    if not record_id:
+        return None
+    if request.blueprint == "api":
+        return url_for("api.record_versions", record_id=record_id)
+    return url_for("provider_pages.versions_page", record_id=record_id)
