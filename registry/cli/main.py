@@ -24,7 +24,7 @@ from registry.records.loading import described_agents, description_files, load_f
 from registry.records.submission import check
 from registry.resources import resource_dir
 from registry.runtime import Registry, open_registry
-from registry.synthetic.generate import generate
+from registry.synthetic.command import generate
 
 
 def _profile() -> Shapes:
