@@ -17,7 +17,8 @@ from click.testing import CliRunner
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
 
-from registry.dicom.draft import build_draft, decimal_metres, load_scheme, typical_ages
+from registry.dicom.concepts import load_scheme
+from registry.dicom.draft import build_draft, decimal_metres, typical_ages
 from registry.dicom.folder import dicom, scan
 from registry.dicom.scan import age_in_years
 from registry.dicom.template import DRAFT_DATASET, PROVIDER_FIELDS
