@@ -14,7 +14,7 @@ from tqdm import tqdm
 from registry.backup import backup, restore
 from registry.cli.provider import provider
 from registry.config import load_settings
-from registry.dicom.folder import dicom
+from registry.dicom.command import dicom
 from registry.errors import InvalidDescription, RegistryError
 from registry.profile.tables import build_profile
 from registry.profile.text import render_markdown, render_text

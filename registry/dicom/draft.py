@@ -4,8 +4,8 @@ The draft states what the headers show (modalities, body parts, manufacturers, c
 acquisition period, ages, sexes, resolution, segmentations, the file format) and what is the
 same for every dataset of this registry (theme HEAL, health category EHRS, health theme
 CANCER_DISEASE, the EHDS_REGULATION regulation, no structured data). Header values become
-concepts of the registry's schemes (``concepts``). What only the provider knows is left out
-(see ``template``).
+concepts of the registry's schemes (``concepts``). What only the provider knows is left out,
+or taken from a template when the draft is rendered (``template``).
 """
 
 from __future__ import annotations
@@ -23,7 +23,14 @@ from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
 
 from registry.dicom.concepts import load_scheme, map_values
 from registry.dicom.tally import Tally
-from registry.dicom.template import DRAFT_DATASET
+from registry.dicom.template import (
+    DRAFT_DATASET,
+    ProviderField,
+    merge_template,
+    missing_fields,
+    turtle_header,
+)
+from registry.rdf import formats
 from registry.rdf.formats import oxigraph_iri as iri
 from registry.rdf.namespaces import (
     CODING_SYSTEM,
@@ -168,3 +175,16 @@ def _distribution(node: ox.BlankNode, tally: Tally) -> list[ox.Triple]:
         ox.Triple(node, iri(DCTERMS.description), ox.Literal(text, language="en")),
     ]
 
+
+def render(
+    draft: Draft, template: list[ox.Triple] | None, syntax: formats.RdfSyntax
+) -> tuple[bytes, list[ProviderField]]:
+    """Return the draft (merged with the template) as a document, and the fields still due.
+
+    A Turtle document opens with a TODO comment per field still due; JSON-LD has no comments.
+    """
+    triples = merge_template(draft.triples, template) if template else draft.triples
+    body = formats.serialize(triples, syntax)
+    if syntax.name == "Turtle":
+        body = turtle_header(triples).encode() + b"\n" + body
+    return body, missing_fields(triples)
