@@ -28,7 +28,7 @@ from registry.config import load_settings
 from registry.rdf import formats
 from registry.records.write import OPERATOR, Change, RecordState, record_graphs
 from registry.runtime import open_registry
-from registry.synthetic import generate
+from registry.synthetic.records import records
 
 from .workload import publisher_and_dataset
 
@@ -44,7 +44,7 @@ def build(store: Path, n: int) -> int:
     registry = open_registry(load_settings({"store": str(store), "base_iri": BASE_IRI}))
     now = datetime.now(UTC)
     batch: list[ox.Quad] = []
-    for record in generate.records(n):
+    for record in records(n):
         triples = formats.parse(record.data, record.syntax)
         publisher, dataset = publisher_and_dataset(record.data)
         digest = hashlib.sha256(record.data).hexdigest()

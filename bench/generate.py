@@ -1,6 +1,6 @@
 """How fast ``registry generate`` writes synthetic records, against a baseline.
 
-Ours: ``registry.generate.write`` of N records (default 100,000) and their agents, one
+Ours: ``registry.synthetic.writer.write`` of N records (default 100,000) and their agents, one
 process per core. Baseline: N copies of one fixed sample description written in the same
 layout (``datasets/NNN/NNNNNN.ttl``) by one plain loop: the cost of the files alone. A third
 line composes records without writing them (one process), to tell generation from file
@@ -25,7 +25,9 @@ from pathlib import Path
 from typing import TypeVar
 
 from registry.resources import resource_dir
-from registry.synthetic import generate
+from registry.synthetic.records import records
+from registry.synthetic.tables import vocabulary
+from registry.synthetic.writer import write
 
 T = TypeVar("T")
 
@@ -63,13 +65,13 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=None)
     args = parser.parse_args()
     n = args.records
-    generate.vocabulary()
+    vocabulary()
     source = sample_file()
     data = source.read_bytes()
 
     with tempfile.TemporaryDirectory() as folder:
         summary, ours, ours_cpu, load = timed(
-            lambda: generate.write(Path(folder) / "generated", n, args.seed, args.workers)
+            lambda: write(Path(folder) / "generated", n, args.seed, args.workers)
         )
         print(
             f"registry generate: {n} records in {ours:6.2f} s = {n / ours:6.0f} records/s, "
@@ -77,7 +79,7 @@ def main() -> None:
             f"({summary.triples / n:.0f} triples, {summary.bytes / n / 1000:.1f} kB a record)"
         )
         subset = min(n, 10_000)
-        _, composing, _, load = timed(lambda: sum(1 for _ in generate.records(subset, args.seed)))
+        _, composing, _, load = timed(lambda: sum(1 for _ in records(subset, args.seed)))
         print(
             f"composing only:    {subset} records in {composing:6.2f} s = "
             f"{subset / composing:6.0f} records/s (one process, no files); {load}"

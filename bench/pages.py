@@ -30,7 +30,8 @@ import pyoxigraph as ox
 
 from registry.rdf.namespaces import CIR_VOCAB, COUNTRY, DCTERMS, EUCAIM
 from registry.runtime import Registry
-from registry.synthetic import generate
+from registry.synthetic.agents import agents
+from registry.synthetic.records import records as generated_records
 from registry.web.app import create_app
 
 from .trusted_load import trusted_bulk_load
@@ -68,7 +69,7 @@ def load(registry: Registry, records: int) -> None:
         print(f"reusing a store of {have} records")
         return
     started = time.perf_counter()
-    files = itertools.chain(generate.agents(), generate.records(records))
+    files = itertools.chain(agents(), generated_records(records))
     trusted_bulk_load(registry, files)
     print(
         f"trusted bulk load + index rebuild of {records} records: "

@@ -29,7 +29,7 @@ import pyoxigraph as ox
 
 from registry.config import load_settings
 from registry.runtime import open_registry
-from registry.synthetic.generate import records
+from registry.synthetic.records import records
 
 BASE = "http://127.0.0.1:8080/"
 ACCEPT_RESULTS = "application/sparql-results+json"

@@ -24,7 +24,7 @@ from registry.rdf import formats
 from registry.records.layout import record_id_for
 from registry.records.submission import Topic, record_triples
 from registry.runtime import Registry
-from registry.synthetic.generate import GeneratedFile
+from registry.synthetic.turtle import GeneratedFile
 
 RDF_TYPE = formats.oxigraph_iri(RDF.type)
 KINDS = {formats.oxigraph_iri(DCAT.Dataset): "dataset", formats.oxigraph_iri(FOAF.Agent): "agent"}

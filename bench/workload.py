@@ -15,7 +15,8 @@ from registry.records.accounts import Accounts
 from registry.records.layout import record_id_for
 from registry.records.submission import submit
 from registry.runtime import open_registry
-from registry.synthetic import generate
+from registry.synthetic.agents import agents
+from registry.synthetic.records import records
 
 PUBLISHER = ox.NamedNode(str(DCTERMS.publisher))
 
@@ -40,7 +41,7 @@ def prepare(store: Path, base_iri: str, n: int, seed: int = 7) -> list[Submissio
     return ``n`` generated records to submit (the store is closed again)."""
     settings = load_settings({"store": str(store), "base_iri": base_iri})
     registry = open_registry(settings)
-    for agent in generate.agents():
+    for agent in agents():
         submit(registry.records, agent.data, agent.syntax)
     registry.close()
     del registry
@@ -48,7 +49,7 @@ def prepare(store: Path, base_iri: str, n: int, seed: int = 7) -> list[Submissio
     accounts = Accounts(settings.accounts_path)
     tokens: dict[str, str] = {}
     submissions = []
-    for record in generate.records(n, seed):
+    for record in records(n, seed):
         agent, dataset = publisher_and_dataset(record.data)
         if agent not in tokens:
             accounts.add_provider(f"provider-{len(tokens)}", agent)

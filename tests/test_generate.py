@@ -13,7 +13,12 @@ from click.testing import CliRunner
 from registry.profile.validation import load_profile
 from registry.rdf import formats
 from registry.rdf.namespaces import CIR_VOCAB
-from registry.synthetic import generate
+from registry.synthetic import writer
+from registry.synthetic.agents import PROVIDERS, agents
+from registry.synthetic.command import generate
+from registry.synthetic.records import record, records
+from registry.synthetic.tables import COUNTRIES
+from registry.synthetic.turtle import TABLE_PREFIXES, TURTLE, GeneratedFile, text
 
 N = 40
 SEED = 7
@@ -36,7 +41,7 @@ def files_under(folder: Path) -> dict[str, bytes]:
     }
 
 
-def parse(generated: generate.GeneratedFile) -> list[ox.Triple]:
+def parse(generated: GeneratedFile) -> list[ox.Triple]:
     return formats.parse(generated.data, generated.syntax)
 
 
@@ -52,7 +57,7 @@ def local(iri: str) -> str:
 def agent_triples() -> dict[str, list[ox.Triple]]:
     """Each agent's triples by the agent's IRI."""
     found = {}
-    for agent in generate.agents():
+    for agent in agents():
         triples = parse(agent)
         (iri,) = {t.subject.value for t in triples if t.object.value == FOAF_AGENT}
         found[iri] = triples
@@ -62,47 +67,47 @@ def agent_triples() -> dict[str, list[ox.Triple]]:
 @pytest.fixture(scope="module")
 def catalogue() -> list[list[ox.Triple]]:
     """200 parsed records: enough to see the spread of the fields."""
-    return [parse(r) for r in generate.records(200, seed=0)]
+    return [parse(r) for r in records(200, seed=0)]
 
 
 def test_the_same_seed_writes_the_same_bytes(tmp_path: Path) -> None:
-    generate.write(tmp_path / "first", N, seed=3, workers=1)
-    generate.write(tmp_path / "second", N, seed=3, workers=1)
+    writer.write(tmp_path / "first", N, seed=3, workers=1)
+    writer.write(tmp_path / "second", N, seed=3, workers=1)
     first, second = files_under(tmp_path / "first"), files_under(tmp_path / "second")
-    assert len(first) == N + len(generate.PROVIDERS) + len(generate.COUNTRIES)
+    assert len(first) == N + len(PROVIDERS) + len(COUNTRIES)
     assert first == second
 
 
 def test_worker_processes_do_not_change_the_output(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(generate, "CHUNK", 7)  # several tasks for two processes
-    one = generate.write(tmp_path / "one", N, seed=5, workers=1)
-    two = generate.write(tmp_path / "two", N, seed=5, workers=2)
+    monkeypatch.setattr(writer, "CHUNK", 7)  # several tasks for two processes
+    one = writer.write(tmp_path / "one", N, seed=5, workers=1)
+    two = writer.write(tmp_path / "two", N, seed=5, workers=2)
     assert one == two
     assert files_under(tmp_path / "one") == files_under(tmp_path / "two")
 
 
 def test_different_seeds_write_different_records() -> None:
-    first = [r.data for r in generate.records(N, seed=1)]
-    second = [r.data for r in generate.records(N, seed=2)]
+    first = [r.data for r in records(N, seed=1)]
+    second = [r.data for r in records(N, seed=2)]
     assert not set(first) & set(second)
 
 
 def test_the_first_records_do_not_depend_on_how_many_are_written() -> None:
-    assert list(generate.records(5, SEED)) == list(generate.records(N, SEED))[:5]
+    assert list(records(5, SEED)) == list(records(N, SEED))[:5]
 
 
 def test_datasets_are_sharded_by_the_thousand() -> None:
-    assert generate.record(999).path == "datasets/000/000999.ttl"
-    assert generate.record(1234).path == "datasets/001/001234.ttl"
+    assert record(999).path == "datasets/000/000999.ttl"
+    assert record(1234).path == "datasets/001/001234.ttl"
 
 
 @pytest.mark.parametrize("index", range(N))
 def test_every_record_conforms_with_its_agents(
     index: int, agent_triples: dict[str, list[ox.Triple]]
 ) -> None:
-    generated = generate.record(index, SEED)
+    generated = record(index, SEED)
     triples = parse(generated)
     assert len(triples) == generated.triples
     cited = sorted({t.object.value for t in triples} & agent_triples.keys())
@@ -115,7 +120,7 @@ def test_every_record_conforms_with_its_agents(
 def test_agents_conform_and_have_one_email_contact(
     agent_triples: dict[str, list[ox.Triple]]
 ) -> None:
-    publisher_types = generate.TABLE_PREFIXES["pt"]
+    publisher_types = TABLE_PREFIXES["pt"]
     membership = load_profile().vocabularies.membership
     for iri, triples in agent_triples.items():
         about = [t for t in triples if t.subject.value == iri]
@@ -209,26 +214,26 @@ def test_records_have_50_to_150_triples(catalogue: list[list[ox.Triple]]) -> Non
 
 def test_literals_are_escaped() -> None:
     tricky = 'a "quoted" \\ back-slash\nand a new line\r'
-    turtle = f"<http://x.example/s> <http://x.example/p> {generate.text(tricky)} ."
-    (triple,) = formats.parse(turtle.encode(), generate.TURTLE)
+    turtle = f"<http://x.example/s> <http://x.example/p> {text(tricky)} ."
+    (triple,) = formats.parse(turtle.encode(), TURTLE)
     assert triple.object == ox.Literal(tricky, language="en")
 
 
 def test_the_command_writes_agents_and_sharded_datasets(tmp_path: Path) -> None:
     out = tmp_path / "generated"
     runner = CliRunner()
-    result = runner.invoke(generate.generate, ["--records", "30", "--seed", "2", "--out", str(out)])
+    result = runner.invoke(generate, ["--records", "30", "--seed", "2", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "30 datasets and 75 agents" in result.output
     assert len(list((out / "agents").glob("*.ttl"))) == 75
     assert sorted(p.name for p in (out / "datasets" / "000").iterdir())[:2] == [
         "000000.ttl", "000001.ttl"
     ]
-    assert (out / "datasets" / "000" / "000007.ttl").read_bytes() == generate.record(7, 2).data
-    again = runner.invoke(generate.generate, ["--records", "3", "--out", str(out)])
+    assert (out / "datasets" / "000" / "000007.ttl").read_bytes() == record(7, 2).data
+    again = runner.invoke(generate, ["--records", "3", "--out", str(out)])
     assert again.exit_code == 1 and "not empty" in again.output
 
 
 def test_the_command_needs_a_count_and_a_folder() -> None:
-    result = CliRunner().invoke(generate.generate, ["--seed", "1"])
+    result = CliRunner().invoke(generate, ["--seed", "1"])
     assert result.exit_code == 2 and "--records" in result.output

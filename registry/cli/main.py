@@ -14,7 +14,7 @@ from tqdm import tqdm
 from registry.backup import backup, restore
 from registry.cli.provider import provider
 from registry.config import load_settings
-from registry.dicom.folder import dicom
+from registry.dicom.command import dicom
 from registry.errors import InvalidDescription, RegistryError
 from registry.profile.tables import build_profile
 from registry.profile.text import render_markdown, render_text
@@ -24,7 +24,7 @@ from registry.records.loading import described_agents, description_files, load_f
 from registry.records.submission import check
 from registry.resources import resource_dir
 from registry.runtime import Registry, open_registry
-from registry.synthetic.generate import generate
+from registry.synthetic.command import generate
 
 
 def _profile() -> Shapes:

@@ -3,27 +3,33 @@
 The draft states what the headers show (modalities, body parts, manufacturers, counts, the
 acquisition period, ages, sexes, resolution, segmentations, the file format) and what is the
 same for every dataset of this registry (theme HEAL, health category EHRS, health theme
-CANCER_DISEASE, the EHDS_REGULATION regulation, no structured data). What only the provider knows
-is left out (see ``dicom_template``).
+CANCER_DISEASE, the EHDS_REGULATION regulation, no structured data). Header values become
+concepts of the registry's schemes (``concepts``). What only the provider knows is left out,
+or taken from a template when the draft is rendered (``template``).
 """
 
 from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
 
 import pyoxigraph as ox
 from pydicom.uid import UID
-from rdflib.namespace import DCAT, DCTERMS, RDF, SKOS, XSD
+from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
 
+from registry.dicom.concepts import load_scheme, map_values
 from registry.dicom.tally import Tally
-from registry.dicom.template import DRAFT_DATASET
+from registry.dicom.template import (
+    DRAFT_DATASET,
+    ProviderField,
+    merge_template,
+    missing_fields,
+    turtle_header,
+)
 from registry.rdf import formats
 from registry.rdf.formats import oxigraph_iri as iri
 from registry.rdf.namespaces import (
@@ -38,91 +44,6 @@ from registry.rdf.namespaces import (
     HEALTHDCATAP,
     STANDARD,
 )
-from registry.resources import resource_dir
-
-# Common free-text Body Part Examined values that are neither a DICOM defined term nor a
-# label of one, keyed as ``concept_key`` writes them -> the defined term.
-BODY_PART_VARIANTS = {
-    "WB": "WHOLEBODY",
-    "CAP": "CHESTABDPELVIS",
-    "CHESTABDOMENPELVIS": "CHESTABDPELVIS",
-    "THORAXABDOMENPELVIS": "CHESTABDPELVIS",
-    "THORAXABDOMEN": "CHESTABDOMEN",
-    "ABDPELVIS": "ABDOMENPELVIS",
-    "ABD": "ABDOMEN",
-    "MAMMA": "BREAST",
-    "HEADANDNECK": "HEADNECK",
-}
-MODALITY_VARIANTS = {"PET": "PT", "MRI": "MR", "MAMMOGRAPHY": "MG", "MAMMO": "MG"}
-
-
-def concept_key(text: str) -> str:
-    """Return the form labels and header values are matched in: letters and digits only,
-    upper case, accents removed ("Tórax" -> "TORAX", "PELVIS " -> "PELVIS")."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed.upper() if c.isascii() and c.isalnum())
-
-
-@dataclass(frozen=True)
-class Scheme:
-    """One of the registry's DICOM schemes: header value -> concept IRI."""
-
-    concepts: dict[str, str]
-
-    def concept(self, value: str) -> str | None:
-        """Return the concept a header value stands for, or None if none is known."""
-        key = concept_key(value)
-        found = self.concepts.get(key)
-        if found is None and key.endswith("S"):  # "LUNGS", "BREASTS"
-            found = self.concepts.get(key[:-1])
-        return found
-
-
-@cache
-def load_scheme(name: str) -> Scheme:
-    """Read ``ontology/vocab/<name>-*.ttl``: notations first, then labels, then variants."""
-    (path,) = sorted((resource_dir("ontology") / "vocab").glob(f"{name}-*.ttl"))[-1:]
-    triples = formats.parse(path.read_bytes(), formats.SYNTAXES[0])
-    ranked: list[tuple[int, str, str]] = []
-    rank = {str(SKOS.notation): 0, str(SKOS.altLabel): 2, str(SKOS.hiddenLabel): 4}
-    for t in triples:
-        if not (isinstance(t.object, ox.Literal) and isinstance(t.subject, ox.NamedNode)):
-            continue
-        predicate = t.predicate.value
-        if predicate == str(SKOS.prefLabel):
-            order = 1 if t.object.language == "en" else 3
-        elif predicate in rank:
-            order = rank[predicate]
-        else:
-            continue
-        ranked.append((order, concept_key(t.object.value), t.subject.value))
-    concepts: dict[str, str] = {}
-    for _, key, concept in sorted(ranked):
-        if key:
-            concepts.setdefault(key, concept)
-    variants = {"body-part": BODY_PART_VARIANTS, "modality": MODALITY_VARIANTS}.get(name, {})
-    for variant, notation in variants.items():
-        concepts.setdefault(variant, concepts[notation])
-    return Scheme(concepts)
-
-
-@dataclass(frozen=True)
-class Mapped:
-    """Header values mapped to concepts, and the values no concept matched, with counts."""
-
-    concepts: tuple[str, ...]
-    unmapped: Counter[str]
-
-
-def map_values(values: Counter[str], scheme: Scheme) -> Mapped:
-    concepts, unmapped = set(), Counter[str]()
-    for value, count in values.items():
-        concept = scheme.concept(value)
-        if concept is None:
-            unmapped[value] += count
-        else:
-            concepts.add(concept)
-    return Mapped(tuple(sorted(concepts)), unmapped)
 
 
 def typical_ages(ages: Iterable[int]) -> tuple[int, int] | None:
@@ -253,3 +174,17 @@ def _distribution(node: ox.BlankNode, tally: Tally) -> list[ox.Triple]:
         ox.Triple(node, iri(DCTERMS.conformsTo), iri(STANDARD.DICOM)),
         ox.Triple(node, iri(DCTERMS.description), ox.Literal(text, language="en")),
     ]
+
+
+def render(
+    draft: Draft, template: list[ox.Triple] | None, syntax: formats.RdfSyntax
+) -> tuple[bytes, list[ProviderField]]:
+    """Return the draft (merged with the template) as a document, and the fields still due.
+
+    A Turtle document opens with a TODO comment per field still due; JSON-LD has no comments.
+    """
+    triples = merge_template(draft.triples, template) if template else draft.triples
+    body = formats.serialize(triples, syntax)
+    if syntax.name == "Turtle":
+        body = turtle_header(triples).encode() + b"\n" + body
+    return body, missing_fields(triples)
