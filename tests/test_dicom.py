@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
 
-from registry.dicom.command import dicom
+from registry.cli.dicom import dicom
 from registry.dicom.concepts import load_scheme
 from registry.dicom.draft import build_draft, decimal_metres, typical_ages
 from registry.dicom.folder import scan
@@ -272,7 +272,7 @@ def test_privacy_no_identifying_value_in_output_or_messages(
     outputs = []
     for args in ([], ["--allow-identified", "--out", str(tmp_path / "d.ttl"), "--workers", "2"]):
         result = subprocess.run(
-            [sys.executable, "-c", "from registry.dicom.command import dicom; dicom()", "scan", str(mixed), *args],
+            [sys.executable, "-c", "from registry.cli.dicom import dicom; dicom()", "scan", str(mixed), *args],
             capture_output=True, text=True, timeout=120,
         )
         assert result.returncode == (0 if args else 1), result.stderr

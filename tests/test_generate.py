@@ -15,7 +15,7 @@ from registry.rdf import formats
 from registry.rdf.namespaces import CIR_VOCAB
 from registry.synthetic import writer
 from registry.synthetic.agents import PROVIDERS, agents
-from registry.synthetic.command import generate
+from registry.cli.generate import generate
 from registry.synthetic.records import record, records
 from registry.synthetic.tables import COUNTRIES
 from registry.synthetic.turtle import TABLE_PREFIXES, TURTLE, GeneratedFile, text

@@ -1,42 +1,34 @@
 """The ``registry`` command: serve, load, validate, profile, generate, dicom scan, provider,
-backup, restore."""
+backup, restore.
+
+Click only: each command imports what it runs when it runs, so ``registry provider list``
+does not load the profile, the store or the web app.
+"""
 
 from __future__ import annotations
 
-import shutil
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from tqdm import tqdm
 
-from registry.backup import backup, restore
+from registry.cli.dicom import dicom
+from registry.cli.generate import generate
+from registry.cli.profile import profile, validate
 from registry.cli.provider import provider
 from registry.config import load_settings
-from registry.dicom.command import dicom
-from registry.errors import InvalidDescription, RegistryError
-from registry.profile.tables import build_profile
-from registry.profile.text import render_markdown, render_text
-from registry.profile.validation import Shapes, load_profile
-from registry.rdf import formats
-from registry.records.loading import described_agents, description_files, load_files, reason
-from registry.records.submission import check
-from registry.resources import resource_dir
-from registry.runtime import Registry, open_registry
-from registry.synthetic.command import generate
+from registry.errors import RegistryError
 
-
-def _profile() -> Shapes:
-    """Load the shipped profile, turning a broken shapes file into a one-line message."""
-    try:
-        return load_profile()
-    except RegistryError as error:
-        raise click.ClickException(error.message) from None
+if TYPE_CHECKING:
+    from registry.runtime import Registry
 
 
 def _open() -> Registry:
     """Open the configured registry, turning setup problems into one-line messages."""
+    from registry.runtime import open_registry
+
     try:
         return open_registry(load_settings())
     except RegistryError as error:
@@ -52,6 +44,10 @@ def _open() -> Registry:
 
 def _load(registry: Registry, paths: list[Path]) -> int:
     """Load files with a progress bar and print a summary; return the number rejected."""
+    from tqdm import tqdm
+
+    from registry.records.loading import description_files, load_files
+
     files = description_files(paths)
     started = time.perf_counter()
     with tqdm(total=len(files), unit="file", file=sys.stderr, disable=None) as bar:
@@ -82,6 +78,7 @@ def serve(host: str | None, port: int | None, sample: bool) -> None:
     """Serve the catalogue pages and /sparql with a production WSGI server (waitress)."""
     import waitress
 
+    from registry.resources import resource_dir
     from registry.web.app import create_app
 
     overrides = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
@@ -111,57 +108,8 @@ def load(paths: tuple[Path, ...]) -> None:
     sys.exit(1 if rejected else 0)
 
 
-@main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-def validate(files: tuple[Path, ...]) -> None:
-    """Check descriptions against the profile without storing them; exit 1 if any fails.
-
-    Agents described in the files given are known while checking the others, as if
-    registered, so ``registry validate data/sample`` checks datasets that cite them.
-    """
-    shapes = _profile()
-    paths = description_files(list(files))
-    agents = described_agents(paths)
-    failed = 0
-    for path in paths:
-        try:
-            checked = check(
-                shapes,
-                path.read_bytes(),
-                formats.syntax_for_path(path),
-                load_settings().iri("catalog"),
-                known=lambda triples: agents,
-            )
-        except InvalidDescription as error:
-            click.echo(f"{path}: {error.report.text()}")
-            failed += 1
-        except RegistryError as error:
-            click.echo(f"{path}: {reason(error)}")
-            failed += 1
-        else:
-            click.echo(f"{path}: {checked.report.text()}")
-    sys.exit(1 if failed else 0)
-
-
-@main.command()
-@click.option(
-    "--format",
-    "form",
-    type=click.Choice(["text", "markdown"]),
-    default="text",
-    show_default=True,
-    help="Aligned columns for a terminal, or Markdown pipe tables.",
-)
-def profile(form: str) -> None:
-    """Print the profile's rules, one table per class, read from the shapes."""
-    tables = build_profile(_profile())
-    if form == "markdown":
-        click.echo(render_markdown(tables), nl=False)
-    else:
-        width = min(shutil.get_terminal_size((100, 24)).columns, 120)
-        click.echo(render_text(tables, width), nl=False)
-
-
+main.add_command(validate)
+main.add_command(profile)
 main.add_command(generate)
 main.add_command(dicom)
 main.add_command(provider)
@@ -174,6 +122,8 @@ def backup_command(folder: Path) -> None:
 
     Stop ``registry serve`` first: only one process may open the store.
     """
+    from registry.backup import backup
+
     started = time.perf_counter()
     try:
         backup(load_settings(), folder)
@@ -188,6 +138,8 @@ def backup_command(folder: Path) -> None:
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 def restore_command(folder: Path) -> None:
     """Load a backup FOLDER into a new store (REGISTRY_STORE must not exist yet)."""
+    from registry.backup import restore
+
     started = time.perf_counter()
     try:
         restore(load_settings(), folder)

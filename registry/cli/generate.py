@@ -8,8 +8,6 @@ from pathlib import Path
 
 import click
 
-from registry.synthetic.writer import write
-
 
 @click.command()
 @click.option("--records", "n", type=click.IntRange(min=0), required=True,
@@ -23,6 +21,8 @@ from registry.synthetic.writer import write
 def generate(n: int, seed: int, out: Path, workers: int | None) -> None:
     """Write N synthetic, valid dataset descriptions and the agents they cite."""
     from tqdm import tqdm
+
+    from registry.synthetic.writer import write
 
     class Bar(tqdm):
         monitor_interval = 0  # no monitor thread: ``write`` forks its workers

@@ -9,20 +9,19 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import pyoxigraph as ox
-from tqdm import tqdm
 
-from registry.dicom.draft import build_draft, render
-from registry.dicom.folder import files_under, scan_files
-from registry.dicom.report import report
-from registry.dicom.template import dataset_node
-from registry.errors import RegistryError
-from registry.rdf import formats
+if TYPE_CHECKING:
+    import pyoxigraph as ox
 
 
 def _read_template(path: Path) -> list[ox.Triple]:
+    from registry.dicom.template import dataset_node
+    from registry.errors import RegistryError
+    from registry.rdf import formats
+
     try:
         triples = formats.parse(path.read_bytes(), formats.syntax_for_path(path))
         dataset_node(triples)
@@ -57,6 +56,13 @@ def scan_command(
     Fields a scan cannot know are left out (a Turtle draft lists them as TODO comments) or
     taken from --template. Exits 1 without writing a draft if files look identified.
     """
+    from tqdm import tqdm
+
+    from registry.dicom.draft import build_draft, render
+    from registry.dicom.folder import files_under, scan_files
+    from registry.dicom.report import report
+    from registry.rdf import formats
+
     template_triples = _read_template(template) if template else None
     suffix = form or (out.suffix if out else "")
     jsonld = suffix in ("jsonld", ".jsonld", ".json")
