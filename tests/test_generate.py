@@ -10,12 +10,12 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
+from registry.cli.generate import generate
 from registry.profile.validation import load_profile
 from registry.rdf import formats
 from registry.rdf.namespaces import CIR_VOCAB
 from registry.synthetic import writer
 from registry.synthetic.agents import PROVIDERS, agents
-from registry.cli.generate import generate
 from registry.synthetic.records import record, records
 from registry.synthetic.tables import COUNTRIES
 from registry.synthetic.turtle import TABLE_PREFIXES, TURTLE, GeneratedFile, text

@@ -10,10 +10,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, SH, XSD
 
 from registry.errors import ProfileError
-from registry.profile.fields import compact
 from registry.profile.validation import Shapes, load_profile
 from registry.rdf import formats
-from registry.rdf.namespaces import DCATAP, DPV, EUCAIM, HEALTHDCATAP
+from registry.rdf.namespaces import DCATAP, DPV, EUCAIM, HEALTHDCATAP, compact
 
 from .conftest import AGENTS, INVALID, SAMPLES
 

@@ -16,7 +16,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, SKOS, XSD
 from rdflib.term import Node
 
-from registry.profile.fields import compact
+from registry.rdf.namespaces import compact
 
 NODE_KINDS: dict[Node, str] = {
     SH.IRI: "an IRI",

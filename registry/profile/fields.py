@@ -18,8 +18,8 @@ from registry.rdf.namespaces import (
     EUCAIM,
     GEODCATAP,
     HEALTHDCATAP,
-    PREFIXES,
     VCARD,
+    compact,
 )
 
 
@@ -88,14 +88,6 @@ FIELDS: tuple[Field, ...] = tuple(
 
 _BY_PREDICATE = {field.predicate: field for field in FIELDS}
 ORDER = {field.predicate: index for index, field in enumerate(FIELDS)}
-
-
-def compact(iri: str) -> str:
-    """Return ``prefix:local`` for an IRI in a known namespace, else the IRI."""
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and len(iri) > len(namespace):
-            return f"{prefix}:{iri[len(namespace):]}"
-    return iri
 
 
 def label_for(predicate: str) -> str:

@@ -36,10 +36,9 @@ from registry.profile.constraints import (
     term_text,
     text_of,
 )
-from registry.profile.fields import compact
 from registry.profile.selection import ACCESS_LEVEL, ACCESS_LEVELS
 from registry.profile.validation import SEVERITIES, Shapes
-from registry.rdf.namespaces import ACCESS_RIGHT
+from registry.rdf.namespaces import ACCESS_RIGHT, compact
 
 LEVELS = tuple(str(level).removeprefix(str(ACCESS_RIGHT)) for level in ACCESS_LEVELS)
 ALL = "all"

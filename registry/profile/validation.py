@@ -21,10 +21,9 @@ from rdflib.term import Node
 
 from registry.errors import ProfileError
 from registry.profile.constraints import path_text
-from registry.profile.fields import compact
 from registry.profile.selection import ACCESS_LEVELS, ShapeSelection
 from registry.profile.vocabularies import Vocabularies
-from registry.rdf.namespaces import CIR
+from registry.rdf.namespaces import CIR, compact
 
 SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 

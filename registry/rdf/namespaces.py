@@ -130,3 +130,11 @@ PREFIXES: dict[str, str] = {
 CIR = Namespace("https://w3id.org/cancer-image-registry/")
 CIR_VOCAB = Namespace(str(CIR) + "vocab/")
 PREFIXES["cir"] = str(CIR)
+
+
+def compact(iri: str) -> str:
+    """Return ``prefix:local`` for an IRI in a known namespace, else the IRI."""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return iri

@@ -12,10 +12,9 @@ from rdflib.compare import graph_diff, to_isomorphic
 from rdflib.namespace import XSD
 
 from registry.errors import Gone, NotFound, RegistryError
-from registry.profile.fields import compact
 from registry.queries import query
 from registry.rdf import formats
-from registry.rdf.namespaces import CIR
+from registry.rdf.namespaces import CIR, compact
 from registry.records.facade import Records
 from registry.records.layout import history_iri, version_iri
 from registry.records.write import RecordState, read_state

@@ -10,8 +10,8 @@ from rdflib import Graph
 from rdflib.namespace import DCAT, RDF
 
 from registry.errors import InvalidDescription, RegistryError
-from registry.profile.fields import compact
 from registry.rdf.formats import oxigraph_iri, parse, syntax_for_path, syntax_for_suffix, to_rdflib
+from registry.rdf.namespaces import compact
 from registry.records.facade import Records
 from registry.records.submission import submit
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from registry.config import Settings
-from registry.profile.fields import compact
 from registry.rdf import formats
+from registry.rdf.namespaces import compact
 from registry.sparql.service import FORMATS, Answer
 
 SD = "http://www.w3.org/ns/sparql-service-description#"

@@ -20,16 +20,17 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from registry.catalogue import read
 from registry.catalogue import search as browse
-from registry.catalogue.labels import (
-    Label,
+from registry.catalogue.labels import Label
+from registry.profile.tables import LEGEND, Profile, build_profile, shapes_turtle
+from registry.rdf.namespaces import CIR_VOCAB
+from registry.web import search_args
+from registry.web.context import get_catalogue, get_settings, get_shapes
+from registry.web.languages import (
     Messages,
     catalogues,
     interface_language,
     preferred_languages,
 )
-from registry.profile.tables import LEGEND, Profile, build_profile, shapes_turtle
-from registry.rdf.namespaces import CIR_VOCAB
-from registry.web.context import get_catalogue, get_settings, get_shapes
 from registry.web.negotiation import alternates, negotiated, rdf_response, suffix_syntax
 
 pages = Blueprint("pages", __name__)
@@ -117,9 +118,9 @@ def home_page() -> str:
 
 @pages.get("/search")
 def search_page() -> str:
-    query = browse.query_from(list(request.args.items(multi=True)))
+    query = search_args.query_from(list(request.args.items(multi=True)))
     view = browse.search(get_catalogue(), query, preferred())
-    return render_template("search.html", browse=browse, **view)
+    return render_template("search.html", browse=search_args, **view)
 
 
 @pages.get("/datasets/<record_id>")

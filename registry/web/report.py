@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from registry.profile.fields import compact, label_for
+from registry.profile.fields import label_for
 from registry.profile.validation import Report
+from registry.rdf.namespaces import compact
 
 
 def report_groups(report: Report) -> list[dict[str, Any]]:
