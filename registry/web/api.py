@@ -18,7 +18,7 @@ from flask import (
     url_for,
 )
 
-from registry.errors import InvalidDescription, NotAcceptable, RegistryError, UnsupportedMediaType
+from registry.errors import InvalidDescription, RegistryError, UnsupportedMediaType
 from registry.profile.validation import Report
 from registry.rdf import formats
 from registry.records import history
@@ -28,11 +28,11 @@ from registry.records.submission import check_for, publish
 from registry.records.write import Written, may_change, withdraw_record
 from registry.web.context import get_accounts, get_records
 from registry.web.errors import handle_error
+from registry.web.negotiation import RDF_TYPES, accepted_rdf, best_offer
 from registry.web.openapi import openapi_document
 from registry.web.report import report_groups
 
 api = Blueprint("api", __name__, url_prefix="/api")
-RDF_OFFERS = [s.media_type for s in formats.DOCUMENT_SYNTAXES]
 WRITES = {"POST": "create", "PUT": "replace", "DELETE": "withdraw"}
 """HTTP method -> the audit log's action (as ``records`` names accepted writes)."""
 
@@ -52,26 +52,11 @@ def body_syntax() -> tuple[bytes, formats.RdfSyntax]:
     if syntax.has_graphs:
         raise UnsupportedMediaType(
             f"A description is one graph; {syntax.name} holds datasets of graphs: "
-            f"use {', '.join(RDF_OFFERS)}."
+            f"use {', '.join(RDF_TYPES)}."
         )
     return request.get_data(), syntax
 
 
-def rdf_response(triples: list[Any], etag: str | None = None) -> Response:
-    """Serialise triples in the syntax the client accepts (Turtle without ``Accept``)."""
-    media_type = (
-        request.accept_mimetypes.best_match(RDF_OFFERS)
-        if request.accept_mimetypes
-        else RDF_OFFERS[0]
-    )
-    if media_type is None:
-        raise NotAcceptable(f"This resource is RDF: accept one of {', '.join(RDF_OFFERS)}.")
-    syntax = formats.syntax_for_media_type(media_type)
-    response = Response(formats.serialize(triples, syntax), mimetype=syntax.media_type)
-    response.headers["Vary"] = "Accept"
-    if etag:
-        response.headers["ETag"] = etag
-    return response
 
 
 def store_description(mode: str, record_id: str | None = None) -> tuple[Written, Report]:
@@ -133,7 +118,7 @@ def validate() -> Response | tuple[Response, int]:
 @api.get("/records/<record_id>")
 def get_record(record_id: str) -> Response:
     found = history.current(get_records(), record_id)
-    return rdf_response(found.triples, found.state.etag)
+    return accepted_rdf(found.triples, found.state.etag)
 
 
 @api.get("/records/<record_id>/versions")
@@ -143,7 +128,7 @@ def record_versions(record_id: str) -> Response:
 
 @api.get("/records/<record_id>/versions/<int:number>")
 def record_version(record_id: str, number: int) -> Response:
-    return rdf_response(history.version(get_records(), record_id, number), f'"{number}"')
+    return accepted_rdf(history.version(get_records(), record_id, number), f'"{number}"')
 
 
 @api.get("/records")
@@ -157,10 +142,13 @@ def openapi() -> Response:
     return jsonify(openapi_document())
 
 
+REPORT_TYPES = ("application/json", "text/turtle", "text/html")
+"""A validation report as data (the default), as a ``sh:ValidationReport``, or a page."""
+
+
 def report_response(report: Report, status: int) -> tuple[Response, int]:
     """The report as JSON (default), Turtle ``sh:ValidationReport`` or a page, by ``Accept``."""
-    offers = ["application/json", "text/turtle", "text/html"]
-    best = request.accept_mimetypes.best_match(offers) if request.accept_mimetypes else offers[0]
+    best = best_offer(REPORT_TYPES)
     if best == "text/turtle":
         body = report.graph.serialize(format="turtle")
         return Response(body, mimetype="text/turtle"), status
@@ -185,11 +173,6 @@ def api_error(error: Exception) -> Any:
             "refused",
             status,
         )
-    if isinstance(error, InvalidDescription):
-        offers = ["application/json", "text/turtle", "text/html"]
-        if (
-            request.accept_mimetypes
-            and request.accept_mimetypes.best_match(offers) != "application/json"
-        ):
-            return report_response(error.report, 422)
+    if isinstance(error, InvalidDescription) and best_offer(REPORT_TYPES) != REPORT_TYPES[0]:
+        return report_response(error.report, 422)
     return handle_error(error)

@@ -12,12 +12,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from registry.errors import RegistryError
-
-
-def wants_html() -> bool:
-    """True when the client prefers a page to data (browsers)."""
-    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
-    return best == "text/html" and request.accept_mimetypes["text/html"] > 0
+from registry.web.negotiation import wants_html
 
 
 def handle_error(error: Exception) -> Response:

@@ -14,7 +14,7 @@ from registry.catalogue import read
 from registry.errors import NotFound
 from registry.records.layout import record_id_for
 from registry.web.context import get_catalogue
-from registry.web.negotiation import negotiated, rdf_response, suffix_syntax
+from registry.web.negotiation import negotiated, suffix_document
 
 linked_data = Blueprint("linked_data", __name__)
 SITEMAP_URLS = 50_000
@@ -47,8 +47,7 @@ def resolve() -> BaseResponse:
 
 @linked_data.get("/record/<record_id>.<suffix>")
 def record_document(record_id: str, suffix: str) -> Response:
-    syntax = suffix_syntax(suffix)
-    return rdf_response(read.record_document(get_catalogue(), record_id), syntax)
+    return suffix_document(suffix, lambda: read.record_document(get_catalogue(), record_id))
 
 
 @linked_data.get("/catalog")
@@ -64,7 +63,7 @@ def catalog() -> BaseResponse:
 @linked_data.get("/catalog.<suffix>")
 def catalog_document(suffix: str) -> Response:
     catalogue = get_catalogue()
-    return rdf_response(catalogue.store.graph_triples(catalogue.catalog_iri), suffix_syntax(suffix))
+    return suffix_document(suffix, lambda: catalogue.store.graph_triples(catalogue.catalog_iri))
 
 
 @linked_data.get("/agent/<name>")

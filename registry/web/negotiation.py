@@ -1,30 +1,47 @@
-"""Content negotiation for the IRIs the registry serves: a page for browsers, RDF for others.
+"""Every Accept and suffix decision of the registry, in one place.
 
 One resource answers in HTML, Turtle, JSON-LD, RDF/XML or N-Triples, chosen by ``Accept``
-(https://www.w3.org/TR/cooluris/#conneg) or by a suffix (``.ttl``). Every answer says
-``Vary: Accept`` and lists the other forms in ``Link: <...>; rel="alternate"`` headers.
+(https://www.w3.org/TR/cooluris/#conneg) or by a suffix (``.ttl``). Negotiated answers say
+``Vary: Accept``, and a resource with a page lists its other forms in
+``Link: <...>; rel="alternate"`` headers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import pyoxigraph as ox
 from flask import Response, request
 from werkzeug.wrappers import Response as BaseResponse
 
-from registry.errors import NotFound
+from registry.errors import NotAcceptable, NotFound
 from registry.rdf import formats
 
 HTML = "text/html"
+RDF_TYPES = [s.media_type for s in formats.DOCUMENT_SYNTAXES]
+"""The media types a description (one graph) can be sent in, Turtle first."""
 
 
-def alternates(url_for_suffix: Callable[[str], str]) -> list[dict[str, str]]:
-    """Name, media type and URL of each RDF form of a resource."""
-    return [
-        {"name": s.name, "type": s.media_type, "href": url_for_suffix(s.suffix)}
-        for s in formats.DOCUMENT_SYNTAXES
-    ]
+def best_offer(offers: Sequence[str]) -> str | None:
+    """The offer the client's ``Accept`` prefers; the first offer when it sends none; None
+    when it accepts none of them."""
+    if not request.accept_mimetypes:
+        return offers[0]
+    return request.accept_mimetypes.best_match(list(offers))
+
+
+def wants_html() -> bool:
+    """True when the client prefers a page to JSON (browsers)."""
+    best = request.accept_mimetypes.best_match(["application/json", HTML])
+    return best == HTML and request.accept_mimetypes[HTML] > 0
+
+
+def accepted_rdf_syntax(what: str = "This resource") -> formats.RdfSyntax:
+    """The RDF syntax the client accepts for a resource that is only RDF (406 if none)."""
+    best = best_offer(RDF_TYPES)
+    if best is None:
+        raise NotAcceptable(f"{what} is RDF: accept one of {', '.join(RDF_TYPES)}.")
+    return formats.syntax_for_media_type(best)
 
 
 def wanted_syntax() -> formats.RdfSyntax | None:
@@ -37,14 +54,50 @@ def wanted_syntax() -> formats.RdfSyntax | None:
 
 
 def suffix_syntax(suffix: str) -> formats.RdfSyntax:
+    """The syntax of a document URL's suffix (``.ttl``); 404 for any other suffix."""
     syntax = formats.syntax_for_suffix(suffix)
     if syntax is None or syntax.has_graphs:
         raise NotFound(f"No RDF serialisation has the suffix .{suffix}.")
     return syntax
 
 
-def rdf_response(triples: list[ox.Triple], syntax: formats.RdfSyntax) -> Response:
-    return Response(formats.serialize(triples, syntax), mimetype=syntax.media_type)
+def content_type(media_type: str) -> str:
+    """Text answers say their charset, so browsers and curl show non-ASCII correctly."""
+    if media_type.startswith("text/") or media_type.endswith(("json", "xml")):
+        return f"{media_type}; charset=utf-8"
+    return media_type
+
+
+def rdf_response(
+    triples: list[ox.Triple], syntax: formats.RdfSyntax, etag: str | None = None
+) -> Response:
+    """Triples serialised in ``syntax`` (with the profile's prefixes)."""
+    response = Response(formats.serialize(triples, syntax), mimetype=syntax.media_type)
+    if etag:
+        response.headers["ETag"] = etag
+    return response
+
+
+def accepted_rdf(triples: list[ox.Triple], etag: str | None = None) -> Response:
+    """Triples in the RDF syntax the client accepts (Turtle without ``Accept``)."""
+    response = rdf_response(triples, accepted_rdf_syntax(), etag)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def suffix_document(suffix: str, triples: Callable[[], list[ox.Triple]]) -> Response:
+    """The one handler of ``<resource>.<suffix>`` URLs: the suffix is checked before the
+    triples are read, so an unknown suffix costs nothing."""
+    syntax = suffix_syntax(suffix)
+    return rdf_response(triples(), syntax)
+
+
+def alternates(url_for_suffix: Callable[[str], str]) -> list[dict[str, str]]:
+    """Name, media type and URL of each RDF form of a resource."""
+    return [
+        {"name": s.name, "type": s.media_type, "href": url_for_suffix(s.suffix)}
+        for s in formats.DOCUMENT_SYNTAXES
+    ]
 
 
 def negotiated(

@@ -31,7 +31,7 @@ from registry.web.languages import (
     interface_language,
     preferred_languages,
 )
-from registry.web.negotiation import alternates, negotiated, rdf_response, suffix_syntax
+from registry.web.negotiation import alternates, negotiated, suffix_document
 
 pages = Blueprint("pages", __name__)
 
@@ -143,8 +143,7 @@ def dataset_page(record_id: str) -> BaseResponse:
 
 @pages.get("/datasets/<record_id>.<suffix>")
 def dataset_document(record_id: str, suffix: str) -> Response:
-    syntax = suffix_syntax(suffix)
-    return rdf_response(read.record_document(get_catalogue(), record_id), syntax)
+    return suffix_document(suffix, lambda: read.record_document(get_catalogue(), record_id))
 
 
 @pages.get("/providers/<record_id>")
@@ -165,8 +164,7 @@ def provider_page(record_id: str) -> BaseResponse:
 
 @pages.get("/providers/<record_id>.<suffix>")
 def provider_document(record_id: str, suffix: str) -> Response:
-    syntax = suffix_syntax(suffix)
-    return rdf_response(read.record_document(get_catalogue(), record_id), syntax)
+    return suffix_document(suffix, lambda: read.record_document(get_catalogue(), record_id))
 
 
 def provider_suffix_url(record_id: str) -> Any:
@@ -182,7 +180,7 @@ def term_page() -> BaseResponse:
 @pages.get("/term.<suffix>")
 def term_document(suffix: str) -> Response:
     iri = request.args.get("iri", "")
-    return rdf_response(read.concept_document(get_catalogue(), iri), suffix_syntax(suffix))
+    return suffix_document(suffix, lambda: read.concept_document(get_catalogue(), iri))
 
 
 @pages.get("/vocab/<scheme>/<code>")
@@ -194,8 +192,8 @@ def vocabulary_term(scheme: str, code: str) -> BaseResponse:
 
 @pages.get("/vocab/<scheme>/<code>.<suffix>")
 def vocabulary_document(scheme: str, code: str, suffix: str) -> Response:
-    triples = read.concept_document(get_catalogue(), f"{CIR_VOCAB}{scheme}/{code}")
-    return rdf_response(triples, suffix_syntax(suffix))
+    iri = f"{CIR_VOCAB}{scheme}/{code}"
+    return suffix_document(suffix, lambda: read.concept_document(get_catalogue(), iri))
 
 
 def term_response(iri: str, url_for_suffix: Any) -> BaseResponse:

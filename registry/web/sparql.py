@@ -20,7 +20,7 @@ from registry.runtime import Registry
 from registry.sparql import page as sparql_page
 from registry.sparql import service as sparql
 from registry.web.context import get_registry
-from registry.web.errors import wants_html
+from registry.web.negotiation import accepted_rdf_syntax, best_offer, content_type, wants_html
 
 endpoint = Blueprint("endpoint", __name__)
 
@@ -96,10 +96,7 @@ def negotiated_types(parameters: dict[str, list[str]]) -> tuple[str | None, str 
     if given:
         names = ", ".join(option.name for option in sparql.FORMATS)
         raise NotAcceptable(f"Unknown format {', '.join(given)!r}; use one of: {names}.")
-    if not request.accept_mimetypes:
-        return next(iter(sparql.RESULT_TYPES)), formats.SYNTAXES[0].media_type
-    accept = request.accept_mimetypes
-    return accept.best_match(list(sparql.RESULT_TYPES)), accept.best_match(list(sparql.GRAPH_TYPES))
+    return best_offer(list(sparql.RESULT_TYPES)), best_offer(list(sparql.GRAPH_TYPES))
 
 
 @endpoint.route("/sparql", methods=["GET", "POST"])
@@ -152,22 +149,11 @@ def query_page(registry: Registry, query: sparql.QueryRequest | None) -> Respons
     return response
 
 
-def content_type(media_type: str) -> str:
-    """Text answers say their charset, so browsers and curl show non-ASCII correctly."""
-    if media_type.startswith("text/") or media_type.endswith(("json", "xml")):
-        return f"{media_type}; charset=utf-8"
-    return media_type
 
 
 def service_description(settings: Settings) -> Response:
     """The ``sd:Service`` in the RDF syntax the client accepts (Turtle by default)."""
-    offers = [s.media_type for s in formats.DOCUMENT_SYNTAXES]
-    best = (
-        offers[0] if not request.accept_mimetypes else request.accept_mimetypes.best_match(offers)
-    )
-    if best is None:
-        raise NotAcceptable(f"The service description can be sent as: {', '.join(offers)}.")
-    syntax = formats.syntax_for_media_type(best)
+    syntax = accepted_rdf_syntax("The service description")
     body = formats.serialize(sparql_page.service_triples(settings), syntax)
     response = Response(body, content_type=content_type(syntax.media_type))
     response.headers["Vary"] = "Accept"
