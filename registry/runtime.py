@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
+from rdflib import URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
 
 from registry.catalogue.facade import Catalogue
@@ -23,11 +24,13 @@ from registry.config import Settings
 from registry.errors import StoreMismatch
 from registry.profile.validation import Shapes, load_profile
 from registry.queries import query
-from registry.rdf.formats import oxigraph_iri
+from registry.rdf.formats import oxigraph_iri, to_rdflib
 from registry.rdf.namespaces import CIR, DCATAP, EHDS_REGULATION
 from registry.records.audit import AuditLog
 from registry.records.facade import Records
 from registry.records.layout import Layout
+from registry.records.submission import catalog_change
+from registry.records.write import write_record
 from registry.sparql.service import Endpoint
 from registry.store.oxigraph import OxigraphStore
 
@@ -136,9 +139,11 @@ def open_registry(settings: Settings) -> Registry:
     index = IndexSync(search, store, layout)
     records.subscribe(index.record_written)
     if not store.has_graph(layout.catalog_iri):
-        # The settings describe a new store's catalogue; a loaded description
-        # (data/sample/catalog.ttl, say) replaces it and is kept across restarts.
-        store.replace_graph(layout.catalog_iri, catalog_triples(settings, layout))
+        # The settings describe a new store's catalogue, as its first version; a loaded
+        # description (data/sample/catalog.ttl, say) replaces it and is kept across restarts.
+        triples = catalog_triples(settings, layout)
+        catalog = URIRef(layout.catalog_iri)
+        write_record(records, catalog_change(triples, to_rdflib(triples), catalog))
     load_vocabularies(store, shapes, layout)
     index.reconcile()
     return Registry(settings, store, shapes, search, records, catalogue, index)

@@ -22,6 +22,9 @@ from registry.errors import NotFound
 from registry.store.oxigraph import Term
 
 VERSION_PART, HISTORY_PART = "/version/", "/history"
+CATALOG_RECORD = "catalog"
+"""The record id of the catalogue's own description. Its current graph is the one named by
+the catalogue's IRI (what pages and SPARQL read); versions and history are a record's."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,14 @@ class Layout:
 
     def record_iri(self, record_id: str) -> str:
         return self.record_prefix + record_id
+
+    def record_id_for(self, topic: str) -> str:
+        """The record id of a topic: the catalogue's own, or one derived from the IRI."""
+        return CATALOG_RECORD if topic == self.catalog_iri else record_id_for(topic)
+
+    def current_graph(self, record: str) -> str:
+        """The graph holding a record's current description and its ``dcat:CatalogRecord``."""
+        return self.catalog_iri if record == self.record_iri(CATALOG_RECORD) else record
 
     def record_id_of(self, graph: str) -> str | None:
         """The record id whose current graph is ``graph`` (None for versions, history, ...)."""

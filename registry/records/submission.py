@@ -174,6 +174,11 @@ def change_for(records: Records, checked: Checked) -> Change:
     return Change(topic.iri, topic.kind, checked.triples, digest(graph), owner)
 
 
+def catalog_change(triples: list[ox.Triple], graph: Graph, catalog: URIRef) -> Change:
+    """The catalogue's own description as a record change (the operator's; no owner)."""
+    return Change(catalog, "catalog", triples, digest(graph), None)
+
+
 def submit(
     records: Records,
     data: bytes,
@@ -186,12 +191,10 @@ def submit(
     topic = checked.topic
     if topic.kind == "catalog":
         refuse_foreign_subjects(records, checked.graph, records.catalog_iri)
-        stored_catalog = formats.to_rdflib(records.store.graph_triples(records.catalog_iri))
-        changed = digest(stored_catalog) != digest(checked.graph)
-        if changed:
-            records.store.replace_graph(records.catalog_iri, checked.triples)
-        return Accepted("catalog", records.catalog_iri, str(topic.iri), checked.report, changed)
-    written = write_record(records, change_for(records, checked), author, now=now)
+        change = catalog_change(checked.triples, checked.graph, topic.iri)
+    else:
+        change = change_for(records, checked)
+    written = write_record(records, change, author, now=now)
     return Accepted(
         written.record_id, written.record, str(topic.iri), checked.report, written.changed
     )

@@ -29,7 +29,7 @@ from registry.rdf.formats import oxigraph_iri as _iri
 from registry.rdf.namespaces import CIR
 from registry.records.audit import OPERATOR, Author
 from registry.records.facade import Records
-from registry.records.layout import history_iri, record_facts, record_id_for, version_iri
+from registry.records.layout import CATALOG_RECORD, history_iri, record_facts, version_iri
 from registry.store.oxigraph import Term
 
 
@@ -56,7 +56,7 @@ class Change:
 
     topic: URIRef
     kind: str
-    """``dataset`` or ``agent``."""
+    """``dataset``, ``agent`` or ``catalog`` (the registry's own description)."""
     triples: list[ox.Triple]
     digest: str
     owner: str | None
@@ -80,7 +80,7 @@ class Written:
 
 def read_state(records: Records, record: str) -> RecordState:
     """Return the current state of a record (``exists`` false if it was never written)."""
-    facts = record_facts(records.store.graph_triples(record), record)
+    facts = record_facts(records.store.graph_triples(records.layout.current_graph(record)), record)
     if not facts:
         return RecordState(exists=False)
     number, owner = facts.get(str(CIR.versionNumber)), facts.get(str(PROV.wasAttributedTo))
@@ -178,11 +178,12 @@ def record_graphs(
 ) -> tuple[dict[str, list[ox.Triple]], dict[str, list[ox.Triple]]]:
     """Return the graphs a write of ``change`` over ``state`` replaces (the current record,
     the new version) and appends to (the history)."""
-    record = records.record_iri(record_id_for(str(change.topic)))
+    record = records.record_iri(records.layout.record_id_for(str(change.topic)))
     number = state.version + 1
     action = "replace" if state.exists and not state.withdrawn else "create"
+    current = records.layout.current_graph(record)
     replace = {
-        record: change.triples + _record_meta(records, record, change, state, number, now),
+        current: change.triples + _record_meta(records, record, change, state, number, now),
         version_iri(record, number): _version_triples(record, change, number, author, now),
     }
     return replace, {history_iri(record): _event(record, action, author, number, now)}
@@ -222,7 +223,7 @@ def write_record(
     An identical description writes nothing.
     """
     now = now or datetime.now(UTC)
-    record_id = record_id_for(str(change.topic))
+    record_id = records.layout.record_id_for(str(change.topic))
     record = records.record_iri(record_id)
     with records.writing:
         state = read_state(records, record)
@@ -246,6 +247,8 @@ def withdraw_record(
     """Replace a record by a tombstone that keeps its history; return the state before."""
     now = now or datetime.now(UTC)
     record = records.layout.record_for_id(record_id)
+    if record_id == CATALOG_RECORD:
+        raise Forbidden("The catalogue's own description cannot be withdrawn; replace it.")
     with records.writing:
         state = read_state(records, record)
         if not state.exists:
