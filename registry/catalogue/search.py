@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 from registry.catalogue.index.entry import FACET_NAMES
-from registry.catalogue.index.sqlite import Query
+from registry.catalogue.index.query import Query
 from registry.catalogue.labels import Label, pick_label
 from registry.errors import TooManyArguments
 from registry.runtime import Registry
