@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask.testing import FlaskClient
 
-from registry.catalogue.index.sqlite import SORTS, Query, fts_query
+from registry.catalogue.index.query import SORTS, Query, fts_query
 from registry.config import load_settings
 from registry.records.loading import load_files
 from registry.records.submission import submit

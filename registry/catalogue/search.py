@@ -11,7 +11,7 @@ from typing import Any
 
 from registry.catalogue.facade import Catalogue
 from registry.catalogue.index.entry import FACET_NAMES
-from registry.catalogue.index.sqlite import Query
+from registry.catalogue.index.query import Query
 from registry.catalogue.labels import Label, pick_label
 
 CHARTS = ("condition", "modality", "body_part", "country")

@@ -19,22 +19,12 @@ the property shapes that only run inside their node shape, to find they have no 
 
 from __future__ import annotations
 
-import functools
 from collections import OrderedDict
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
-import pyshacl.shape
-from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
 from pyshacl.shapes_graph import ShapesGraph
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, SH
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.evaluate import evalQuery
-from rdflib.plugins.sparql.parser import parseQuery
-from rdflib.plugins.sparql.processor import SPARQLProcessor
-from rdflib.plugins.sparql.sparql import Query
 
 from registry.rdf.namespaces import ACCESS_RIGHT, CIR
 
@@ -48,43 +38,6 @@ CACHE_SIZE = 64
 """Pruned sets kept (about 3 MB each)."""
 SEEN_LIMIT = 10_000
 Key = tuple[URIRef | None, frozenset[URIRef]]
-
-# Two speed-ups of third-party internals, both pure caching (same answers; the test suite
-# and the agreement suite run with them). pySHACL tests each predicate of a shape against
-# its list of constraint parameters, for every shape on every run: a list scan of rdflib
-# terms is a third of a validation. The same parameters as a frozenset (pySHACL keeps them
-# in this module attribute) give the same answer by hashing.
-pyshacl.shape.CONSTRAINT_PARAMS = (  # type: ignore[attr-defined]
-    frozenset(ALL_CONSTRAINT_PARAMETERS),
-    CONSTRAINT_PARAMETERS_MAP,
-)
-
-
-@functools.lru_cache(maxsize=256)
-def _prepared(query: str, base: str | None, namespaces: frozenset[tuple[str, Any]]) -> Query:
-    return translateQuery(parseQuery(query), base, dict(namespaces))
-
-
-def _query_parsed_once(
-    self: SPARQLProcessor,
-    strOrQuery: str | Query,  # noqa: N803 - rdflib's parameter name
-    initBindings: Mapping[str, Any] | None = None,  # noqa: N803
-    initNs: Mapping[str, Any] | None = None,  # noqa: N803
-    base: str | None = None,
-    DEBUG: bool = False,  # noqa: N803
-) -> Any:
-    """rdflib's ``SPARQLProcessor.query``, with each query text parsed once.
-
-    pySHACL evaluates a SHACL-SPARQL constraint (the plausibility rules) by passing its text
-    to rdflib for every focus node, and parsing it costs ~30 ms each time; the parsed query
-    is the same every time (the focus node comes in as a binding), so it is kept.
-    """
-    if isinstance(strOrQuery, str):
-        strOrQuery = _prepared(strOrQuery, base, frozenset((initNs or {}).items()))
-    return evalQuery(self.graph, strOrQuery, initBindings or {}, base)
-
-
-SPARQLProcessor.query = _query_parsed_once  # type: ignore[method-assign]
 
 
 def access_level(data: Graph) -> URIRef | None:

@@ -20,6 +20,7 @@ from rdflib.namespace import DCAT, DCTERMS, RDF, SH
 from rdflib.term import Node
 
 from registry.errors import ProfileError
+from registry.profile import speedups
 from registry.profile.constraints import path_text
 from registry.profile.selection import ACCESS_LEVELS, ShapeSelection
 from registry.profile.vocabularies import Vocabularies
@@ -166,6 +167,29 @@ def probe(shapes: Graph, level: URIRef | None) -> Graph:
     return graph
 
 
+def read_shapes(folder: Path) -> tuple[Graph, str]:
+    """Parse every ``*.ttl`` in ``folder`` into one graph; the version is taken from the
+    file names.
+
+    A syntax error names the file and line. Only parses: nothing here touches pySHACL.
+    """
+    files = sorted(folder.glob("*.ttl"))
+    if not files:
+        raise ProfileError(f"no SHACL shapes (*.ttl) in {folder}")
+    graph, parts = Graph(), {}
+    for path in files:
+        try:
+            parts[path] = Graph().parse(path, format="turtle")
+        except Exception as error:  # rdflib raises several unrelated types
+            raise ProfileError(f"{path}: {error}") from error
+        graph += parts[path]
+    refuse_pathless_property_shapes(graph, parts)
+    versions = {path.stem.rsplit("-", 1)[-1] for path in files}
+    if len(versions) != 1:
+        raise ProfileError(f"shapes files carry several versions {sorted(versions)}")
+    return graph, versions.pop()
+
+
 class Shapes:
     """The profile's shapes, parsed once, and ``validate``."""
 
@@ -173,6 +197,7 @@ class Shapes:
         self.graph = graph
         self.version = version
         self.vocabularies = vocabularies
+        speedups.apply()  # before the probes below, which are validations too
         try:
             self._selection = ShapeSelection(graph)
             for level in (*ACCESS_LEVELS, None):
@@ -189,27 +214,14 @@ class Shapes:
 
     @classmethod
     def load(cls, folder: Path, vocabularies: Vocabularies | None = None) -> Shapes:
-        """Parse every ``*.ttl`` in ``folder``; the version is taken from the file names.
+        """Parse every ``*.ttl`` in ``folder`` (``read_shapes``) and make them ready to validate.
 
-        A syntax error names the file and line, and shapes pySHACL cannot use are refused
-        here, at start-up, not at the first submission. (The full SHACL meta-shapes check
-        takes seconds, so it runs in the test suite rather than at every start.)
+        Shapes pySHACL cannot use are refused here, at start-up, not at the first
+        submission. (The full SHACL meta-shapes check takes seconds, so it runs in the test
+        suite rather than at every start.)
         """
-        files = sorted(folder.glob("*.ttl"))
-        if not files:
-            raise ProfileError(f"no SHACL shapes (*.ttl) in {folder}")
-        graph, parts = Graph(), {}
-        for path in files:
-            try:
-                parts[path] = Graph().parse(path, format="turtle")
-            except Exception as error:  # rdflib raises several unrelated types
-                raise ProfileError(f"{path}: {error}") from error
-            graph += parts[path]
-        refuse_pathless_property_shapes(graph, parts)
-        versions = {path.stem.rsplit("-", 1)[-1] for path in files}
-        if len(versions) != 1:
-            raise ProfileError(f"shapes files carry several versions {sorted(versions)}")
-        return cls(graph, versions.pop(), vocabularies)
+        graph, version = read_shapes(folder)
+        return cls(graph, version, vocabularies)
 
     def validate(self, data: Graph, known: Graph | None = None) -> Report:
         """Validate ``data`` with the rules of its access level and the cited concepts' facts.

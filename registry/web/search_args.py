@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from registry.catalogue.index.entry import FACET_NAMES
-from registry.catalogue.index.sqlite import Query
+from registry.catalogue.index.query import Query
 from registry.errors import TooManyArguments
 
 MAX_SELECTED = 20

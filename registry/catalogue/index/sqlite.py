@@ -6,94 +6,31 @@ same write path as each record (``index_record`` / ``drop_record``), and on open
 reconciled with the store by each record's stamp (digest and modification time), so a crash
 between the two writes is repaired at the next start. A missing file or another schema
 version is rebuilt from the store.
+
+``SearchIndex`` owns the file: a connection per thread, the one write transaction, the
+aggregates cached per write generation, and the reads pages make. The tables and the rows
+of one entry are in ``tables``, a search's question and its SQL in ``query``, the facet
+postings in ``bitmaps``.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from registry.catalogue.index.bitmaps import FacetBitmaps, bitmap, positions
 from registry.catalogue.index.entry import Entry
+from registry.catalogue.index.query import SORTS, Hits, Query, fts_query, range_hits
+from registry.catalogue.index.tables import SCHEMA, SCHEMA_VERSION, delete_entry, insert_entry
 
-SCHEMA_VERSION = "1"
-SCHEMA = """
-CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE entry(
-  rid INTEGER PRIMARY KEY,
-  record_id TEXT NOT NULL UNIQUE,
-  kind TEXT NOT NULL,
-  stamp TEXT NOT NULL,
-  modified TEXT NOT NULL,
-  title_key TEXT NOT NULL,
-  individuals INTEGER,
-  min_age INTEGER,
-  max_age INTEGER,
-  card TEXT NOT NULL
-);
-CREATE INDEX entry_newest ON entry(kind, modified, rid);
-CREATE INDEX entry_title ON entry(kind, title_key, rid);
-CREATE INDEX entry_largest ON entry(kind, individuals, rid);
-CREATE TABLE facet(facet TEXT NOT NULL, value TEXT NOT NULL, rid INTEGER NOT NULL,
-  PRIMARY KEY(facet, value, rid)) WITHOUT ROWID;
-CREATE INDEX facet_rid ON facet(rid);
-CREATE TABLE total(facet TEXT NOT NULL, value TEXT NOT NULL, datasets INTEGER NOT NULL,
-  individuals INTEGER NOT NULL, PRIMARY KEY(facet, value)) WITHOUT ROWID;
-CREATE VIRTUAL TABLE text USING fts5(
-  title, description, keywords, tokenize = 'unicode61 remove_diacritics 2');
-"""
-SORTS = {
-    "newest": "e.modified DESC, e.rid DESC",
-    "title": "e.title_key ASC, e.rid ASC",
-    "largest": "e.individuals DESC, e.rid DESC",
-}
-"""Sort name -> ORDER BY clause (each backed by an index); ``relevance`` needs a text query."""
-WORD = re.compile(r"\w+", re.UNICODE)
 DEEP_OFFSET = 10_000
 """Pages past this many results are sliced from a cached listing instead of an OFFSET."""
 FOLLOW_LIMIT = 500
 """Writes of more records than this reload the facet bitmaps instead of updating them."""
-
-
-@dataclass(frozen=True)
-class Query:
-    """A search: text, selected facet values, ranges, sort and page (all from the URL)."""
-
-    text: str = ""
-    selected: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    individuals: tuple[int | None, int | None] = (None, None)
-    ages: tuple[int | None, int | None] = (None, None)
-    sort: str = "newest"
-    page: int = 1
-
-    @property
-    def filtered(self) -> bool:
-        return bool(self.text.strip() or self.selected or any(self.individuals + self.ages))
-
-
-@dataclass(frozen=True)
-class Hits:
-    total: int
-    cards: list[dict[str, Any]]
-    counts: dict[str, dict[str, int]]
-    """Facet -> value -> datasets among the hits."""
-
-
-def fts_query(text: str) -> str:
-    """Turn what a visitor typed into an FTS5 query: every word, the last one as a prefix.
-
-    Words are quoted, so FTS5 operators and syntax in the input are plain text.
-    """
-    words = WORD.findall(text)
-    if not words:
-        return ""
-    return " ".join(f'"{w}"' for w in words[:-1]) + f' "{words[-1]}"*'
 
 
 class SearchIndex:
@@ -158,12 +95,12 @@ class SearchIndex:
             added: list[tuple[int, list[tuple[str, str]]]] = []
             try:
                 for record_id in [*dropped, *(e.record_id for e in entries)]:
-                    removed.extend(_delete(connection, record_id))
+                    removed.extend(delete_entry(connection, record_id))
                 for entry in entries:
                     if entry.kind == "dataset":
-                        added.append((_insert(connection, entry), entry.facets))
+                        added.append((insert_entry(connection, entry), entry.facets))
                     else:
-                        _insert(connection, entry)
+                        insert_entry(connection, entry)
             except BaseException:
                 connection.execute("ROLLBACK")
                 raise
@@ -281,7 +218,7 @@ class SearchIndex:
                 rids = self._listing(order)[offset : offset + size]
             return Hits(self.summary()["datasets"], self._cards(rids), counts)
         bitmaps = self.bitmaps()
-        hits = bitmaps.matching(query.selected) & _range_hits(connection, query)
+        hits = bitmaps.matching(query.selected) & range_hits(connection, query)
         text = fts_query(query.text)
         ranked: list[int] = []
         if text:
@@ -331,100 +268,3 @@ class SearchIndex:
             connection.close()
         self._connections.clear()
         self._local = threading.local()
-
-
-def _range_hits(connection: sqlite3.Connection, query: Query) -> int:
-    """The bitmap of datasets within the query's ranges (all bits set when it has none)."""
-    ranges = [
-        (column, operator, bound)
-        for column, operator, bound in (
-            ("individuals", ">=", query.individuals[0]),
-            ("individuals", "<=", query.individuals[1]),
-            # An age range matches datasets whose typical ages overlap it.
-            ("max_age", ">=", query.ages[0]),
-            ("min_age", "<=", query.ages[1]),
-        )
-        if bound is not None
-    ]
-    if not ranges:
-        return -1  # every bit set
-    tests = " AND ".join(f"{column} {operator} ?" for column, operator, _ in ranges)
-    rows = connection.execute(
-        f"SELECT rid FROM entry WHERE kind = 'dataset' AND {tests}",
-        [bound for _, _, bound in ranges],
-    )
-    return bitmap(rid for (rid,) in rows)
-
-
-def _title_key(entry: Entry) -> str:
-    titles = entry.texts.get("titles") or entry.texts.get("names") or {}
-    title = titles.get("en") or titles.get("") or next(iter(sorted(titles.values())), "")
-    return title.casefold()
-
-
-def _insert(connection: sqlite3.Connection, entry: Entry) -> int:
-    """Insert an entry (with its facets, totals and text); return its rid."""
-    individuals = entry.numbers.get("individuals", 0)
-    cursor = connection.execute(
-        "INSERT INTO entry(record_id, kind, stamp, modified, title_key, individuals, min_age, "
-        "max_age, card) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            entry.record_id,
-            entry.kind,
-            entry.stamp,
-            entry.modified,
-            _title_key(entry),
-            individuals,
-            entry.numbers.get("min_age"),
-            entry.numbers.get("max_age"),
-            json.dumps(entry.card(), ensure_ascii=False),
-        ),
-    )
-    rid = cursor.lastrowid
-    assert rid is not None
-    if entry.kind != "dataset":
-        return rid
-    connection.executemany(
-        "INSERT INTO facet VALUES (?, ?, ?)", [(f, v, rid) for f, v in entry.facets]
-    )
-    connection.executemany(
-        "INSERT INTO total VALUES (?, ?, 1, ?) ON CONFLICT DO UPDATE SET "
-        "datasets = datasets + 1, individuals = individuals + excluded.individuals",
-        [(f, v, individuals) for f, v in entry.facets],
-    )
-    connection.execute(
-        "INSERT INTO text(rowid, title, description, keywords) VALUES (?, ?, ?, ?)",
-        (
-            rid,
-            "\n".join(entry.texts.get("titles", {}).values()),
-            "\n".join(entry.texts.get("descriptions", {}).values()),
-            "\n".join(entry.keywords),
-        ),
-    )
-    return rid
-
-
-def _delete(
-    connection: sqlite3.Connection, record_id: str
-) -> list[tuple[int, list[tuple[str, str]]]]:
-    """Delete a record's entry; return its rid and facets if it was a dataset."""
-    row = connection.execute(
-        "SELECT rid, kind, individuals FROM entry WHERE record_id = ?", (record_id,)
-    ).fetchone()
-    if row is None:
-        return []
-    rid, kind, individuals = row
-    facets: list[tuple[str, str]] = []
-    if kind == "dataset":
-        facets = connection.execute(
-            "SELECT facet, value FROM facet WHERE rid = ?", (rid,)
-        ).fetchall()
-        connection.execute(
-            "UPDATE total SET datasets = datasets - 1, individuals = individuals - ? "
-            "WHERE (facet, value) IN (SELECT facet, value FROM facet WHERE rid = ?)",
-            (individuals or 0, rid),
-        )
-        connection.execute("DELETE FROM facet WHERE rid = ?", (rid,))
-        connection.execute("DELETE FROM text WHERE rowid = ?", (rid,))
-    connection.execute("DELETE FROM entry WHERE rid = ?", (rid,))
-    return [(rid, facets)] if kind == "dataset" else []
