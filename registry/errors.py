@@ -20,6 +20,8 @@ class RegistryError(Exception):
         self.message = message
         self.link = link
         self.details = details
+        self.audited = False
+        """True once the audit log has a line for the refused write this error ends."""
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON body the API answers with."""

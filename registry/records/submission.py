@@ -9,7 +9,8 @@ fails with a Violation raises before the store is touched, so a rejection change
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,7 +19,14 @@ from rdflib import Graph, URIRef
 from rdflib.compare import to_isomorphic
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
 
-from registry.errors import Conflict, DatasetNotFound, Forbidden, ForeignDataset, InvalidDescription
+from registry.errors import (
+    Conflict,
+    DatasetNotFound,
+    Forbidden,
+    ForeignDataset,
+    InvalidDescription,
+    RegistryError,
+)
 from registry.profile.validation import Report, Shapes
 from registry.queries import query
 from registry.rdf import formats
@@ -174,6 +182,20 @@ def change_for(records: Records, checked: Checked) -> Change:
     return Change(topic.iri, topic.kind, checked.triples, digest(graph), owner)
 
 
+@contextmanager
+def refusals_audited(
+    records: Records, author: Author, action: str, record_id: str | None = None
+) -> Iterator[None]:
+    """Log a write refused inside the block (accepted writes are logged by ``write``)."""
+    try:
+        yield
+    except RegistryError as error:
+        if not error.audited:
+            records.audit.log(author, action, record_id, None, None, "refused", error.status)
+            error.audited = True
+        raise
+
+
 def catalog_change(triples: list[ox.Triple], graph: Graph, catalog: URIRef) -> Change:
     """The catalogue's own description as a record change (the operator's; no owner)."""
     return Change(catalog, "catalog", triples, digest(graph), None)
@@ -186,15 +208,17 @@ def submit(
     now: datetime | None = None,
     author: Author = OPERATOR,
 ) -> Accepted:
-    """Store a conforming description as (the new version of) its topic's record."""
-    checked = check_for(records, data, syntax)
-    topic = checked.topic
-    if topic.kind == "catalog":
-        refuse_foreign_subjects(records, checked.graph, records.catalog_iri)
-        change = catalog_change(checked.triples, checked.graph, topic.iri)
-    else:
-        change = change_for(records, checked)
-    written = write_record(records, change, author, now=now)
+    """Store a conforming description as (the new version of) its topic's record; a refusal
+    is audited."""
+    with refusals_audited(records, author, "submit"):
+        checked = check_for(records, data, syntax)
+        topic = checked.topic
+        if topic.kind == "catalog":
+            refuse_foreign_subjects(records, checked.graph, records.catalog_iri)
+            change = catalog_change(checked.triples, checked.graph, topic.iri)
+        else:
+            change = change_for(records, checked)
+        written = write_record(records, change, author, now=now)
     return Accepted(
         written.record_id, written.record, str(topic.iri), checked.report, written.changed
     )
@@ -238,27 +262,28 @@ def publish(
     """Check a description and store it as ``provider``'s record.
 
     ``mode`` is ``create`` (POST), ``replace`` (PUT of ``record_id``, guarded by
-    ``if_match``) or ``publish`` (the web form: either).
+    ``if_match``) or ``publish`` (the web form: either). A refusal is audited.
     """
-    checked = check_for(records, data, syntax)
-    if checked.topic.kind == "catalog":
-        raise Forbidden("The catalogue's description is the operator's; describe a dataset.")
-    change = change_for(records, checked)
-    if change.owner != provider.agent:
-        raise Forbidden(
-            f"Your token publishes as <{provider.agent}>, but this description's publisher is "
-            f"<{change.owner}>: a provider may only submit its own datasets."
-        )
-    if record_id is not None and record_id_for(str(change.topic)) != record_id:
-        raise Conflict(
-            f"This description is about <{change.topic}>, whose record is "
-            f"{record_id_for(str(change.topic))}, not {record_id}."
-        )
-    if mode == "create":
-        precondition = may_create(provider.agent)
-    elif mode == "replace":
-        precondition = may_change(provider.agent, if_match)
-    else:
-        precondition = may_publish(provider.agent)
     author = Author(provider.name, provider.agent)
-    return write_record(records, change, author, precondition), checked.report
+    with refusals_audited(records, author, mode, record_id):
+        checked = check_for(records, data, syntax)
+        if checked.topic.kind == "catalog":
+            raise Forbidden("The catalogue's description is the operator's; describe a dataset.")
+        change = change_for(records, checked)
+        if change.owner != provider.agent:
+            raise Forbidden(
+                f"Your token publishes as <{provider.agent}>, but this description's publisher is "
+                f"<{change.owner}>: a provider may only submit its own datasets."
+            )
+        if record_id is not None and record_id_for(str(change.topic)) != record_id:
+            raise Conflict(
+                f"This description is about <{change.topic}>, whose record is "
+                f"{record_id_for(str(change.topic))}, not {record_id}."
+            )
+        if mode == "create":
+            precondition = may_create(provider.agent)
+        elif mode == "replace":
+            precondition = may_change(provider.agent, if_match)
+        else:
+            precondition = may_publish(provider.agent)
+        return write_record(records, change, author, precondition), checked.report

@@ -161,7 +161,8 @@ def report_response(report: Report, status: int) -> tuple[Response, int]:
 @api.errorhandler(Exception)
 def api_error(error: Exception) -> Any:
     """Answer as the app does, with the report by ``Accept``; log refused writes."""
-    if request.method in WRITES and request.endpoint != "api.validate":
+    audited = isinstance(error, RegistryError) and error.audited
+    if request.method in WRITES and request.endpoint != "api.validate" and not audited:
         status = error.status if isinstance(error, RegistryError) else getattr(error, "code", 500)
         provider = g.get("provider")
         get_records().audit.log(

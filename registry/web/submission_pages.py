@@ -11,6 +11,7 @@ from flask import Blueprint, Response, render_template, request
 from registry.errors import InvalidDescription, RegistryError
 from registry.rdf import formats
 from registry.records import history
+from registry.records.audit import Author
 from registry.records.submission import check_for, publish
 from registry.web.context import get_accounts, get_records
 from registry.web.report import report_groups
@@ -59,6 +60,10 @@ def form_outcome() -> dict[str, object]:
         report = refused.report
         return {**shown, "report": report, "groups": report_groups(report), "status": 422}
     except RegistryError as error:
+        if request.form.get("action") == "publish" and not error.audited:
+            # Refused before it reached the records (a bad token, an unreadable body).
+            records.audit.log(Author("anonymous"), "publish", None, None, None, "refused",
+                              error.status)
         return {**shown, "error": error.to_dict(), "status": error.status}
 
 
