@@ -16,6 +16,7 @@ from registry.profile.fields import ORDER, label_for
 from registry.queries import query
 from registry.rdf.namespaces import CIR
 from registry.records.agents import agent_descriptions, cited_iris
+from registry.records.history import published
 from registry.runtime import Registry, record_facts
 
 ENGLISH_FIRST = ("en",)
@@ -133,7 +134,8 @@ def dataset_view(
 
 
 def record_document(registry: Registry, record_id: str) -> list[ox.Triple]:
-    """Return the triples of a record's graph (the description and its catalogue record)."""
+    """Return the triples of a record's graph (the description and its catalogue record), the
+    description exactly as accepted (``history.published``)."""
     record = registry.record_iri(record_id)
     triples = registry.store.graph_triples(record) if record_id.isalnum() else []
     if not triples:
@@ -143,7 +145,7 @@ def record_document(registry: Registry, record_id: str) -> list[ox.Triple]:
             f"The record {record_id} was withdrawn; its versions stay readable.",
             history=f"/records/{record_id}/versions",
         )
-    return triples
+    return published(registry, record, triples)
 
 
 def concept_document(registry: Registry, iri: str) -> list[ox.Triple]:
