@@ -17,6 +17,7 @@ from registry.profile.fields import ORDER, label_for
 from registry.queries import query
 from registry.rdf.namespaces import CIR
 from registry.records.agents import agent_descriptions, cited_iris
+from registry.records.history import published
 from registry.records.layout import is_record_id, record_facts
 
 ENGLISH_FIRST = ("en",)
@@ -135,7 +136,8 @@ def dataset_view(
 
 
 def record_document(catalogue: Catalogue, record_id: str) -> list[ox.Triple]:
-    """Return the triples of a record's graph (the description and its catalogue record)."""
+    """Return the triples of a record's graph (the description and its catalogue record), the
+    description exactly as accepted (``history.published``)."""
     record = catalogue.record_iri(record_id)
     triples = catalogue.store.graph_triples(record) if is_record_id(record_id) else []
     if not triples:
@@ -145,7 +147,7 @@ def record_document(catalogue: Catalogue, record_id: str) -> list[ox.Triple]:
             f"The record {record_id} was withdrawn; its versions stay readable.",
             withdrawn=record_id,
         )
-    return triples
+    return published(catalogue.store, catalogue.layout, record, triples)
 
 
 def concept_document(catalogue: Catalogue, iri: str) -> list[ox.Triple]:

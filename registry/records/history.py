@@ -9,15 +9,18 @@ from typing import Any
 
 import pyoxigraph as ox
 from rdflib.compare import graph_diff, to_isomorphic
-from rdflib.namespace import XSD
+from rdflib.namespace import FOAF, XSD
 
 from registry.errors import Gone, NotFound, RegistryError
 from registry.queries import query
 from registry.rdf import formats
 from registry.rdf.namespaces import CIR, compact
 from registry.records.facade import Records
-from registry.records.layout import history_iri, version_iri
-from registry.records.write import RecordState, read_state
+from registry.records.layout import Layout, history_iri, record_facts, version_iri
+from registry.records.write import RecordState, is_record_statement, read_state
+from registry.store.oxigraph import OxigraphStore
+
+DESCRIPTION = ox.NamedNode(str(CIR.description))
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,49 @@ def current(records: Records, record_id: str) -> Current:
             f"The record {record_id} was withdrawn; its versions stay readable.",
             withdrawn=record_id,
         )
-    return Current(records.store.graph_triples(record), state)
+    stored = records.store.graph_triples(record)
+    return Current(published(records.store, records.layout, record, stored), state)
+
+
+def published(
+    store: OxigraphStore, layout: Layout, record: str, stored: list[ox.Triple]
+) -> list[ox.Triple]:
+    """Return a record's current graph as the registry publishes it: its own statements
+    (``dcat:CatalogRecord``, catalogue links) from ``stored``, and the description exactly as
+    accepted, from the current version.
+
+    The store keeps typed literals by value, not as written: Oxigraph encodes the XSD numeric,
+    boolean, date and duration types natively (oxigraph/oxigraph#526), so
+    ``"846"^^xsd:nonNegativeInteger`` reads back as ``"846"^^xsd:integer`` and ``"07"`` as
+    ``"7"``. Read from the store, a description no longer conforms to the profile it was
+    accepted under, nor is it the one a provider sent. The version keeps it verbatim (one
+    N-Triples literal), so it is published from there: one more graph read and a parse of
+    about a millisecond. SPARQL reads the store: the same values, some of them typed
+    ``xsd:integer``. ``stored`` is returned as it is if the version keeps no description.
+    """
+    facts = record_facts(stored, record)
+    current, topic = facts.get(str(CIR.currentVersion)), facts.get(str(FOAF.primaryTopic))
+    if not isinstance(current, ox.NamedNode) or not isinstance(topic, ox.NamedNode):
+        return stored
+    exact = described(store, current.value)
+    if exact is None:
+        return stored
+    catalog = layout.catalog_iri
+    return [t for t in stored if is_record_statement(t, record, catalog, topic.value)] + exact
+
+
+def described(store: OxigraphStore, version: str) -> list[ox.Triple] | None:
+    """Return the description accepted as the version graph ``version``, triple for triple as
+    submitted; None if that graph keeps none."""
+    node = ox.NamedNode(version)
+    for triple in store.graph_triples(version):
+        if triple.subject == node and triple.predicate == DESCRIPTION:
+            text = triple.object.value.encode("utf-8")  # type: ignore[union-attr]
+            # Lenient: the registry serialised these triples itself from a parsed description,
+            # so their IRIs need no second check (parsing is a third faster).
+            quads = ox.parse(text, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+            return [quad.triple for quad in quads]
+    return None
 
 
 def _value(term: Any) -> Any:
@@ -86,13 +131,12 @@ def versions(records: Records, record_id: str) -> dict[str, Any]:
 
 def version(records: Records, record_id: str, number: int) -> list[ox.Triple]:
     """Return the description accepted as version ``number`` (as submitted, re-parsed)."""
-    graph = version_iri(records.layout.record_for_id(record_id), number)
-    node = ox.NamedNode(graph)
-    for triple in records.store.graph_triples(graph):
-        if triple.subject == node and triple.predicate == ox.NamedNode(str(CIR.description)):
-            text = triple.object.value.encode("utf-8")  # type: ignore[union-attr]
-            return list(q.triple for q in ox.parse(text, format=ox.RdfFormat.N_TRIPLES))
-    raise NotFound(f"The record {record_id!r} has no version {number}.")
+    triples = described(
+        records.store, version_iri(records.layout.record_for_id(record_id), number)
+    )
+    if triples is None:
+        raise NotFound(f"The record {record_id!r} has no version {number}.")
+    return triples
 
 
 def _line(triple: tuple[Any, Any, Any]) -> str:

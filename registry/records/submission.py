@@ -41,6 +41,7 @@ from registry.records.write import (
     Precondition,
     RecordState,
     Written,
+    is_record_statement,
     may_change,
     may_create,
     write_record,
@@ -152,17 +153,26 @@ def check(
     syntax: RdfSyntax,
     catalog: str,
     known: Callable[[list[ox.Triple]], Graph] = lambda triples: Graph(),
+    record_of: Callable[[str], str] | None = None,
 ) -> Checked:
     """Parse, validate and identify the topic; raise the first reason it cannot be stored.
 
     ``known`` returns descriptions the registry already holds of what the document cites
     (its registered agents): they are validated with it, never stored with it. Relative
     IRIs resolve against the catalogue's base, so ``<catalog>`` names the catalogue.
+    ``record_of`` returns the IRI of a topic's record: the statements the registry writes
+    about that record, which a record read back carries, are set aside (it writes them
+    again), so a record read with GET can be sent back with PUT as it is.
     """
     base = catalog.rsplit("/", 1)[0] + "/"
     triples = formats.parse(data, syntax, base_iri=base)
     graph = formats.to_rdflib(triples)
     topic = find_topic(graph, catalog)  # first: "two datasets" explains many violations
+    if record_of is not None and topic.kind != "catalog":
+        record = record_of(str(topic.iri))
+        described = [t for t in triples if not is_record_statement(t, record, catalog, topic.iri)]
+        if len(described) < len(triples):
+            triples, graph = described, formats.to_rdflib(described)
     report = shapes.validate(graph, known(triples))
     if not report.conforms:
         raise InvalidDescription(report)
@@ -232,6 +242,7 @@ def check_for(records: Records, data: bytes, syntax: RdfSyntax) -> Checked:
         syntax,
         records.catalog_iri,
         known=lambda triples: registered_agents(records, triples),
+        record_of=lambda topic: records.record_iri(records.layout.record_id_for(topic)),
     )
 
 

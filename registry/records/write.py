@@ -125,6 +125,21 @@ def _record_meta(
     return triples
 
 
+def is_record_statement(triple: ox.Triple, record: str, catalog: str, topic: str) -> bool:
+    """Whether ``triple`` is one the registry writes itself in ``record``'s graph
+    (``_record_meta``): about the ``dcat:CatalogRecord``, or the catalogue's link to it or to
+    its ``topic``.
+
+    A published record carries these beside the description; ``history.published`` keeps
+    them apart from it, and a description sent back with them has them set aside.
+    """
+    rec = ox.NamedNode(record)
+    if triple.subject == rec:
+        return True
+    links = {(_iri(DCAT.record), rec), (_iri(DCAT.dataset), ox.NamedNode(topic))}
+    return triple.subject == ox.NamedNode(catalog) and (triple.predicate, triple.object) in links
+
+
 def _version_triples(
     record: str, change: Change, number: int, author: Author, now: datetime
 ) -> list[ox.Triple]:
