@@ -27,7 +27,9 @@ from registry.records.accounts import Accounts
 from registry.records.submission import registered_agents, submit
 from registry.records.write import read_state
 from registry.runtime import Registry
-from registry.synthetic import generate
+from registry.synthetic.agents import agents as generated_agent_files
+from registry.synthetic.records import record as generated_record
+from registry.synthetic.turtle import GeneratedFile
 
 from .conftest import AGENTS, SAMPLES
 from .test_submission import PROSTATE
@@ -39,10 +41,10 @@ FOAF_AGENT = ox.NamedNode(str(FOAF.Agent))
 CATALOGUE_LINKS = {ox.NamedNode(str(DCAT.record)), ox.NamedNode(str(DCAT.dataset))}
 
 
-def generated_agents() -> dict[str, generate.GeneratedFile]:
+def generated_agents() -> dict[str, GeneratedFile]:
     """The agents ``registry generate`` writes, by IRI."""
     found = {}
-    for agent in generate.agents():
+    for agent in generated_agent_files():
         triples = formats.parse(agent.data, agent.syntax)
         (iri,) = {t.subject.value for t in triples if t.object == FOAF_AGENT}
         found[iri] = agent
@@ -52,7 +54,7 @@ def generated_agents() -> dict[str, generate.GeneratedFile]:
 def description_part(triples: list[ox.Triple], registry: Registry) -> list[ox.Triple]:
     """The description in a published record: without what the registry says of the record
     (its ``dcat:CatalogRecord``) and the catalogue's links to it."""
-    records, catalog = registry.record_iri(""), ox.NamedNode(registry.catalog_iri)
+    records, catalog = registry.layout.record_iri(""), ox.NamedNode(registry.layout.catalog_iri)
     return [
         t
         for t in triples
@@ -80,13 +82,13 @@ def assert_isomorphic(got: Graph, expected: Graph, what: str) -> None:
 def validate(registry: Registry, triples: list[ox.Triple]) -> Report:
     """Validate a published document as a harvester would, with the agents it cites."""
     return registry.shapes.validate(
-        formats.to_rdflib(triples), registered_agents(registry, triples)
+        formats.to_rdflib(triples), registered_agents(registry.records, triples)
     )
 
 
 def owner_token(app: Flask, registry: Registry, record: str) -> str:
     """A bearer token of the provider a record is attributed to."""
-    owner = read_state(registry, record).owner
+    owner = read_state(registry.records, record).owner
     assert owner is not None
     accounts: Accounts = app.extensions["accounts"]
     accounts.add_provider("owner", owner)
@@ -105,9 +107,9 @@ def assert_round_trip(
     """Store a description; each published form of it keeps the submitted literals, conforms,
     and PUT back as it is changes nothing. Return the record's id."""
     sent = formats.parse(data, syntax)
-    accepted = submit(registry, data, syntax)
+    accepted = submit(registry.records, data, syntax)
     token = owner_token(app, registry, accepted.record)
-    state, writes = read_state(registry, accepted.record), registry.store.generation
+    state, writes = read_state(registry.records, accepted.record), registry.store.generation
     kind = "agent" if state.owner == accepted.topic else "dataset"
     for number, published_in in enumerate(formats.DOCUMENT_SYNTAXES):
         url = f"/api/records/{accepted.record_id}"
@@ -138,7 +140,7 @@ def assert_round_trip(
         assert put.status_code == 200, (published_in.name, put.json)
         assert put.json["changed"] is False and put.json["version"] == state.version
         assert put.headers["ETag"] == state.etag
-    assert read_state(registry, accepted.record) == state
+    assert read_state(registry.records, accepted.record) == state
     assert registry.store.generation == writes, "a PUT of the record as read wrote to the store"
     return accepted.record_id
 
@@ -155,11 +157,11 @@ def test_sample_record_round_trips(
 def test_generated_record_round_trips(
     app: Flask, client: FlaskClient, registry: Registry, index: int
 ) -> None:
-    record = generate.record(index)
+    record = generated_record(index)
     cited = formats.parse(record.data, record.syntax)
     agents = generated_agents()
     for iri in sorted({t.object.value for t in cited if t.object.value in agents}):
-        assert submit(registry, agents[iri].data, agents[iri].syntax).changed
+        assert submit(registry.records, agents[iri].data, agents[iri].syntax).changed
     assert_round_trip(app, client, registry, record.data, record.syntax)
 
 
@@ -184,7 +186,7 @@ def test_read_back_keeps_non_negative_integer_and_leading_zero(
 )
 def test_agent_record_document_conforms(client: FlaskClient, registry: Registry) -> None:
     agent = next(p for p in AGENTS if p.name == "procancer-i.ttl")
-    accepted = submit(registry, agent.read_bytes(), formats.syntax_for_path(agent))
+    accepted = submit(registry.records, agent.read_bytes(), formats.syntax_for_path(agent))
     got = client.get(f"/api/records/{accepted.record_id}", headers={"Accept": "text/turtle"})
     report = validate(registry, formats.parse(got.data, formats.DOCUMENT_SYNTAXES[0]))
     assert report.conforms, report.text()
@@ -207,7 +209,7 @@ def test_sparql_construct_of_a_record_conforms_but_for_integer_subtypes(
     """The remaining difference: SPARQL reads the store, where the profile's
     ``xsd:nonNegativeInteger`` values are ``xsd:integer`` (and lexical forms canonical, which
     the profile does not mind): retyped, the same values conform."""
-    accepted = submit(registry, PROSTATE.read_bytes(), formats.DOCUMENT_SYNTAXES[0])
+    accepted = submit(registry.records, PROSTATE.read_bytes(), formats.DOCUMENT_SYNTAXES[0])
     answer = registry.store.query(
         "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }",
         {"g": ox.NamedNode(accepted.record)},
