@@ -93,7 +93,10 @@ def serve(host: str | None, port: int | None, sample: bool) -> None:
     if sample:
         _load(registry, [resource_dir("data") / "sample"])
     click.echo(f"Serving {settings.catalog_title} on http://{settings.host}:{settings.port}/")
-    waitress.serve(app, host=settings.host, port=settings.port, threads=settings.threads)
+    # ident="": no "Server: waitress" banner telling attackers what to try.
+    waitress.serve(
+        app, host=settings.host, port=settings.port, threads=settings.threads, ident=""
+    )
 
 
 @main.command()

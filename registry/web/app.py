@@ -20,6 +20,7 @@ from registry.web.pages import pages
 from registry.web.sparql import endpoint
 from registry.web.submission_pages import provider_pages
 
+CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'none'; object-src 'none'"
 MAX_ARGUMENTS = 100
 """URL arguments of one request (repeated keys counted each time)."""
 
@@ -50,9 +51,16 @@ def bounded_arguments() -> None:
 
 
 def security_headers(response: Response) -> Response:
-    """Every answer forbids scripts (the SPARQL page sets its own policy) and sniffing."""
-    response.headers.setdefault(
-        "Content-Security-Policy", "default-src 'self'; script-src 'none'; object-src 'none'"
-    )
+    """Headers every answer carries, pages, data and errors alike: no scripts (the SPARQL
+    page sets its own policy), no framing (clickjacking of the submission form), no
+    sniffing, no referrer to other sites, and HSTS when served over HTTPS."""
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    policy = response.headers["Content-Security-Policy"]
+    if "frame-ancestors" not in policy:
+        response.headers["Content-Security-Policy"] = f"{policy}; frame-ancestors 'none'"
+    response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response

@@ -8,7 +8,7 @@ where URL paths live.
 from __future__ import annotations
 
 from flask import current_app, jsonify, render_template, request, url_for
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.wrappers import Response
 
 from registry.errors import RegistryError
@@ -39,6 +39,8 @@ def handle_error(error: Exception) -> Response:
         response = current_app.make_response((jsonify(body), status))
     if history:
         response.headers["Link"] = f'<{history}>; rel="version-history"'
+    if isinstance(error, MethodNotAllowed) and error.valid_methods:
+        response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
     return response
 
 
