@@ -3,11 +3,12 @@
 pyoxigraph cannot cancel a query, so a runaway one would hold a thread of the web server
 forever. Each query runs instead in one of a few long-lived processes (fresh
 interpreters, so they share no lock or thread with the server) over a read-only
-checkpoint of the store (``snapshots``). The worker serialises the answer itself, with
-pyoxigraph, and sends bytes back; the parent waits at most the timeout, then kills the
-worker and starts another.
+checkpoint of the store (``snapshots``). The worker screens the query (``screening``),
+serialises the answer itself, with pyoxigraph, and sends bytes back; the parent waits at
+most the timeout, then kills the worker and starts another.
 
-This module is imported by the workers, so it imports nothing heavier than pyoxigraph.
+This module is imported by the workers, so it imports nothing heavier than pyoxigraph and
+rdflib's SPARQL grammar (``screening``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from registry.rdf.namespaces import PREFIXES
+from registry.sparql.screening import Refusal, screen
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,8 @@ class Job:
     query: str
     snapshot: str
     base_iri: str
+    service_hosts: frozenset[str]
+    """The hosts ``SERVICE`` may call."""
     default_graphs: tuple[str, ...] | None
     """The protocol's ``default-graph-uri`` (``None``: the union of all graphs)."""
     named_graphs: tuple[str, ...] | None
@@ -54,7 +58,8 @@ class Outcome:
     body: bytes = b""
     media_type: str = ""
     failure: str = ""
-    """"" on success, else one of: syntax, not-acceptable, too-large, failed."""
+    """"" on success, else one of: update, service (refused), syntax, not-acceptable,
+    too-large, service-failed, failed."""
     message: str = ""
 
 
@@ -123,34 +128,47 @@ def convert(body: bytes, source: ox.QueryResultsFormat | ox.RdfFormat, media_typ
 
 
 def evaluate(store: ox.Store, job: Job) -> Outcome:
-    """Run one job on an open store and serialise its answer."""
-    graphs = job.default_graphs is not None or job.named_graphs is not None
+    """Screen one job's query, run it on an open store and serialise its answer."""
     try:
-        result = store.query(
-            job.query,
-            base_iri=job.base_iri,
-            prefixes=PREFIXES,
-            use_default_graph_as_union=not graphs,
-            default_graph=[ox.NamedNode(g) for g in job.default_graphs or ()] if graphs else None,
-            named_graphs=([ox.NamedNode(g) for g in job.named_graphs or ()] if graphs else None),
-        )
-        if isinstance(result, ox.QueryBoolean):
-            if job.results_type is None:
-                return Outcome(failure="not-acceptable", message="results")
-            format = ox.QueryResultsFormat.from_media_type(job.results_type)
-            return Outcome(result.serialize(format=format) or b"", job.results_type)
-        media_type = job.graph_type if isinstance(result, ox.QueryTriples) else job.results_type
-        if media_type is None:
-            kind = "graph" if isinstance(result, ox.QueryTriples) else "results"
-            return Outcome(failure="not-acceptable", message=kind)
-        body, line_format = _capped(result, job)
-        return Outcome(convert(body, line_format, media_type), media_type)
+        screened = screen(job.query, job.base_iri, job.service_hosts)
+    except Refusal as refusal:
+        return Outcome(failure=refusal.kind, message=str(refusal))
+    try:
+        return _answer(store, job)
     except SyntaxError as error:
-        return Outcome(failure="syntax", message=str(error))
+        return Outcome(failure="syntax", message=f"SPARQL syntax {error}")
     except TooLarge as error:
         return Outcome(failure="too-large", message=str(error))
     except (OSError, ValueError, RuntimeError) as error:
+        # A failed SERVICE call says why (refused, reset, not SPARQL): that would tell open
+        # ports from closed ones on the allowed hosts, so every such failure reads the same.
+        if screened.services:
+            return Outcome(failure="service-failed")
         return Outcome(failure="failed", message=str(error))
+
+
+def _answer(store: ox.Store, job: Job) -> Outcome:
+    """Evaluate a query and serialise its answer."""
+    graphs = job.default_graphs is not None or job.named_graphs is not None
+    result = store.query(
+        job.query,
+        base_iri=job.base_iri,
+        prefixes=PREFIXES,
+        use_default_graph_as_union=not graphs,
+        default_graph=[ox.NamedNode(g) for g in job.default_graphs or ()] if graphs else None,
+        named_graphs=[ox.NamedNode(g) for g in job.named_graphs or ()] if graphs else None,
+    )
+    if isinstance(result, ox.QueryBoolean):
+        if job.results_type is None:
+            return Outcome(failure="not-acceptable", message="results")
+        format = ox.QueryResultsFormat.from_media_type(job.results_type)
+        return Outcome(result.serialize(format=format) or b"", job.results_type)
+    media_type = job.graph_type if isinstance(result, ox.QueryTriples) else job.results_type
+    if media_type is None:
+        kind = "graph" if isinstance(result, ox.QueryTriples) else "results"
+        return Outcome(failure="not-acceptable", message=kind)
+    body, line_format = _capped(result, job)
+    return Outcome(convert(body, line_format, media_type), media_type)
 
 
 def serve(connection: Connection) -> None:
@@ -264,4 +282,9 @@ if __name__ == "__main__":
     # (the parent cannot load classes of this process's __main__).
     from registry.sparql import workers as query_workers
 
+    # rdflib's grammar recurses per nested bracket and per triple pattern of a block: the
+    # default limit (1,000) stops at some 25 brackets or 300 patterns, which Oxigraph reads.
+    # This one reads 1,000 patterns; a larger query is refused ("nested too deeply"), or at
+    # worst crashes this worker, which is replaced.
+    sys.setrecursionlimit(20_000)
     query_workers.serve(Connection(int(sys.argv[1])))
