@@ -1,5 +1,5 @@
 """Findings of the security review of /sparql, each with the regression test named after it:
-SERVICE screened on the parse tree, so that no lexical trick hides it."""
+SERVICE screened on the parse tree (no lexical bypass), and FROM / FROM NAMED honoured."""
 
 from __future__ import annotations
 
@@ -14,13 +14,14 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 
 from registry.rdf.namespaces import PREFIXES
 from registry.sparql.service import SERVICE_FAILED
 from registry.web.app import create_app
 
 from .conftest import BASE_IRI
-from .test_sparql_limits import Listener
+from .test_sparql_limits import Listener, load_samples
 
 JSON_RESULTS = "application/sparql-results+json"
 
@@ -47,6 +48,14 @@ def listener() -> Iterator[Listener]:
     watcher = Listener()
     yield watcher
     watcher.close()
+
+
+def ask(client: FlaskClient, query: str, **parameters: str) -> Any:
+    response = client.get(
+        "/sparql", query_string={"query": query, **parameters}, headers={"Accept": JSON_RESULTS}
+    )
+    assert response.status_code == 200, response.text
+    return response.get_json()
 
 
 # --- 1. SERVICE filter bypass (SSRF) --------------------------------------------------------
@@ -266,3 +275,66 @@ def test_service_errors_do_not_tell_open_ports_from_closed_ones(
         html.close()
     assert listener.connections >= 1
     assert answers == {(500, "Query failed", SERVICE_FAILED)}
+
+
+# --- 3. FROM and FROM NAMED ----------------------------------------------------------------
+
+
+@pytest.fixture
+def catalogue(make_app: Callable[..., Flask]) -> tuple[FlaskClient, list[str]]:
+    """A client over three sample records, and the IRIs of their graphs."""
+    app = make_app()
+    load_samples(app.extensions["registry"], 3)
+    client = app.test_client()
+    rows = ask(client, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?d a dcat:Dataset } } ORDER BY ?g")
+    graphs = [row["g"]["value"] for row in rows["results"]["bindings"]]
+    assert len(graphs) == 3
+    return client, graphs
+
+
+def datasets(answer: Any) -> int:
+    return int(answer["results"]["bindings"][0]["n"]["value"])
+
+
+COUNT = "SELECT (COUNT(DISTINCT ?d) AS ?n) {dataset} WHERE {{ ?d a dcat:Dataset }}"
+
+
+def test_from_is_the_default_graph(catalogue: tuple[FlaskClient, list[str]]) -> None:
+    client, graphs = catalogue
+    assert datasets(ask(client, COUNT.format(dataset=""))) == 3  # the union, without FROM
+    assert datasets(ask(client, COUNT.format(dataset=f"FROM <{graphs[0]}>"))) == 1
+    both = f"FROM <{graphs[0]}> FROM <{graphs[1]}>"
+    assert datasets(ask(client, COUNT.format(dataset=both))) == 2
+    # FROM alone names no named graph.
+    graph_query = f"SELECT ?g FROM <{graphs[0]}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"
+    assert ask(client, graph_query)["results"]["bindings"] == []
+    construct = client.get(
+        "/sparql",
+        query_string={
+            "query": f"CONSTRUCT {{ ?d a dcat:Dataset }} FROM <{graphs[2]}> "
+            "WHERE { ?d a dcat:Dataset }",
+            "format": "ntriples",
+        },
+    )
+    assert construct.status_code == 200 and len(construct.data.strip().splitlines()) == 1
+
+
+def test_from_named_are_the_named_graphs(catalogue: tuple[FlaskClient, list[str]]) -> None:
+    client, graphs = catalogue
+    query = (
+        f"SELECT DISTINCT ?g FROM NAMED <{graphs[0]}> FROM NAMED <{graphs[2]}> "
+        "WHERE { GRAPH ?g { ?s ?p ?o } }"
+    )
+    found = {row["g"]["value"] for row in ask(client, query)["results"]["bindings"]}
+    assert found == {graphs[0], graphs[2]}
+    # FROM NAMED alone leaves the default graph empty (SPARQL 1.1, 13.2).
+    alone = f"ASK FROM NAMED <{graphs[0]}> {{ ?d a dcat:Dataset }}"
+    assert ask(client, alone)["boolean"] is False
+
+
+def test_the_protocol_dataset_overrides_from(catalogue: tuple[FlaskClient, list[str]]) -> None:
+    client, graphs = catalogue
+    query = f"SELECT ?d FROM <{graphs[0]}> WHERE {{ ?d a dcat:Dataset }}"
+    from_query = ask(client, query)["results"]["bindings"]
+    from_protocol = ask(client, query, **{"default-graph-uri": graphs[1]})["results"]["bindings"]
+    assert len(from_query) == len(from_protocol) == 1 and from_query != from_protocol

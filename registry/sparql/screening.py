@@ -3,9 +3,9 @@
 A lexical check beside a real parser drifts from it: one read the ``#`` of an escaped local
 name (``ex:a\\#``) as a comment, missed the ``SERVICE`` after it, and Oxigraph then called
 the host. pyoxigraph does not expose its parse, so each query is parsed a second time, with
-rdflib's SPARQL 1.1 grammar, and the hosts ``SERVICE`` calls are read from that tree. A query
-rdflib cannot read is refused, never let through: both parsers must read a query before it
-runs.
+rdflib's SPARQL 1.1 grammar, and the decisions are taken on that tree: the hosts ``SERVICE``
+calls, and whether the query names its own dataset (``FROM``, ``FROM NAMED``). A query rdflib
+cannot read is refused, never let through: both parsers must read a query before it runs.
 
 This runs in the query workers (``workers``), under their timeout and memory cap: pyparsing
 takes tens of milliseconds for an ordinary query and seconds for a large one.
@@ -51,6 +51,8 @@ class Screened:
 
     services: tuple[str, ...]
     """The IRIs its ``SERVICE`` clauses call (each on the allow-list)."""
+    has_dataset: bool
+    """Whether it names its dataset (``FROM``, ``FROM NAMED``)."""
 
 
 def screen(query: str, base_iri: str, allowed_hosts: frozenset[str]) -> Screened:
@@ -72,12 +74,13 @@ def _screen_cached(query: str, base_iri: str, allowed_hosts: frozenset[str]) -> 
 def _screen(query: str, base_iri: str, allowed_hosts: frozenset[str]) -> Screened:
     tree = parse(query)
     base, prefixes = prologue(tree[0], base_iri)
-    services = [
-        service_target(node["term"], base, prefixes, allowed_hosts)
-        for node in nodes(tree)
-        if node.name == "ServiceGraphPattern"
-    ]
-    return Screened(tuple(services))
+    services, has_dataset = [], False
+    for node in nodes(tree):
+        if node.name == "DatasetClause":
+            has_dataset = True
+        elif node.name == "ServiceGraphPattern":
+            services.append(service_target(node["term"], base, prefixes, allowed_hosts))
+    return Screened(tuple(services), has_dataset)
 
 
 def lexed_as_oxigraph(query: str) -> str:

@@ -134,7 +134,7 @@ def evaluate(store: ox.Store, job: Job) -> Outcome:
     except Refusal as refusal:
         return Outcome(failure=refusal.kind, message=str(refusal))
     try:
-        return _answer(store, job)
+        return _answer(store, job, screened.has_dataset)
     except SyntaxError as error:
         return Outcome(failure="syntax", message=f"SPARQL syntax {error}")
     except TooLarge as error:
@@ -147,14 +147,20 @@ def evaluate(store: ox.Store, job: Job) -> Outcome:
         return Outcome(failure="failed", message=str(error))
 
 
-def _answer(store: ox.Store, job: Job) -> Outcome:
-    """Evaluate a query and serialise its answer."""
+def _answer(store: ox.Store, job: Job, has_dataset: bool) -> Outcome:
+    """Evaluate over the dataset the protocol names, else the query's, else all graphs.
+
+    The protocol's ``default-graph-uri``/``named-graph-uri`` override the query's ``FROM``/
+    ``FROM NAMED``; with neither, the default graph is the union of all graphs. Oxigraph
+    ignores ``FROM`` while the union is on, so it is off for a query naming its dataset.
+    https://www.w3.org/TR/sparql11-protocol/#dataset
+    """
     graphs = job.default_graphs is not None or job.named_graphs is not None
     result = store.query(
         job.query,
         base_iri=job.base_iri,
         prefixes=PREFIXES,
-        use_default_graph_as_union=not graphs,
+        use_default_graph_as_union=not graphs and not has_dataset,
         default_graph=[ox.NamedNode(g) for g in job.default_graphs or ()] if graphs else None,
         named_graphs=[ox.NamedNode(g) for g in job.named_graphs or ()] if graphs else None,
     )
