@@ -1,5 +1,6 @@
 """Findings of the security review of /sparql, each with the regression test named after it:
-SERVICE screened on the parse tree (no lexical bypass), and FROM / FROM NAMED honoured."""
+SERVICE screened on the parse tree (no lexical bypass), FROM / FROM NAMED honoured, and no
+javascript: links in the answer table."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from .conftest import BASE_IRI
 from .test_sparql_limits import Listener, load_samples
 
 JSON_RESULTS = "application/sparql-results+json"
+HTML = {"Accept": "text/html"}
 
 
 @pytest.fixture
@@ -338,3 +340,31 @@ def test_the_protocol_dataset_overrides_from(catalogue: tuple[FlaskClient, list[
     from_query = ask(client, query)["results"]["bindings"]
     from_protocol = ask(client, query, **{"default-graph-uri": graphs[1]})["results"]["bindings"]
     assert len(from_query) == len(from_protocol) == 1 and from_query != from_protocol
+
+
+# --- 4. javascript: links on the answer page ------------------------------------------------
+
+
+def test_javascript_iris_are_not_links_on_the_sparql_answer_page(
+    make_app: Callable[..., Flask],
+) -> None:
+    client = make_app().test_client()
+    select = (
+        "SELECT ?x WHERE { VALUES ?x { <javascript:alert(1)> <JavaScript:alert(2)> "
+        "<data:text/html,hi> <vbscript:msgbox> <http://example.org/ok> <mailto:a@example.org> } }"
+    )
+    construct = (
+        "CONSTRUCT { <javascript:alert(3)> <http://example.org/p> <https://example.org/o> } "
+        "WHERE {}"
+    )
+    for query in (select, construct):
+        page = client.get("/sparql", query_string={"query": query}, headers=HTML)
+        text = page.get_data(as_text=True)
+        assert page.status_code == 200, text
+        assert "javascript:alert(" in text or "JavaScript:alert(" in text  # shown as text
+        for scheme in ("javascript:", "JavaScript:", "data:", "vbscript:"):
+            assert f'href="{scheme}' not in text, scheme
+        assert 'href="http://example.org/' in text
+    assert 'href="mailto:a@example.org"' in client.get(
+        "/sparql", query_string={"query": select}, headers=HTML
+    ).get_data(as_text=True)
