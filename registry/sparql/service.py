@@ -3,13 +3,14 @@
 No Flask here: the endpoint view hands over a ``QueryRequest`` and the media types the
 client accepts. A worker process (``workers``) screens the query (``screening``: updates,
 ``SERVICE`` to hosts not on the allow-list are never evaluated) and evaluates it on a
-read-only checkpoint (``snapshots``) within the timeout; this module
+read-only checkpoint (``snapshots``) within the timeout and the memory cap; this module
 turns what it answers into an answer or an error.
 Protocol: https://www.w3.org/TR/sparql11-protocol/
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from registry.config import Settings
@@ -26,6 +27,7 @@ from registry.rdf.formats import DOCUMENT_SYNTAXES
 from registry.sparql.workers import (
     Job,
     Outcome,
+    OutOfMemory,
     QueryPool,
     QueryTimeout,
     WorkerDied,
@@ -111,6 +113,11 @@ def refuse_update() -> ReadOnlyEndpoint:
     )
 
 
+def retry_after(settings: Settings) -> int:
+    """Seconds after which a 503 of the endpoint may be retried: a worker is free by then."""
+    return max(1, math.ceil(settings.sparql_timeout))
+
+
 def failure_error(outcome: Outcome) -> RegistryError:
     """The error for a query the worker refused or could not answer."""
     if outcome.failure == "update":
@@ -140,7 +147,7 @@ class Endpoint:
         self.settings = settings
         folder = settings.store_path.with_name(settings.store_path.name + ".sparql-views")
         self.snapshots = Snapshots(store, folder, settings.sparql_refresh)
-        self.pool = QueryPool(settings.sparql_workers)
+        self.pool = QueryPool(settings.sparql_workers, settings.sparql_worker_memory)
 
     def run(
         self, request: QueryRequest, results_type: str | None, graph_type: str | None
@@ -162,15 +169,25 @@ class Endpoint:
             max_bytes=self.settings.sparql_max_bytes,
         )
         timeout = self.settings.sparql_timeout
+        later = retry_after(self.settings)
         try:
             outcome = self.pool.run(job, timeout)
         except QueryTimeout as stopped:
             raise QueryUnavailable(
                 f"The query did not finish within {timeout:g} s ({stopped}). Narrow it "
-                "(more specific patterns, LIMIT) or try again later."
+                "(more specific patterns, LIMIT) or try again later.",
+                retry_after=later,
+            ) from None
+        except OutOfMemory as stopped:
+            raise QueryUnavailable(
+                f"The query was stopped: {stopped}. Narrow it (more specific patterns, "
+                "fewer variables in ORDER BY, GROUP BY or DISTINCT).",
+                retry_after=later,
             ) from None
         except WorkerDied as died:
-            raise QueryUnavailable(f"The query could not be answered: {died}.") from None
+            raise QueryUnavailable(
+                f"The query could not be answered: {died}.", retry_after=later
+            ) from None
         finally:
             self.snapshots.prune(self.pool.snapshots_in_use())
         if outcome.failure:

@@ -1,11 +1,11 @@
-"""SPARQL evaluation in worker processes that a timeout can kill.
+"""SPARQL evaluation in worker processes that a timeout or a memory cap can kill.
 
 pyoxigraph cannot cancel a query, so a runaway one would hold a thread of the web server
 forever. Each query runs instead in one of a few long-lived processes (fresh
 interpreters, so they share no lock or thread with the server) over a read-only
 checkpoint of the store (``snapshots``). The worker screens the query (``screening``),
 serialises the answer itself, with pyoxigraph, and sends bytes back; the parent waits at
-most the timeout, then kills the worker and starts another.
+most the timeout, watching the worker's memory, then kills the worker and starts another.
 
 This module is imported by the workers, so it imports nothing heavier than pyoxigraph and
 rdflib's SPARQL grammar (``screening``).
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gc
 import io
+import os
 import queue
 import socket
 import subprocess
@@ -29,6 +30,11 @@ import pyoxigraph as ox
 
 from registry.rdf.namespaces import PREFIXES
 from registry.sparql.screening import Refusal, screen
+
+MEMORY_WATCH = 0.05
+"""Seconds between two looks at a busy worker's memory: at the fastest growth seen
+(1.4 GB/s) it overshoots the cap by some 70 MB."""
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
 @dataclass(frozen=True)
@@ -200,7 +206,20 @@ class QueryTimeout(Exception):
 
 
 class WorkerDied(Exception):
-    """The worker process ended while answering (out of memory, a crash)."""
+    """The worker process ended while answering (a crash)."""
+
+
+class OutOfMemory(Exception):
+    """The query made its worker use more memory than the cap; the worker was killed."""
+
+
+def resident_bytes(pid: int) -> int:
+    """Return the resident memory of a process (Linux ``/proc``), 0 where it cannot be read."""
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * PAGE_SIZE
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 @dataclass
@@ -213,12 +232,19 @@ class Worker:
 class QueryPool:
     """``size`` worker processes; ``run`` hands a job to an idle one and waits for it.
 
+    A worker whose resident memory passes ``memory`` bytes is killed. The memory is watched
+    from here, not capped with ``RLIMIT_AS`` in the worker: an idle worker already reserves
+    0.4 to 0.9 GB of address space (malloc arenas, RocksDB), which would leave a query an
+    unpredictable share of a 1 GiB cap; resident memory is what a runaway query takes from
+    the machine.
+
     A worker is ``python -m registry.sparql.workers FD`` talking over a socket pair, not a
     ``multiprocessing.Process``: that would re-import the server's main module in each
     worker, which fails in scripts without a ``__main__`` guard.
     """
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, memory: int) -> None:
+        self._memory = memory
         self._idle: queue.Queue[Worker] = queue.Queue()
         self._lock = threading.Lock()
         self._workers: list[Worker] = []
@@ -263,15 +289,23 @@ class QueryPool:
         worker.snapshot = Path(job.snapshot)
         try:
             worker.connection.send(job)
-            if not worker.connection.poll(max(0.0, deadline - time.monotonic())):
-                self._replace(worker)
-                raise QueryTimeout("the query was stopped")
+            self._wait(worker, deadline)
             outcome: Outcome = worker.connection.recv()
         except (EOFError, OSError):
             self._replace(worker)
             raise WorkerDied("the query worker ended while answering") from None
         self._idle.put(worker)
         return outcome
+
+    def _wait(self, worker: Worker, deadline: float) -> None:
+        """Wait for the worker's answer; kill it at the deadline or above the memory cap."""
+        while not worker.connection.poll(min(MEMORY_WATCH, max(0.0, deadline - time.monotonic()))):
+            if time.monotonic() >= deadline:
+                self._replace(worker)
+                raise QueryTimeout("the query was stopped")
+            if resident_bytes(worker.process.pid) > self._memory:
+                self._replace(worker)
+                raise OutOfMemory(f"the query needed more than {self._memory:,} bytes of memory")
 
     def close(self) -> None:
         with self._lock:
