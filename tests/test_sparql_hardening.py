@@ -1,12 +1,14 @@
 """Findings of the security review of /sparql, each with the regression test named after it:
 SERVICE screened on the parse tree (no lexical bypass), a memory cap per query worker,
-FROM / FROM NAMED honoured, and no javascript: links in the answer table."""
+FROM / FROM NAMED honoured, no javascript: links in the answer table, and slow queries that
+cannot take every thread of the web server."""
 
 from __future__ import annotations
 
 import os
 import shutil
 import socket
+import statistics
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -15,6 +17,7 @@ from typing import Any
 
 import pyoxigraph as ox
 import pytest
+import requests
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -22,8 +25,8 @@ from registry.rdf.namespaces import PREFIXES
 from registry.sparql.service import SERVICE_FAILED
 from registry.web.app import create_app
 
-from .conftest import BASE_IRI
-from .test_sparql_limits import Listener, children, load_samples
+from .conftest import BASE_IRI, running_server
+from .test_sparql_limits import RUNAWAY, Listener, children, load_samples
 
 JSON_RESULTS = "application/sparql-results+json"
 HTML = {"Accept": "text/html"}
@@ -406,3 +409,55 @@ def test_query_workers_have_a_memory_limit(make_app: Callable[..., Flask]) -> No
     assert len(children(os.getpid()) - workers_before) == 1, "the worker was not replaced"
     datasets = ask(client, "SELECT ?d WHERE { ?d a dcat:Dataset }")
     assert len(datasets["results"]["bindings"]) == 5
+
+
+# --- 5. Slow anonymous queries cannot take the site down -------------------------------------
+
+
+def test_eight_slow_anonymous_queries_do_not_take_the_site_down(
+    tmp_path: Path, template_store: Path
+) -> None:
+    store = tmp_path / "store"
+    shutil.copytree(template_store, store)
+    settings = {
+        "REGISTRY_BASE_IRI": BASE_IRI,
+        "REGISTRY_THREADS": "8",
+        "REGISTRY_SPARQL_WORKERS": "2",
+        "REGISTRY_SPARQL_QUEUE": "2",
+        "REGISTRY_SPARQL_TIMEOUT": "3",
+    }
+    with running_server(store, settings) as url:
+        assert requests.get(f"{url}/sparql", params={"query": "ASK {}"}, timeout=30).ok
+        stop = threading.Event()
+        answers: list[tuple[int, float, str | None]] = []
+
+        def slow_client() -> None:
+            with requests.Session() as session:
+                while not stop.is_set():
+                    started = time.monotonic()
+                    response = session.get(f"{url}/sparql", params={"query": RUNAWAY}, timeout=30)
+                    seconds = time.monotonic() - started
+                    answers.append((response.status_code, seconds, response.headers.get("Retry-After")))
+
+        clients = [threading.Thread(target=slow_client) for _ in range(8)]
+        for client in clients:
+            client.start()
+        time.sleep(1)  # every slot taken
+        pages: list[float] = []
+        with requests.Session() as visitor:
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                started = time.monotonic()
+                assert visitor.get(f"{url}/", timeout=30).status_code == 200
+                pages.append(time.monotonic() - started)
+                time.sleep(0.1)
+        stop.set()
+        for client in clients:
+            client.join(timeout=30)
+    p95 = statistics.quantiles(pages, n=20)[-1]
+    assert p95 < 1.0, f"home page p95 {p95:.2f} s over {len(pages)} visits"
+    assert answers and {status for status, _, _ in answers} == {503}
+    assert all(retry is not None and int(retry) >= 1 for _, _, retry in answers)
+    refused_at_once = [seconds for _, seconds, _ in answers if seconds < 1]
+    stopped = [seconds for _, seconds, _ in answers if seconds >= 2.5]
+    assert refused_at_once and stopped, answers

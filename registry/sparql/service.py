@@ -25,6 +25,7 @@ from registry.errors import (
 )
 from registry.rdf.formats import DOCUMENT_SYNTAXES
 from registry.sparql.workers import (
+    Busy,
     Job,
     Outcome,
     OutOfMemory,
@@ -147,7 +148,10 @@ class Endpoint:
         self.settings = settings
         folder = settings.store_path.with_name(settings.store_path.name + ".sparql-views")
         self.snapshots = Snapshots(store, folder, settings.sparql_refresh)
-        self.pool = QueryPool(settings.sparql_workers, settings.sparql_worker_memory)
+        # Requests holding or waiting for a worker never take every thread of the web
+        # server: one at least is left for the pages.
+        slots = min(settings.sparql_workers + settings.sparql_queue, max(1, settings.threads - 1))
+        self.pool = QueryPool(settings.sparql_workers, slots, settings.sparql_worker_memory)
 
     def run(
         self, request: QueryRequest, results_type: str | None, graph_type: str | None
@@ -172,6 +176,11 @@ class Endpoint:
         later = retry_after(self.settings)
         try:
             outcome = self.pool.run(job, timeout)
+        except Busy:
+            raise QueryUnavailable(
+                f"Every query worker is busy and others wait already: try again in {later} s.",
+                retry_after=later,
+            ) from None
         except QueryTimeout as stopped:
             raise QueryUnavailable(
                 f"The query did not finish within {timeout:g} s ({stopped}). Narrow it "

@@ -6,6 +6,8 @@ interpreters, so they share no lock or thread with the server) over a read-only
 checkpoint of the store (``snapshots``). The worker screens the query (``screening``),
 serialises the answer itself, with pyoxigraph, and sends bytes back; the parent waits at
 most the timeout, watching the worker's memory, then kills the worker and starts another.
+The parent also bounds how many requests may wait for a worker, so that queries never take
+every thread of the web server.
 
 This module is imported by the workers, so it imports nothing heavier than pyoxigraph and
 rdflib's SPARQL grammar (``screening``).
@@ -213,6 +215,10 @@ class OutOfMemory(Exception):
     """The query made its worker use more memory than the cap; the worker was killed."""
 
 
+class Busy(Exception):
+    """Every worker is busy and as many requests as may wait are waiting."""
+
+
 def resident_bytes(pid: int) -> int:
     """Return the resident memory of a process (Linux ``/proc``), 0 where it cannot be read."""
     try:
@@ -232,18 +238,21 @@ class Worker:
 class QueryPool:
     """``size`` worker processes; ``run`` hands a job to an idle one and waits for it.
 
-    A worker whose resident memory passes ``memory`` bytes is killed. The memory is watched
-    from here, not capped with ``RLIMIT_AS`` in the worker: an idle worker already reserves
-    0.4 to 0.9 GB of address space (malloc arenas, RocksDB), which would leave a query an
-    unpredictable share of a 1 GiB cap; resident memory is what a runaway query takes from
-    the machine.
+    At most ``slots`` calls of ``run`` hold or wait for a worker; another call waits
+    ``slot_wait`` seconds for one of them to end, then raises ``Busy``. A worker whose
+    resident memory passes ``memory`` bytes is killed. The memory is watched from here, not
+    capped with ``RLIMIT_AS`` in the worker: an idle worker already reserves 0.4 to 0.9 GB
+    of address space (malloc arenas, RocksDB), which would leave a query an unpredictable
+    share of a 1 GiB cap; resident memory is what a runaway query takes from the machine.
 
     A worker is ``python -m registry.sparql.workers FD`` talking over a socket pair, not a
     ``multiprocessing.Process``: that would re-import the server's main module in each
     worker, which fails in scripts without a ``__main__`` guard.
     """
 
-    def __init__(self, size: int, memory: int) -> None:
+    def __init__(self, size: int, slots: int, memory: int, slot_wait: float = 0.25) -> None:
+        self._slots = threading.BoundedSemaphore(slots)
+        self._slot_wait = slot_wait
         self._memory = memory
         self._idle: queue.Queue[Worker] = queue.Queue()
         self._lock = threading.Lock()
@@ -280,7 +289,18 @@ class QueryPool:
             return {w.snapshot for w in self._workers if w.snapshot is not None}
 
     def run(self, job: Job, timeout: float) -> Outcome:
-        """Answer ``job`` within ``timeout`` seconds (waiting for a free worker included)."""
+        """Answer ``job`` within ``timeout`` seconds (waiting for a free worker included).
+
+        Raises ``Busy`` at once (after ``slot_wait``) when every slot is taken.
+        """
+        if not self._slots.acquire(timeout=self._slot_wait):
+            raise Busy("every query worker is busy and other queries are waiting")
+        try:
+            return self._run(job, timeout)
+        finally:
+            self._slots.release()
+
+    def _run(self, job: Job, timeout: float) -> Outcome:
         deadline = time.monotonic() + timeout
         try:
             worker = self._idle.get(timeout=timeout)
