@@ -213,9 +213,16 @@ def test_an_allowed_service_is_called_wherever_it_is_nested(
         'SELECT * WHERE { ?s rdfs:label "SERVICE <http://x.example/> { }" } # SERVICE <http://x>',
         "SELECT * WHERE { ?s ?p '''\nSERVICE <http://x.example/> { ?a ?b ?c }\n''' }",
         'SELECT * WHERE { ?s rdfs:label "caf\\u00e9" }',
+        'SELECT * WHERE { ?s rdfs:label "C:\\\\u00e9" }',
         "PREFIX ex: <http://example.org/> SELECT * WHERE { ?s ?p ex:a\\# }",
     ],
-    ids=["string-and-comment", "long-string", "escaped-letter", "escaped-local-name"],
+    ids=[
+        "string-and-comment",
+        "long-string",
+        "escaped-letter",
+        "escaped-backslash-before-u",
+        "escaped-local-name",
+    ],
 )
 def test_queries_without_service_still_run(screening_app: Flask, query: str) -> None:
     response = screening_app.test_client().get("/sparql", query_string={"query": query})

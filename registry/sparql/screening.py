@@ -97,8 +97,10 @@ def lexed_as_oxigraph(query: str) -> str:
 
     def expand(match: re.Match[str]) -> str:
         digits = match.group(1) or match.group(2)
-        code = int(digits, 16) if digits else 0x110000
-        if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+        if digits is None:  # an escaped backslash stays, and so does the "u" after it
+            return match.group()
+        code = int(digits, 16)
+        if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:  # no character: Oxigraph refuses it
             return match.group()
         character = chr(code)
         harmless = character.isalnum() if character.isascii() else True
