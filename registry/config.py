@@ -42,6 +42,11 @@ class Settings:
     """Seconds a SPARQL query may run before its worker process is killed (answer: 503)."""
     sparql_workers: int = 4
     """Worker processes evaluating SPARQL queries: how many queries run at once."""
+    sparql_queue: int = 2
+    """SPARQL queries that may wait for a busy worker; more are refused at once (503), so
+    that queries never hold every thread of the web server."""
+    sparql_worker_memory: int = 1_073_741_824
+    """Bytes of memory (resident) one SPARQL worker may use; above, its query is stopped (503)."""
     sparql_max_rows: int = 100_000
     """Most result rows (SELECT) or triples (CONSTRUCT, DESCRIBE) one answer may hold."""
     sparql_max_bytes: int = 50_000_000

@@ -8,6 +8,7 @@ import json
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 
@@ -27,6 +28,8 @@ PLAIN = {XSD + name for name in ("string", "integer", "decimal", "double", "bool
 """Datatypes the table shows as bare values: what they are is obvious from the value."""
 SHOWN_ROWS = 1000
 """Rows the page shows; the download links give the whole answer."""
+LINKED_SCHEMES = frozenset({"http", "https", "mailto"})
+"""IRIs the answer table links; any other (``javascript:``, ``data:``) is shown as text."""
 
 # W3C's IRIs for the formats (https://www.w3.org/ns/formats/), by media type.
 FORMAT_IRIS = {
@@ -97,6 +100,19 @@ class Cell:
     link: str | None = None
 
 
+def iri_cell(iri: str) -> Cell:
+    """A cell for an IRI: compacted, and a link only where following it is safe.
+
+    Answers hold whatever IRIs a query makes (``IRI("javascript:...")``), and a link to a
+    ``javascript:`` IRI runs script on the registry's page when clicked.
+    """
+    try:
+        scheme = urlsplit(iri).scheme
+    except ValueError:  # not splittable (a bad IPv6 literal): not a link
+        scheme = ""
+    return Cell(compact(iri), iri if scheme in LINKED_SCHEMES else None)
+
+
 @dataclass
 class Table:
     """An answer for people: column names and rows of cells (or the boolean of an ASK)."""
@@ -115,7 +131,7 @@ def json_cell(term: dict[str, str] | None) -> Cell:
         return Cell("")
     value = term["value"]
     if term["type"] == "uri":
-        return Cell(compact(value), value)
+        return iri_cell(value)
     if term["type"] == "bnode":
         return Cell(f"_:{value}")
     if "xml:lang" in term:
@@ -128,7 +144,7 @@ def json_cell(term: dict[str, str] | None) -> Cell:
 def term_cell(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Cell:
     """A cell for one pyoxigraph term of a graph answer."""
     if isinstance(term, ox.NamedNode):
-        return Cell(compact(term.value), term.value)
+        return iri_cell(term.value)
     if isinstance(term, ox.Literal) and term.language:
         return Cell(f'"{term.value}"@{term.language}')
     if isinstance(term, ox.Literal):

@@ -115,6 +115,14 @@ def sparql_endpoint() -> Response:
     return response
 
 
+@endpoint.after_request
+def retry_after(response: Response) -> Response:
+    """A 503 (workers busy, a query stopped) says when to try again (RFC 9110, 10.2.3)."""
+    if response.status_code == 503:
+        response.headers["Retry-After"] = str(sparql.retry_after(get_registry().settings))
+    return response
+
+
 def query_page(registry: Registry, query: sparql.QueryRequest | None) -> Response:
     """The page for people: the form, examples, prefixes, and the answer as a table."""
     context: dict[str, Any] = {
