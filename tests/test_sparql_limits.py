@@ -351,7 +351,7 @@ def test_the_query_page_shows_answers_and_download_links(make_app: Callable[...,
 def test_every_example_query_answers_on_the_sample_catalogue(
     make_app: Callable[..., Flask],
 ) -> None:
-    from registry.sparql.page import examples
+    from registry.sparql.description import examples
 
     app = make_app()
     load_samples(app.extensions["registry"])
