@@ -2,7 +2,7 @@
 
 ``registry load`` validates every description (about 80 records/s); 100,000 generated
 records would take twenty minutes. ``registry.generate`` output conforms by construction
-(tests/test_generate.py validates samples of it), so benchmarks may skip validation: each
+(tests/synthetic/test_generate.py validates samples of it), so benchmarks may skip validation: each
 file becomes one named graph of a TriG document, with the catalogue record the registry
 would write, loaded by pyoxigraph's bulk loader; the search index is built from the same
 parsed triples, and ``indexing.reconcile`` then confirms it is in step with the store.

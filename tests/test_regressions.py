@@ -18,8 +18,7 @@ from registry.records.loading import load_files
 from registry.records.submission import submit
 from registry.runtime import Registry, open_registry
 from registry.web.app import create_app
-
-from .conftest import SAMPLE_FILES, SAMPLES
+from tests.conftest import SAMPLE_FILES, SAMPLES
 
 TURTLE = formats.syntax_for_suffix("ttl")
 PROSTATE = next(p for p in SAMPLES if p.name == "procancer-i-open-challenge-prostate.ttl")

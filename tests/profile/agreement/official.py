@@ -60,8 +60,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, SH, SKOS, XSD
 from rdflib.term import Node
 
+from tests.conftest import ROOT
+
 # The repository's parent folder holds shared/reference (never an absolute path).
-REFERENCE = Path(__file__).resolve().parents[2].parent / "shared" / "reference"
+REFERENCE = ROOT.parent / "shared" / "reference"
 RELEASE8 = REFERENCE / "healthdcat-ap-release8"
 VALIDATOR = RELEASE8 / "validator"
 CONFIG = VALIDATOR / "config.properties"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import AGENTS, DATA, INVALID, SAMPLE_FILES, SAMPLES
+from tests.conftest import AGENTS, DATA, INVALID, SAMPLE_FILES, SAMPLES
 
 
 def registry_cmd(*args: str, store: Path) -> subprocess.CompletedProcess[str]:

@@ -24,9 +24,9 @@ from rdflib.namespace import DCAT, DCTERMS
 from registry.profile.validation import Shapes, load_profile
 from registry.rdf.namespaces import DCATAP, DPV, HEALTHDCATAP
 
-from .agreement import official
-from .agreement.keys import Pair, official_pairs, our_pairs
-from .agreement.mutants import DATASET, EX, MUTANTS, Mutant, example
+from . import official
+from .keys import Pair, official_pairs, our_pairs
+from .mutants import DATASET, EX, MUTANTS, Mutant, example
 
 UNMUTATED = Mutant("example", lambda graph: None, official_conforms=True)
 CASES = (UNMUTATED, *MUTANTS)

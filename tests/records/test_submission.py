@@ -18,8 +18,7 @@ from registry.errors import (
 from registry.rdf import formats
 from registry.records.submission import record_id_for, submit
 from registry.runtime import Registry
-
-from .conftest import INVALID, SAMPLES
+from tests.conftest import INVALID, SAMPLES
 
 PROSTATE = next(p for p in SAMPLES if p.name == "procancer-i-open-challenge-prostate.ttl")
 TURTLE = formats.syntax_for_suffix("ttl")

@@ -14,8 +14,7 @@ from SPARQLWrapper import JSON, SPARQLWrapper
 from registry.rdf import formats
 from registry.records.submission import submit
 from registry.runtime import Registry
-
-from .conftest import SAMPLES
+from tests.conftest import SAMPLES
 
 DATASETS = "SELECT ?d WHERE { ?d a dcat:Dataset } ORDER BY ?d"
 JSON_RESULTS = "application/sparql-results+json"

@@ -14,8 +14,7 @@ from registry.profile.fields import compact
 from registry.profile.validation import Shapes, load_profile
 from registry.rdf import formats
 from registry.rdf.namespaces import DCATAP, DPV, EUCAIM, HEALTHDCATAP
-
-from .conftest import AGENTS, INVALID, SAMPLES
+from tests.conftest import AGENTS, INVALID, SAMPLES
 
 SHAPES = load_profile()
 AR = "http://publications.europa.eu/resource/authority/access-right/"

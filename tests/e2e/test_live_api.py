@@ -19,9 +19,8 @@ from schemathesis.checks import (
 )
 
 from registry.records.accounts import Accounts
-
-from .conftest import running_server
-from .test_api import BODY, PUBLISHER, RECORD_ID
+from tests.conftest import running_server
+from tests.web.test_api import BODY, PUBLISHER, RECORD_ID
 
 RDF_TEXT_TYPES = ("text/turtle", "application/n-triples", "application/rdf+xml")
 

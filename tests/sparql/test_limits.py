@@ -22,8 +22,7 @@ from registry.rdf import formats
 from registry.records.submission import submit
 from registry.runtime import Registry
 from registry.web.app import create_app
-
-from .conftest import BASE_IRI, SAMPLES, running_server
+from tests.conftest import BASE_IRI, SAMPLES, running_server
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 """The vocabularies alone are 140,000 triples: this join would run for years."""

@@ -20,7 +20,10 @@ from rdflib import RDF, RDFS, Graph, Namespace
 from rdflib.collection import Collection
 from rdflib.term import Literal, Node, URIRef
 
-SUITE = Path(__file__).parents[1].parent / "shared" / "reference" / "w3c-rdf-tests"
+from tests.conftest import ROOT
+
+# The repository's parent folder holds shared/reference (never an absolute path).
+SUITE = ROOT.parent / "shared" / "reference" / "w3c-rdf-tests"
 SPARQL11 = SUITE / "sparql" / "sparql11"
 PROTOCOL = SPARQL11 / "protocol"
 SERVICE_DESCRIPTION = SPARQL11 / "service-description"

@@ -8,8 +8,7 @@ from registry.rdf import formats
 from registry.records.loading import load_files
 from registry.records.submission import submit
 from registry.runtime import Registry
-
-from .conftest import SAMPLE_FILES, SAMPLES
+from tests.conftest import SAMPLE_FILES, SAMPLES
 
 TURTLE = formats.syntax_for_suffix("ttl")
 

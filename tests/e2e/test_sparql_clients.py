@@ -33,7 +33,7 @@ from SPARQLWrapper import (
     SPARQLWrapper,
 )
 
-from .conftest import SAMPLES, running_server
+from tests.conftest import SAMPLES, running_server
 
 TIMEOUT = 10
 DATASETS = len(SAMPLES)

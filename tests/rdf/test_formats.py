@@ -9,8 +9,7 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from registry.errors import EmptyBody, RdfSyntaxError, RemoteContextRefused, UnsupportedMediaType
 from registry.rdf import formats
-
-from .conftest import DATA
+from tests.conftest import DATA
 
 
 def assert_isomorphic(left, right) -> None:

@@ -27,7 +27,7 @@ from registry.profile.validation import load_profile
 from registry.rdf import formats
 from registry.rdf.namespaces import CIR_VOCAB, DCATAP, EUCAIM, HEALTHDCATAP
 
-from .dicom_fixtures import (
+from .fixtures import (
     Fixture,
     copy_pydicom_files,
     pydicom_files,
