@@ -19,8 +19,7 @@ from registry.records.accounts import Accounts
 from registry.records.submission import publish
 from registry.records.write import withdraw_record
 from registry.runtime import open_registry
-from tests.conftest import BASE_IRI
-from tests.records.test_submission import TURTLE
+from tests.conftest import BASE_IRI, TURTLE
 from tests.web.test_api import BODY, CHANGED, PUBLISHER, RECORD_ID
 
 

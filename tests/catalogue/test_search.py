@@ -14,8 +14,7 @@ from registry.records.loading import load_files
 from registry.records.submission import submit
 from registry.runtime import Registry, search_index_path
 from registry.web.app import create_app
-from tests.conftest import AGENTS, BASE_IRI, SAMPLES
-from tests.web.test_pages import TURTLE, load_samples
+from tests.conftest import AGENTS, BASE_IRI, SAMPLES, TURTLE, load_samples
 
 LUNG = "https://w3id.org/cancer-image-registry/vocab/condition/lung-cancer"
 CT = "https://w3id.org/cancer-image-registry/vocab/modality/CT"

@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 
 from registry.rdf import formats
-from tests.conftest import ROOT, running_server
+from tests.conftest import ROOT
+
+from .servers import running_server
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 AXE = sorted((ROOT / "tests" / ".cache").glob("axe-core-*.min.js"))

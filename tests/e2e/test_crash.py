@@ -28,7 +28,8 @@ from registry.config import load_settings
 from registry.rdf.namespaces import CIR
 from registry.records.write import history_iri, read_state, version_iri
 from registry.runtime import Registry, open_registry
-from tests.conftest import free_port, wait_for_port
+
+from .servers import free_port, wait_for_port
 
 RECORDS = int(os.environ.get("CRASH_RECORDS", "1000"))
 """Records of the bulk submission (about 3.5 minutes on a quiet 2-core machine; set

@@ -19,8 +19,9 @@ from schemathesis.checks import (
 )
 
 from registry.records.accounts import Accounts
-from tests.conftest import running_server
 from tests.web.test_api import BODY, PUBLISHER, RECORD_ID
+
+from .servers import running_server
 
 RDF_TEXT_TYPES = ("text/turtle", "application/n-triples", "application/rdf+xml")
 

@@ -19,6 +19,7 @@ from xml.dom.minidom import Document
 import pyoxigraph as ox
 import pytest
 import rdflib
+import requests
 from rdflib.namespace import DCAT, DCTERMS, RDF
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import (
@@ -33,7 +34,9 @@ from SPARQLWrapper import (
     SPARQLWrapper,
 )
 
-from tests.conftest import SAMPLES, running_server
+from tests.conftest import SAMPLES
+
+from .servers import running_server
 
 TIMEOUT = 10
 DATASETS = len(SAMPLES)
@@ -155,6 +158,23 @@ def test_sparqlwrapper_construct(
     assert isinstance(graph, rdflib.Graph)
     titles = sorted(str(title) for title in graph.objects(None, DCTERMS.title))
     check_titles(titles)
+
+
+def test_sparqlwrapper_with_its_defaults_and_the_same_servers_search_page(endpoint: str) -> None:
+    client = SPARQLWrapper(endpoint)
+    client.setQuery(
+        "SELECT ?d ?title WHERE { ?d a dcat:Dataset ; dct:title ?title "
+        "FILTER(lang(?title) = 'en') } ORDER BY ?title"
+    )
+    client.setReturnFormat(JSON)
+    client.setTimeout(TIMEOUT)
+    result = client.queryAndConvert()
+    assert isinstance(result, dict)
+    titles = [row["title"]["value"] for row in result["results"]["bindings"]]
+    assert len(titles) == len(SAMPLES) and titles == sorted(titles)
+    assert "Open Challenge Prostate Cancer V1" in titles
+    home = requests.get(endpoint.removesuffix("/sparql") + "/search", timeout=TIMEOUT)
+    assert home.status_code == 200 and "Open Challenge Prostate Cancer V1" in home.text
 
 
 # --- rdflib's SPARQLStore ----------------------------------------------------------------

@@ -30,8 +30,8 @@ from rdflib import RDF, Graph, Namespace, URIRef
 from registry.config import load_settings
 from registry.rdf import formats
 from registry.runtime import open_registry
-from tests.conftest import free_port, running_server
 
+from .servers import free_port, running_server
 from .sparql_protocol_manifest import (
     PROTOCOL,
     SERVICE_DESCRIPTION,

@@ -18,22 +18,7 @@ from registry.errors import (
 from registry.rdf import formats
 from registry.records.submission import record_id_for, submit
 from registry.runtime import Registry
-from tests.conftest import INVALID, SAMPLES
-
-PROSTATE = next(p for p in SAMPLES if p.name == "procancer-i-open-challenge-prostate.ttl")
-TURTLE = formats.syntax_for_suffix("ttl")
-assert TURTLE is not None
-
-
-def snapshot(registry: Registry) -> bytes:
-    """Return every quad outside the vocabulary graph, canonically ordered, plus the store's
-    quad count (the 140,000 vocabulary triples are counted, not compared one by one)."""
-    vocabularies = ox.NamedNode(registry.layout.vocabularies_graph)
-    quads = registry.store.query(
-        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != {vocabularies}) }}"
-    )
-    lines = sorted(ox.serialize(quads, format=ox.RdfFormat.N_TRIPLES).splitlines())  # type: ignore[arg-type, union-attr]
-    return b"\n".join([str(registry.store.quad_count()).encode(), *lines])
+from tests.conftest import INVALID, PROSTATE, SAMPLES, TURTLE, snapshot
 
 
 def prostate_in(syntax: formats.RdfSyntax) -> bytes:

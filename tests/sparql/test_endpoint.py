@@ -1,4 +1,5 @@
-"""The /sparql endpoint: protocol forms, read-only, SERVICE refused, and a real client."""
+"""The /sparql endpoint through Flask's client: protocol forms, read-only, SERVICE refused
+(real clients over a socket are in ``tests/e2e/test_sparql_clients.py``)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,8 @@ import socket
 import threading
 
 import pytest
-import requests
 from flask.testing import FlaskClient
 from rdflib.namespace import DCAT, DCTERMS, RDF
-from SPARQLWrapper import JSON, SPARQLWrapper
 
 from registry.rdf import formats
 from registry.records.submission import submit
@@ -146,22 +145,6 @@ def test_the_word_service_elsewhere_is_fine(client: FlaskClient, query: str) -> 
 def test_browser_gets_the_query_page(client: FlaskClient) -> None:
     page = client.get("/sparql", headers={"Accept": "text/html"}).get_data(as_text=True)
     assert "<form" in page and "healthdcatap:" in page
-
-
-def test_sparqlwrapper_against_a_live_server(live_server: str) -> None:
-    client = SPARQLWrapper(f"{live_server}/sparql")
-    client.setQuery(
-        "SELECT ?d ?title WHERE { ?d a dcat:Dataset ; dct:title ?title "
-        "FILTER(lang(?title) = 'en') } ORDER BY ?title"
-    )
-    client.setReturnFormat(JSON)
-    client.setTimeout(10)
-    rows = client.queryAndConvert()["results"]["bindings"]  # type: ignore[index]
-    titles = [row["title"]["value"] for row in rows]
-    assert len(titles) == len(SAMPLES) and titles == sorted(titles)
-    assert "Open Challenge Prostate Cancer V1" in titles
-    home = requests.get(live_server + "/search", timeout=10)
-    assert home.status_code == 200 and "Open Challenge Prostate Cancer V1" in home.text
 
 
 def test_oversized_body_is_413_and_json(tmp_path) -> None:

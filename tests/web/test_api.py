@@ -16,8 +16,7 @@ from registry.rdf import formats
 from registry.records.accounts import Accounts
 from registry.records.layout import record_id_for
 from registry.runtime import Registry
-from tests.conftest import INVALID
-from tests.records.test_submission import PROSTATE, TURTLE, snapshot
+from tests.conftest import INVALID, PROSTATE, TURTLE, snapshot
 
 PUBLISHER = "https://datasets.procancer-i.example/id/data-office"
 DATASET = "https://datasets.procancer-i.example/open-challenge-prostate-v1"

@@ -11,8 +11,7 @@ from flask.testing import FlaskClient
 from registry.rdf import formats
 from registry.records.submission import submit
 from registry.runtime import Registry
-from tests.conftest import SAMPLES
-from tests.web.test_pages import TURTLE, load_samples
+from tests.conftest import SAMPLES, TURTLE, load_samples
 
 RDF_TYPES = formats.DOCUMENT_SYNTAXES
 

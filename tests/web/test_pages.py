@@ -8,18 +8,7 @@ from registry.rdf import formats
 from registry.records.loading import load_files
 from registry.records.submission import submit
 from registry.runtime import Registry
-from tests.conftest import SAMPLE_FILES, SAMPLES
-
-TURTLE = formats.syntax_for_suffix("ttl")
-
-
-def load_samples(registry: Registry) -> dict[str, str]:
-    """Submit every sample; return dataset IRI -> record id."""
-    ids = {}
-    for path in SAMPLES:
-        accepted = submit(registry.records, path.read_bytes(), formats.syntax_for_path(path))
-        ids[accepted.topic] = accepted.record_id
-    return ids
+from tests.conftest import INVALID, SAMPLE_FILES, SAMPLES, TURTLE, load_samples
 
 
 def test_empty_catalogue_says_how_to_add(client: FlaskClient) -> None:
@@ -131,8 +120,6 @@ def test_unknown_dataset_is_404_page_or_json(client: FlaskClient) -> None:
 def test_a_rejection_answers_json_with_the_report(app) -> None:
     """The 422 body carries every result, for API clients (and the CLI reads the same value)."""
     from registry.errors import InvalidDescription
-
-    from .conftest import INVALID
 
     @app.get("/_submit_invalid")
     def submit_invalid() -> str:
