@@ -14,7 +14,7 @@ from registry.records.loading import load_files
 from registry.records.submission import submit
 from registry.runtime import Registry, search_index_path
 from registry.web.app import create_app
-from tests.conftest import AGENTS, BASE_IRI, SAMPLES, TURTLE, load_samples
+from tests.conftest import AGENTS, BASE_IRI, SAMPLES, TURTLE, load_all, load_samples
 
 LUNG = "https://w3id.org/cancer-image-registry/vocab/condition/lung-cancer"
 CT = "https://w3id.org/cancer-image-registry/vocab/modality/CT"
@@ -135,3 +135,18 @@ def test_deep_pages_slice_the_same_order_as_shallow_ones(registry: Registry) -> 
         listing = registry.search._listing(order)
         cards = registry.search._cards(listing)
         assert [c["id"] for c in cards] == shallow, sort
+
+
+def test_paging_order_is_the_same_across_pages(tmp_path: Path) -> None:
+    app = create_app({"store": str(tmp_path / "s"), "page_size": 1})
+    registry = app.extensions["registry"]
+    load_all(registry)
+    client = app.test_client()
+    ids = []
+    for page in range(1, len(SAMPLES) + 1):
+        html = client.get(f"/search?page={page}").get_data(as_text=True)
+        ids.append(html.split('href="/datasets/')[1].split('"')[0])
+    listing = client.get("/search?page=1").get_data(as_text=True)  # one record per page
+    assert len(set(ids)) == len(SAMPLES), f"pages repeated or skipped a record: {ids}"
+    assert f"Page 1 of {len(SAMPLES)}" in listing
+    registry.close()

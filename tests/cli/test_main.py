@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import AGENTS, DATA, INVALID, SAMPLE_FILES, SAMPLES
+from registry.config import load_settings
+from registry.runtime import open_registry
+from tests.conftest import AGENTS, DATA, INVALID, PROSTATE, SAMPLE_FILES, SAMPLES
 
 
 def registry_cmd(*args: str, store: Path) -> subprocess.CompletedProcess[str]:
@@ -54,3 +56,18 @@ def test_validate_reports_syntax_errors_with_position(tmp_path: Path) -> None:
     broken.write_text("@prefix ex: <http://example.org/> .\nex:a ex:b ex:c ex:d .\n")
     result = registry_cmd("validate", str(broken), store=tmp_path / "s")
     assert result.returncode == 1 and "line 2" in result.stdout
+
+
+def test_cli_explains_a_locked_store_without_a_traceback(tmp_path: Path) -> None:
+    store = tmp_path / "locked"
+    holder = open_registry(load_settings({"store": str(store)}))
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "registry", "load", str(PROSTATE)],
+            env={**os.environ, "REGISTRY_STORE": str(store)},
+            capture_output=True, text=True, timeout=60,
+        )
+    finally:
+        holder.close()
+    assert result.returncode == 1
+    assert "Cannot open the store" in result.stderr and "Traceback" not in result.stderr

@@ -267,3 +267,10 @@ def test_valid_periods_of_mixed_or_equal_precision_conform(start: Literal, end: 
     graph.add((period, DCAT.startDate, start))
     graph.add((period, DCAT.endDate, end))
     assert violations(graph) == set()
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name)
+def test_samples_use_only_absolute_http_iris_as_predicates(path: Path) -> None:
+    triples = formats.parse(path.read_bytes(), formats.syntax_for_path(path))
+    bad = {t.predicate.value for t in triples if not t.predicate.value.startswith("http")}
+    assert not bad, f"undefined prefixes or terms: {bad}"

@@ -9,7 +9,7 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from registry.errors import EmptyBody, RdfSyntaxError, RemoteContextRefused, UnsupportedMediaType
 from registry.rdf import formats
-from tests.conftest import DATA
+from tests.conftest import DATA, TURTLE
 
 
 def assert_isomorphic(left, right) -> None:
@@ -103,3 +103,9 @@ def test_named_graphs_are_refused_in_a_description() -> None:
     trig = b"<http://example.org/g> { <http://example.org/s> <http://example.org/p> 1 . }"
     with pytest.raises(RdfSyntaxError):
         formats.parse(trig, formats.syntax_for_suffix("trig"))
+
+
+def test_rdf_star_is_refused_with_a_message() -> None:
+    body = b'<< <http://x/s> <http://x/p> "o" >> <http://x/q> "star" .'
+    with pytest.raises(RdfSyntaxError, match="RDF-star"):
+        formats.parse(body, TURTLE)

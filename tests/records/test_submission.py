@@ -8,9 +8,11 @@ from datetime import UTC, datetime
 
 import pyoxigraph as ox
 import pytest
+from flask.testing import FlaskClient
 
 from registry.errors import (
     DatasetNotFound,
+    ForeignDataset,
     InvalidDescription,
     RdfSyntaxError,
     RemoteContextRefused,
@@ -18,7 +20,10 @@ from registry.errors import (
 from registry.rdf import formats
 from registry.records.submission import record_id_for, submit
 from registry.runtime import Registry
-from tests.conftest import INVALID, PROSTATE, SAMPLES, TURTLE, snapshot
+from tests.conftest import INVALID, PROSTATE, SAMPLES, TURTLE, load_all, snapshot
+
+LUNG_IRI = "https://repository.chaimeleon.example/dataset/lung-ct-pet"
+"""The dataset of data/sample/datasets/chaimeleon-lung.jsonld."""
 
 
 def prostate_in(syntax: formats.RdfSyntax) -> bytes:
@@ -183,3 +188,31 @@ def test_reader_never_sees_half_a_record(registry: Registry) -> None:
         reader.join(timeout=10)
         gc.enable()
     assert seen <= sizes, f"a reader saw a partial record: {sorted(seen - sizes)}"
+
+
+def test_statements_about_another_records_dataset_are_refused(
+    client: FlaskClient, registry: Registry
+) -> None:
+    load_all(registry)
+    before = registry.store.quad_count()
+    hijack = PROSTATE.read_bytes() + (
+        f"\n<{LUNG_IRI}> eucaim:hasCondition "
+        "<https://w3id.org/cancer-image-registry/vocab/condition/neuroblastoma> .\n"
+    ).encode()
+    with pytest.raises(ForeignDataset, match="another record"):
+        submit(registry.records, hijack, TURTLE)
+    assert registry.store.quad_count() == before
+    page = client.get("/").get_data(as_text=True)
+    assert "Lung cancer, Neuroblastoma" not in page
+
+
+def test_a_provider_may_resubmit_its_own_dataset(registry: Registry) -> None:
+    load_all(registry)
+    changed = PROSTATE.read_bytes().replace(b'"8237"', b'"8238"')
+    assert submit(registry.records, changed, TURTLE).changed
+
+
+def test_a_second_incomplete_dataset_says_exactly_one(registry: Registry) -> None:
+    body = PROSTATE.read_bytes() + b"\npca:extra a dcat:Dataset .\n"
+    with pytest.raises(DatasetNotFound, match="exactly one"):
+        submit(registry.records, body, TURTLE)

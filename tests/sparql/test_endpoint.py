@@ -158,3 +158,12 @@ def test_oversized_body_is_413_and_json(tmp_path) -> None:
     )
     assert response.status_code == 413 and response.get_json()["status"] == 413
     app.extensions["registry"].close()
+
+
+def test_direct_update_post_is_403_read_only(client: FlaskClient) -> None:
+    response = client.post(
+        "/sparql",
+        data=b"INSERT DATA { <http://x/s> <http://x/p> 1 }",
+        headers={"Content-Type": "application/sparql-update"},
+    )
+    assert response.status_code == 403 and "read-only" in response.get_json()["message"]

@@ -8,7 +8,7 @@ from registry.rdf import formats
 from registry.records.loading import load_files
 from registry.records.submission import submit
 from registry.runtime import Registry
-from tests.conftest import INVALID, SAMPLE_FILES, SAMPLES, TURTLE, load_samples
+from tests.conftest import INVALID, PROSTATE, SAMPLE_FILES, SAMPLES, TURTLE, load_samples
 
 
 def test_empty_catalogue_says_how_to_add(client: FlaskClient) -> None:
@@ -132,3 +132,12 @@ def test_a_rejection_answers_json_with_the_report(app) -> None:
     assert body["report"]["conforms"] is False
     first = body["report"]["results"][0]
     assert first["severity"] == "Violation" and first["path"] and first["message"]
+
+
+def test_javascript_iris_are_not_links(client: FlaskClient, registry: Registry) -> None:
+    body = PROSTATE.read_bytes().replace(
+        b"<https://platform.procancer-i.example/request-access>", b"<javascript:alert(1)>"
+    )
+    accepted = submit(registry.records, body, TURTLE)
+    page = client.get(f"/datasets/{accepted.record_id}").get_data(as_text=True)
+    assert "javascript:alert(1)" in page and 'href="javascript:' not in page
