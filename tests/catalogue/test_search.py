@@ -26,11 +26,11 @@ def test_a_submission_is_searchable_as_soon_as_submit_returns(
 ) -> None:
     path = next(p for p in SAMPLES if p.name == PROSTATE_FILE)
     assert "Open Challenge" not in client.get("/search?q=challenge").get_data(as_text=True)
-    submit(registry.records, path.read_bytes(), TURTLE)  # type: ignore[arg-type]
+    submit(registry.records, path.read_bytes(), TURTLE)
     page = client.get("/search?q=challenge").get_data(as_text=True)
     assert "Open Challenge Prostate Cancer V1" in page and "1 dataset" in page
     changed = path.read_bytes().replace(b"Open Challenge Prostate", b"Renamed Challenge Prostate")
-    submit(registry.records, changed, TURTLE)  # type: ignore[arg-type]
+    submit(registry.records, changed, TURTLE)
     page = client.get("/search?q=renamed").get_data(as_text=True)
     assert "Renamed Challenge Prostate Cancer V1" in page
     assert registry.search.summary()["datasets"] == 1  # replaced, not added

@@ -293,7 +293,7 @@ def _write_patient(
 
 
 def _mr_prostate(labels: bool) -> tuple[Series, ...]:
-    series = (
+    series: tuple[Series, ...] = (
         Series("MR", "Prostate", "SIEMENS", MR_IMAGE, 6, "0.5", "3", "t2_tse_tra"),
         Series("MR", "PROSTATE", "SIEMENS", MR_IMAGE, 4, "1.6", "3.5", "ep2d_diff_b1400"),
         Series("MR", "prostate ", "SIEMENS", MR_IMAGE, 4, "1.6", "3.5", "ADC"),

@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pydicom
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 from rdflib import Graph, Literal, Namespace, URIRef
@@ -379,8 +380,8 @@ def test_no_sex_recorded_gives_unknown_not_nothing(sample: Fixture) -> None:
     tally = scan(sample.root)
     tally.sex_of_patient = dict.fromkeys(tally.sex_of_patient, "")
     draft = build_draft(tally)
-    sexes = [t.object.value for t in draft.triples if t.predicate.value == str(EUCAIM.hasBirthSex)]
-    assert sexes == [str(SEX.unknown)]
+    sexes = [t.object for t in draft.triples if t.predicate.value == str(EUCAIM.hasBirthSex)]
+    assert sexes == [ox.NamedNode(str(SEX.unknown))]
 
 
 def test_folders_named_by_patient_id_or_uid_are_hidden_in_messages(tmp_path: Path) -> None:

@@ -11,11 +11,13 @@ import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import pyoxigraph as ox
 import pytest
 
 from registry.rdf import formats
-from tests.conftest import ROOT
+from tests.conftest import ROOT, TURTLE
 
 from .servers import running_server
 
@@ -23,6 +25,9 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 AXE = sorted((ROOT / "tests" / ".cache").glob("axe-core-*.min.js"))
 PAGE_SIZE = 10
 """Small pages, so the 36 sample datasets span several."""
+
+if TYPE_CHECKING:
+    from selenium.webdriver import Chrome
 
 webdriver = pytest.importorskip("selenium.webdriver")
 if not (shutil.which("chromium") and shutil.which("chromedriver")):
@@ -51,7 +56,7 @@ def downloads(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def browser(downloads: Path) -> Iterator[webdriver.Chrome]:
+def browser(downloads: Path) -> Iterator[Chrome]:
     shutil.rmtree(ARTIFACTS, ignore_errors=True)  # only this run's screenshots
     options = webdriver.ChromeOptions()
     options.binary_location = shutil.which("chromium") or "chromium"
@@ -76,7 +81,7 @@ def browser(downloads: Path) -> Iterator[webdriver.Chrome]:
     driver.quit()
 
 
-def screenshot(browser: webdriver.Chrome, name: str) -> None:
+def screenshot(browser: Chrome, name: str) -> None:
     """Save the whole page as tests/artifacts/<name>.png."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     height = browser.execute_script("return document.documentElement.scrollHeight")
@@ -87,7 +92,7 @@ def screenshot(browser: webdriver.Chrome, name: str) -> None:
     SCREENSHOTS.append(path)
 
 
-def serious_violations(browser: webdriver.Chrome) -> list[str]:
+def serious_violations(browser: Chrome) -> list[str]:
     """axe-core's serious and critical violations on the current page."""
     browser.execute_script(AXE[-1].read_text(encoding="utf-8"))
     result = browser.execute_async_script(
@@ -101,7 +106,7 @@ def serious_violations(browser: webdriver.Chrome) -> list[str]:
     ]
 
 
-def visit(browser: webdriver.Chrome, name: str) -> None:
+def visit(browser: Chrome, name: str) -> None:
     """Screenshot the page and check its accessibility."""
     screenshot(browser, name)
     if AXE:
@@ -109,7 +114,7 @@ def visit(browser: webdriver.Chrome, name: str) -> None:
 
 
 def test_a_visitor_searches_filters_pages_reads_and_downloads(
-    site: str, browser: webdriver.Chrome, downloads: Path
+    site: str, browser: Chrome, downloads: Path
 ) -> None:
     browser.get(site + "/")
     assert browser.find_element(By.TAG_NAME, "h1").text == "Cancer Image Registry"
@@ -154,11 +159,11 @@ def test_a_visitor_searches_filters_pages_reads_and_downloads(
     while not list(downloads.glob("*.ttl")) and time.monotonic() < deadline:
         time.sleep(0.2)
     (saved,) = downloads.glob("*.ttl")
-    triples = formats.parse(saved.read_bytes(), formats.syntax_for_suffix("ttl"))  # type: ignore[arg-type]
-    assert any(t.object.value == "http://www.w3.org/ns/dcat#Dataset" for t in triples)
+    triples = formats.parse(saved.read_bytes(), TURTLE)
+    assert any(t.object == ox.NamedNode("http://www.w3.org/ns/dcat#Dataset") for t in triples)
 
 
-def test_other_pages_render_and_are_accessible(site: str, browser: webdriver.Chrome) -> None:
+def test_other_pages_render_and_are_accessible(site: str, browser: Chrome) -> None:
     browser.get(site + "/search?q=xylophone")
     assert "No dataset matches" in browser.page_source
     visit(browser, "07-no-results")
@@ -183,7 +188,7 @@ def test_other_pages_render_and_are_accessible(site: str, browser: webdriver.Chr
 
 
 def test_the_sparql_page_highlights_runs_an_example_and_downloads(
-    site: str, browser: webdriver.Chrome
+    site: str, browser: Chrome
 ) -> None:
     browser.get(site + "/sparql")
     # The editor (CodeMirror, served by the registry under a script-src 'self' policy).

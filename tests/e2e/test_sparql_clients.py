@@ -14,7 +14,7 @@ import json
 import shutil
 import subprocess
 from collections.abc import Iterator
-from xml.dom.minidom import Document
+from xml.dom.minidom import Document, Element, Text
 
 import pyoxigraph as ox
 import pytest
@@ -22,6 +22,7 @@ import rdflib
 import requests
 from rdflib.namespace import DCAT, DCTERMS, RDF
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
+from rdflib.query import ResultRow
 from SPARQLWrapper import (
     GET,
     JSON,
@@ -108,17 +109,24 @@ def wrapper(
     return client
 
 
+def text_of(element: Element) -> str:
+    """Return the text an element of a SPARQL XML result holds (its one text child)."""
+    child = element.firstChild
+    assert isinstance(child, Text), element.toxml()
+    return child.data
+
+
 def xml_values(document: Document, variable: str) -> list[str]:
     """Return the text of each ``<binding name=variable>`` of a SPARQL XML result."""
     return [
-        binding.getElementsByTagName("literal")[0].firstChild.data
+        text_of(binding.getElementsByTagName("literal")[0])
         for binding in document.getElementsByTagName("binding")
         if binding.getAttribute("name") == variable
     ]
 
 
 def xml_boolean(document: Document) -> bool:
-    text = document.getElementsByTagName("boolean")[0].firstChild.data
+    text = text_of(document.getElementsByTagName("boolean")[0])
     return {"true": True, "false": False}[text.strip()]
 
 
@@ -154,8 +162,11 @@ def test_sparqlwrapper_construct(
 ) -> None:
     """RDF/XML and JSON-LD come back as rdflib graphs; Turtle as bytes to parse."""
     result = wrapper(endpoint, TITLE_GRAPH, form, method, request_method).queryAndConvert()
-    graph = rdflib.Graph().parse(data=result, format="turtle") if form == TURTLE else result
-    assert isinstance(graph, rdflib.Graph)
+    if form == TURTLE:
+        assert isinstance(result, bytes)
+        result = rdflib.Graph().parse(data=result, format="turtle")
+    assert isinstance(result, rdflib.Graph)
+    graph = result
     titles = sorted(str(title) for title in graph.objects(None, DCTERMS.title))
     check_titles(titles)
 
@@ -186,8 +197,11 @@ def test_rdflib_sparqlstore_query(endpoint: str, method: str, answers: str) -> N
     graph = rdflib.Graph(
         store=SPARQLStore(endpoint, method=method, returnFormat=answers, timeout=TIMEOUT)
     )
-    rows = list(graph.query(TITLES))
-    check_titles([str(row.title) for row in rows])
+    titles = []
+    for row in graph.query(TITLES):
+        assert isinstance(row, ResultRow)
+        titles.append(str(row.title))
+    check_titles(titles)
     assert graph.query(KNOWN).askAnswer is True
     assert graph.query(UNKNOWN).askAnswer is False
 

@@ -272,7 +272,7 @@ def conforms_to_schema(session: requests.Session, server: str) -> None:
     description = fetch_description(session, server, "text/turtle")
     services = set(description.subjects(RDF.type, SD.Service))
     assert services, "no sd:Service"
-    terms = {term for triple in description for term in triple if str(term).startswith(SD)}
+    terms = {str(term) for triple in description for term in triple if str(term).startswith(SD)}
     unknown = {term for term in terms if term[len(SD) :] not in SD_TERMS}
     assert not unknown, f"not in the SPARQL service description vocabulary: {unknown}"
     languages = {SD.SPARQL10Query, SD.SPARQL11Query, SD.SPARQL11Update}

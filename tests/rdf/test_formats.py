@@ -11,6 +11,9 @@ from registry.errors import EmptyBody, RdfSyntaxError, RemoteContextRefused, Uns
 from registry.rdf import formats
 from tests.conftest import DATA, TURTLE
 
+JSONLD = formats.syntax_for_media_type("application/ld+json")
+TRIG = formats.syntax_for_media_type("application/trig")
+
 
 def assert_isomorphic(left, right) -> None:
     if not isomorphic(left, right):
@@ -50,7 +53,7 @@ def test_turtle_error_names_line_and_column() -> None:
 
 def test_json_error_names_line_and_column() -> None:
     with pytest.raises(RdfSyntaxError) as caught:
-        formats.parse(b'{\n  "@id": "http://x",\n  oops\n}', formats.syntax_for_suffix("jsonld"))
+        formats.parse(b'{\n  "@id": "http://x",\n  oops\n}', JSONLD)
     assert (caught.value.details["line"], caught.value.details["column"]) == (3, 3)
 
 
@@ -66,7 +69,7 @@ def test_json_error_names_line_and_column() -> None:
 def test_remote_context_is_refused_not_fetched(context: object) -> None:
     document = {"@context": context, "@id": "http://example.org/d", "title": "x"}
     with pytest.raises(RemoteContextRefused, match="never fetched|inline"):
-        formats.parse(json.dumps(document).encode(), formats.syntax_for_suffix("jsonld"))
+        formats.parse(json.dumps(document).encode(), JSONLD)
 
 
 def test_scoped_remote_context_is_refused() -> None:
@@ -75,7 +78,7 @@ def test_scoped_remote_context_is_refused() -> None:
         "@id": "http://example.org/d",
     }
     with pytest.raises(RemoteContextRefused):
-        formats.parse(json.dumps(document).encode(), formats.syntax_for_suffix("jsonld"))
+        formats.parse(json.dumps(document).encode(), JSONLD)
 
 
 def test_bundled_dcat_ap_context_is_used_offline() -> None:
@@ -86,7 +89,7 @@ def test_bundled_dcat_ap_context_is_used_offline() -> None:
         "title": {"@value": "T", "@language": "en"},
         "datasetDistribution": "http://example.org/dist",
     }
-    triples = formats.parse(json.dumps(document).encode(), formats.syntax_for_suffix("jsonld"))
+    triples = formats.parse(json.dumps(document).encode(), JSONLD)
     predicates = {t.predicate.value for t in triples}
     assert "http://purl.org/dc/terms/title" in predicates
     assert "http://www.w3.org/ns/dcat#distribution" in predicates
@@ -102,7 +105,7 @@ def test_unknown_media_type_and_empty_body() -> None:
 def test_named_graphs_are_refused_in_a_description() -> None:
     trig = b"<http://example.org/g> { <http://example.org/s> <http://example.org/p> 1 . }"
     with pytest.raises(RdfSyntaxError):
-        formats.parse(trig, formats.syntax_for_suffix("trig"))
+        formats.parse(trig, TRIG)
 
 
 def test_rdf_star_is_refused_with_a_message() -> None:

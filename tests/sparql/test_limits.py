@@ -306,5 +306,6 @@ def test_the_editor_is_served_by_the_registry_and_the_csp_allows_no_inline_scrip
     assert len(scripts) == 3 and all(src.startswith("/static/") for src in scripts)
     for src in scripts:
         asset = client.get(src)
-        assert asset.status_code == 200 and "javascript" in asset.mimetype
+        assert asset.status_code == 200 and asset.mimetype is not None
+        assert "javascript" in asset.mimetype
         asset.close()

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from registry.profile.validation import load_profile
+from registry.profile.vocabularies import Membership
 from registry.rdf import formats
 from registry.rdf.namespaces import CIR_VOCAB
 from registry.synthetic import writer
@@ -45,8 +46,21 @@ def parse(generated: GeneratedFile) -> list[ox.Triple]:
     return formats.parse(generated.data, generated.syntax)
 
 
+def value_of(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    """The IRI, blank node id or literal text of a term (the generator writes no RDF-star)."""
+    assert not isinstance(term, ox.Triple), term
+    return term.value
+
+
+def membership() -> dict[str, Membership]:
+    """Every concept of the registry's vocabularies, with the schemes it is in."""
+    vocabularies = load_profile().vocabularies
+    assert vocabularies is not None  # the shipped profile has its vocabularies
+    return vocabularies.membership
+
+
 def values(triples: list[ox.Triple], predicate: str) -> list[str]:
-    return [t.object.value for t in triples if t.predicate.value == predicate]
+    return [value_of(t.object) for t in triples if t.predicate.value == predicate]
 
 
 def local(iri: str) -> str:
@@ -59,7 +73,7 @@ def agent_triples() -> dict[str, list[ox.Triple]]:
     found = {}
     for agent in agents():
         triples = parse(agent)
-        (iri,) = {t.subject.value for t in triples if t.object.value == FOAF_AGENT}
+        (iri,) = {value_of(t.subject) for t in triples if value_of(t.object) == FOAF_AGENT}
         found[iri] = triples
     return found
 
@@ -110,7 +124,7 @@ def test_every_record_conforms_with_its_agents(
     generated = record(index, SEED)
     triples = parse(generated)
     assert len(triples) == generated.triples
-    cited = sorted({t.object.value for t in triples} & agent_triples.keys())
+    cited = sorted({value_of(t.object) for t in triples} & agent_triples.keys())
     assert len(cited) == 2, "a publisher and an HDAB"
     merged = triples + [t for iri in cited for t in agent_triples[iri]]
     report = load_profile().validate(formats.to_rdflib(merged))
@@ -121,14 +135,14 @@ def test_agents_conform_and_have_one_email_contact(
     agent_triples: dict[str, list[ox.Triple]]
 ) -> None:
     publisher_types = TABLE_PREFIXES["pt"]
-    membership = load_profile().vocabularies.membership
+    concepts = membership()
     for iri, triples in agent_triples.items():
-        about = [t for t in triples if t.subject.value == iri]
+        about = [t for t in triples if value_of(t.subject) == iri]
         assert values(about, "http://xmlns.com/foaf/0.1/name"), iri
         (kind,) = values(about, DCT + "type")
-        assert kind.startswith(publisher_types) and kind in membership
+        assert kind.startswith(publisher_types) and kind in concepts
         (contact,) = values(about, CV + "contactPoint")
-        contact_facts = [t for t in triples if t.subject.value == contact]
+        contact_facts = [t for t in triples if value_of(t.subject) == contact]
         assert values(contact_facts, RDF_TYPE) == [CV + "ContactPoint"]
         assert len(values(contact_facts, CV + "email")) == 1
     merged = [t for triples in agent_triples.values() for t in triples]
@@ -140,7 +154,7 @@ def test_datasets_cite_agents_without_describing_them(
     agent_triples: dict[str, list[ox.Triple]], catalogue: list[list[ox.Triple]]
 ) -> None:
     for triples in catalogue:
-        assert not {t.subject.value for t in triples} & agent_triples.keys()
+        assert not {value_of(t.subject) for t in triples} & agent_triples.keys()
         for predicate in (DCT + "publisher", HEALTH + "hdab"):
             (agent,) = values(triples, predicate)
             assert agent in agent_triples
@@ -149,7 +163,7 @@ def test_datasets_cite_agents_without_describing_them(
 def test_every_cited_code_is_in_the_registry_vocabularies(
     catalogue: list[list[ox.Triple]]
 ) -> None:
-    membership = load_profile().vocabularies.membership
+    concepts = membership()
     tables = (
         str(CIR_VOCAB), "http://publications.europa.eu/resource/authority/",
         "https://hdeu-dcat.data.health.europa.eu/resource/authority/",
@@ -159,7 +173,7 @@ def test_every_cited_code_is_in_the_registry_vocabularies(
         for triples in catalogue
         for t in triples
         if isinstance(t.object, ox.NamedNode) and t.object.value.startswith(tables)
-        and t.object.value not in membership
+        and t.object.value not in concepts
     }
     assert not unknown
 

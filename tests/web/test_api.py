@@ -58,9 +58,9 @@ def test_create_answers_201_with_location_etag_and_warnings(
     assert response.status_code == 201, response.json
     assert response.headers["Location"] == f"/api/records/{RECORD_ID}"
     assert response.headers["ETag"] == '"1"'
-    assert response.json["version"] == 1
-    assert response.json["report"]["conforms"] is True
-    assert "warnings" in response.json["report"]
+    assert response.get_json()["version"] == 1
+    assert response.get_json()["report"]["conforms"] is True
+    assert "warnings" in response.get_json()["report"]
     got = client.get(response.headers["Location"])
     assert got.status_code == 200
     assert got.headers["ETag"] == '"1"'
@@ -96,7 +96,7 @@ def test_without_a_valid_token_nothing_is_written(
         "/api/records", data=BODY, headers={"Content-Type": "text/turtle", **headers}
     )
     assert response.status_code == status
-    assert response.json["status"] == status
+    assert response.get_json()["status"] == status
     assert snapshot(registry) == before
 
 
@@ -110,7 +110,7 @@ def test_revoked_and_expired_tokens_are_refused(
     assert create(client, token).status_code == 401
     expired = accounts.new_token("procancer", datetime.now(UTC) - timedelta(seconds=1))
     response = create(client, expired)
-    assert response.status_code == 401 and "expired" in response.json["message"]
+    assert response.status_code == 401 and "expired" in response.get_json()["message"]
 
 
 def test_another_providers_dataset_is_403(
@@ -119,7 +119,7 @@ def test_another_providers_dataset_is_403(
     before = snapshot(registry)
     response = create(client, other_token)
     assert response.status_code == 403
-    assert PUBLISHER in response.json["message"]
+    assert PUBLISHER in response.get_json()["message"]
     assert snapshot(registry) == before
 
 
@@ -146,7 +146,7 @@ def test_violation_is_422_with_report_in_json_turtle_and_html(
     before = snapshot(registry)
     response = create(client, token, bad)
     assert response.status_code == 422
-    assert response.json["report"]["violations"] >= 1
+    assert response.get_json()["report"]["violations"] >= 1
     turtle = client.post("/api/records", data=bad, headers=auth(token, Accept="text/turtle"))
     assert turtle.status_code == 422 and turtle.mimetype == "text/turtle"
     report = Graph().parse(data=turtle.data, format="turtle")
@@ -177,7 +177,7 @@ def test_syntax_error_is_400_with_line_and_column(client: FlaskClient, token: st
         client, token, b"@prefix d: <http://www.w3.org/ns/dcat#> .\n<http://x> a d:Dataset"
     )
     assert response.status_code == 400
-    assert response.json["line"] == 2 and "column" in response.json
+    assert response.get_json()["line"] == 2 and "column" in response.json
 
 
 def test_unsupported_media_type_is_415_and_large_body_413(
@@ -219,7 +219,7 @@ def test_replace_of_another_dataset_or_missing_record(client: FlaskClient, token
 def test_versions_history_and_diff(client: FlaskClient, token: str) -> None:
     create(client, token)
     client.put(f"/api/records/{RECORD_ID}", data=CHANGED, headers=auth(token))
-    found = client.get(f"/api/records/{RECORD_ID}/versions").json
+    found = client.get(f"/api/records/{RECORD_ID}/versions").get_json()
     assert [v["number"] for v in found["versions"]] == [1, 2]
     assert found["versions"][1]["wasRevisionOf"].endswith("/version/1")
     assert found["versions"][1]["submittedBy"] == "procancer"
@@ -242,7 +242,7 @@ def test_withdraw_publishes_a_tombstone_and_keeps_history(
     url = created.headers["Location"]
     assert client.delete(url, headers=auth(other_token)).status_code == 403
     response = client.delete(url, headers=auth(token, **{"If-Match": '"1"'}))
-    assert response.status_code == 200 and response.json["withdrawn"]
+    assert response.status_code == 200 and response.get_json()["withdrawn"]
     gone = client.get(url)
     assert gone.status_code == 410
     assert f"/api/records/{RECORD_ID}/versions" in gone.headers["Link"]
@@ -251,35 +251,35 @@ def test_withdraw_publishes_a_tombstone_and_keeps_history(
         assert answer.status_code == 410
         assert f"/records/{RECORD_ID}/versions>" in answer.headers["Link"], page
     assert client.delete(url, headers=auth(token)).status_code == 410
-    assert client.get(f"/api/records/{RECORD_ID}/versions").json["withdrawn"] is True
-    listed = client.get(f"/api/records?provider={PUBLISHER}").json["records"]
+    assert client.get(f"/api/records/{RECORD_ID}/versions").get_json()["withdrawn"] is True
+    listed = client.get(f"/api/records?provider={PUBLISHER}").get_json()["records"]
     assert [r["withdrawn"] for r in listed if r["id"] == RECORD_ID] == [True]
     # The dataset is no longer in the catalogue or the union graph pages and SPARQL read.
     assert not bool(registry.store.query("ASK { ?d a dcat:Dataset }", {"d": ox.NamedNode(DATASET)}))
     again = create(client, token)
-    assert again.status_code == 201 and again.json["version"] == 2
+    assert again.status_code == 201 and again.get_json()["version"] == 2
 
 
 def test_listing_filters_by_provider_and_date(client: FlaskClient, token: str) -> None:
     create(client, token)
-    listed = client.get(f"/api/records?provider={PUBLISHER}").json["records"]
+    listed = client.get(f"/api/records?provider={PUBLISHER}").get_json()["records"]
     # The provider's own agent record, registered with the sample agents, and its dataset.
     assert {r["id"] for r in listed} == {RECORD_ID, record_id_for(PUBLISHER)}
-    assert client.get("/api/records?provider=https://nobody.example/").json["records"] == []
-    assert client.get("/api/records?modified_since=2999-01-01").json["records"] == []
+    assert client.get("/api/records?provider=https://nobody.example/").get_json()["records"] == []
+    assert client.get("/api/records?modified_since=2999-01-01").get_json()["records"] == []
     assert client.get("/api/records?modified_since=yesterday").status_code == 400
 
 
 def test_validate_never_stores(client: FlaskClient, registry: Registry) -> None:
     before = snapshot(registry)
     good = client.post("/api/validate", data=BODY, headers={"Content-Type": "text/turtle"})
-    assert good.status_code == 200 and good.json["conforms"] is True
+    assert good.status_code == 200 and good.get_json()["conforms"] is True
     bad = client.post(
         "/api/validate",
         data=BODY.replace(b'dct:identifier "PCAI-OC-V1" ;', b""),
         headers={"Content-Type": "text/turtle"},
     )
-    assert bad.status_code == 200 and bad.json["conforms"] is False
+    assert bad.status_code == 200 and bad.get_json()["conforms"] is False
     assert snapshot(registry) == before
 
 

@@ -79,7 +79,7 @@ def test_dataset_page_embeds_schema_org_as_inert_json(
     hostile = path.read_bytes().replace(
         b'"Open Challenge Prostate Cancer V1"@en', b'"</script><script>alert(1)</script>"@en'
     )
-    accepted = submit(registry.records, hostile, TURTLE)  # type: ignore[arg-type]
+    accepted = submit(registry.records, hostile, TURTLE)
     response = client.get(f"/datasets/{accepted.record_id}")
     page = response.get_data(as_text=True)
     blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)

@@ -47,7 +47,9 @@ def path_text(report: Graph, path: Node | None) -> str | None:
         inner = report.value(path, predicate)
         if inner is not None:
             return written.format(path_text(report, inner))
-    steps = Collection(report, report.value(path, SH.alternativePath))
+    alternatives = report.value(path, SH.alternativePath)
+    assert alternatives is not None, f"not a SHACL path (2.3.1): {path}"
+    steps = Collection(report, alternatives)
     return "(" + "|".join(sorted(str(path_text(report, step)) for step in steps)) + ")"
 
 
@@ -63,6 +65,7 @@ def official_pairs(report: OfficialReport) -> frozenset[Pair]:
         if graph.value(result, SH.resultSeverity, default=SH.Violation) != SH.Violation:
             continue
         focus = graph.value(result, SH.focusNode)
+        assert focus is not None  # every validation result has one (SHACL 3.6.2.1)
         if focus in background:
             continue  # a node the background code lists describe, not the record
         pairs.add(
@@ -79,5 +82,6 @@ def our_pairs(report: Report, record: Graph) -> frozenset[Pair]:
         if graph.value(result, SH.resultSeverity, default=SH.Violation) != SH.Violation:
             continue
         focus = graph.value(result, SH.focusNode)
+        assert focus is not None  # every validation result has one (SHACL 3.6.2.1)
         pairs.add((focus_text(record, focus), path_text(graph, graph.value(result, SH.resultPath))))
     return frozenset(pairs)

@@ -310,6 +310,7 @@ class OfficialValidator:
         validator = Validator(
             DataGraph.from_rdflib(data), shacl_graph=shapes.graph, options=options
         )
+        assert shapes.compiled is not None  # load_shape_set compiles every set
         validator.shacl_graph = shapes.compiled  # what pyshacl.validate would rebuild per call
         _, report, _ = validator.run()
         assert isinstance(report, Graph)
