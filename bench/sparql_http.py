@@ -75,13 +75,11 @@ def build(folder: Path, n: int) -> tuple[Path, Path, str]:
     store = ox.Store(str(ours))
     store.bulk_extend(quads(n))
     store.flush()
-    dataset = next(
-        iter(
-            store.query(
-                "SELECT ?d WHERE { GRAPH ?g { ?d a <http://www.w3.org/ns/dcat#Dataset> } } LIMIT 1"
-            )
-        )
-    )["d"].value  # type: ignore[index]
+    solutions = store.query(
+        "SELECT ?d WHERE { GRAPH ?g { ?d a <http://www.w3.org/ns/dcat#Dataset> } } LIMIT 1"
+    )
+    assert isinstance(solutions, ox.QuerySolutions)
+    dataset = next(iter(solutions))["d"].value
     del store
     registry = open_registry(load_settings({"store": str(ours), "base_iri": BASE}))
     registry.store.snapshot(theirs)
@@ -96,7 +94,7 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
 
     for _ in range(600):
         if process.poll() is not None:
-            raise RuntimeError(f"{process.args} exited with {process.returncode}")
+            raise RuntimeError(f"{process.args!r} exited with {process.returncode}")
         try:
             requests.get(url, params={"query": "ASK {}"}, timeout=30)
             return

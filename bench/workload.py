@@ -33,7 +33,7 @@ class Submission:
 def publisher_and_dataset(body: bytes) -> tuple[str, str]:
     triples = ox.parse(body, format=ox.RdfFormat.TURTLE)
     found = next(t for t in triples if t.predicate == PUBLISHER)
-    return found.object.value, found.subject.value  # type: ignore[union-attr]
+    return found.object.value, found.subject.value
 
 
 def prepare(store: Path, base_iri: str, n: int, seed: int = 7) -> list[Submission]:
@@ -41,8 +41,8 @@ def prepare(store: Path, base_iri: str, n: int, seed: int = 7) -> list[Submissio
     return ``n`` generated records to submit (the store is closed again)."""
     settings = load_settings({"store": str(store), "base_iri": base_iri})
     registry = open_registry(settings)
-    for agent in agents():
-        submit(registry.records, agent.data, agent.syntax)
+    for generated in agents():
+        submit(registry.records, generated.data, generated.syntax)
     registry.close()
     del registry
     gc.collect()  # the embedded store is closed when its last reference goes
