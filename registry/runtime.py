@@ -2,8 +2,8 @@
 
 This is the only module that knows every package. The web app keeps one ``Registry`` in
 ``app.extensions``; the CLI opens its own. Opening also (re)writes the graphs the registry
-owns (the catalogue description of a new store, the vocabularies) and reconciles the search
-index with the store.
+owns (the change log of a store written without one, the catalogue description of a new
+store, the vocabularies) and reconciles the search index with the store.
 """
 
 from __future__ import annotations
@@ -27,11 +27,13 @@ from registry.queries import query
 from registry.rdf.formats import oxigraph_iri, to_rdflib
 from registry.rdf.namespaces import CIR, DCATAP, EHDS_REGULATION
 from registry.records.audit import AuditLog
+from registry.records.changes import backfill
 from registry.records.facade import Records
 from registry.records.layout import Layout
 from registry.records.submission import catalog_change
 from registry.records.write import write_record
 from registry.sparql.service import Endpoint
+from registry.store.changelog import ChangeLog
 from registry.store.oxigraph import OxigraphStore
 
 
@@ -134,10 +136,12 @@ def open_registry(settings: Settings) -> Registry:
     shapes = load_profile()
     assert shapes.vocabularies is not None
     search = SearchIndex(search_index_path(settings))
-    records = Records(store, shapes, layout, AuditLog(settings.audit_path))
+    changes = ChangeLog(store, layout.changes_graph)
+    records = Records(store, shapes, layout, AuditLog(settings.audit_path), changes)
     catalogue = Catalogue(store, search, shapes.vocabularies.labels, layout, settings.page_size)
     index = IndexSync(search, store, layout)
     records.subscribe(index.record_written)
+    backfill(records)  # a store written before the change log: once, before any write
     if not store.has_graph(layout.catalog_iri):
         # The settings describe a new store's catalogue, as its first version; a loaded
         # description (data/sample/catalog.ttl, say) replaces it and is kept across restarts.
