@@ -55,6 +55,10 @@ class Settings:
     long ago; then it answers from the previous view, at most this many seconds old.
     """
 
+    feed_page_size: int = 100
+    """Activities per fragment of the change feed (``/feed``): fix it once harvesters follow
+    the feed, since full fragments are served as immutable."""
+
     @property
     def store_path(self) -> Path:
         return Path(self.store)

@@ -22,6 +22,7 @@ from registry.catalogue.index.sqlite import SearchIndex
 from registry.catalogue.index.sync import IndexSync
 from registry.config import Settings
 from registry.errors import StoreMismatch
+from registry.federation.feed import Feed
 from registry.profile.validation import Shapes, load_profile
 from registry.queries import query
 from registry.rdf.formats import oxigraph_iri, to_rdflib
@@ -48,6 +49,7 @@ class Registry:
     records: Records
     catalogue: Catalogue
     index: IndexSync
+    feed: Feed
     _endpoint: Endpoint | None = field(default=None, repr=False)
     _starting: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -150,7 +152,9 @@ def open_registry(settings: Settings) -> Registry:
         write_record(records, catalog_change(triples, to_rdflib(triples), catalog))
     load_vocabularies(store, shapes, layout)
     index.reconcile()
-    return Registry(settings, store, shapes, search, records, catalogue, index)
+    title = f"{settings.catalog_title}: changes"
+    feed = Feed(changes, store, layout, settings.feed_page_size, title)
+    return Registry(settings, store, shapes, search, records, catalogue, index, feed)
 
 
 def search_index_path(settings: Settings) -> Path:

@@ -10,6 +10,7 @@ from flask import current_app
 
 from registry.catalogue.facade import Catalogue
 from registry.config import Settings
+from registry.federation.feed import Feed
 from registry.profile.validation import Shapes
 from registry.records.accounts import Accounts
 from registry.records.facade import Records
@@ -36,6 +37,11 @@ def get_catalogue() -> Catalogue:
 def get_query_service() -> Endpoint:
     """The public SPARQL query service (started on first use)."""
     return get_registry().endpoint()
+
+
+def get_feed() -> Feed:
+    """The change feed (DCAT-AP Feeds) over the change log."""
+    return get_registry().feed
 
 
 def get_shapes() -> Shapes:

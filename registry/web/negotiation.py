@@ -30,6 +30,30 @@ def best_offer(offers: Sequence[str]) -> str | None:
     return request.accept_mimetypes.best_match(list(offers))
 
 
+DATASET_TYPES = ["application/trig", "application/ld+json", "application/n-quads"]
+"""The media types a document of several named graphs (the change feed) is sent in, TriG
+first (DCAT-AP Feeds asks for TriG or JSON-LD)."""
+
+
+def accepted_dataset_syntax(what: str) -> formats.RdfSyntax:
+    """The syntax with named graphs the client accepts (TriG without ``Accept``; 406 if
+    none): ``application/json`` is JSON-LD, as for one graph."""
+    best = best_offer([*DATASET_TYPES, "application/json"])
+    if best is None:
+        raise NotAcceptable(f"{what} is RDF with named graphs: accept {', '.join(DATASET_TYPES)}.")
+    return formats.syntax_for_media_type(best)
+
+
+def dataset_response(
+    quads: list[ox.Quad], syntax: formats.RdfSyntax, prefixes: dict[str, str]
+) -> Response:
+    """Quads serialised in ``syntax`` (with the profile's prefixes and ``prefixes``)."""
+    body = formats.serialize(quads, syntax, prefixes)
+    response = Response(body, content_type=content_type(syntax.media_type))
+    response.headers["Vary"] = "Accept"
+    return response
+
+
 def wants_html() -> bool:
     """True when the client prefers a page to JSON (browsers)."""
     best = request.accept_mimetypes.best_match(["application/json", HTML])
