@@ -22,6 +22,7 @@ from registry.catalogue.index.sqlite import SearchIndex
 from registry.catalogue.index.sync import IndexSync
 from registry.config import Settings
 from registry.errors import StoreMismatch
+from registry.federation.dump import Dump, DumpSchedule
 from registry.federation.feed import Feed
 from registry.profile.validation import Shapes, load_profile
 from registry.queries import query
@@ -50,7 +51,9 @@ class Registry:
     catalogue: Catalogue
     index: IndexSync
     feed: Feed
+    dump: Dump
     _endpoint: Endpoint | None = field(default=None, repr=False)
+    _dumps: DumpSchedule | None = field(default=None, repr=False)
     _starting: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def endpoint(self) -> Endpoint:
@@ -68,7 +71,15 @@ class Registry:
     def layout(self) -> Layout:
         return self.records.layout
 
+    def schedule_dumps(self) -> None:
+        """Regenerate the dump every ``dump_interval`` seconds while serving (0: never)."""
+        if self.settings.dump_interval > 0 and self._dumps is None:
+            self._dumps = DumpSchedule(self.dump, self.settings.dump_interval)
+            self._dumps.start()
+
     def close(self) -> None:
+        if self._dumps is not None:
+            self._dumps.stop()
         with self._starting:
             if self._endpoint is not None:
                 self._endpoint.close()
@@ -154,7 +165,9 @@ def open_registry(settings: Settings) -> Registry:
     index.reconcile()
     title = f"{settings.catalog_title}: changes"
     feed = Feed(changes, store, layout, settings.feed_page_size, title)
-    return Registry(settings, store, shapes, search, records, catalogue, index, feed)
+    scratch = settings.store_path.with_name(settings.store_path.name + ".dump-views")
+    dump = Dump(store, layout, settings.dump_path, scratch)
+    return Registry(settings, store, shapes, search, records, catalogue, index, feed, dump)
 
 
 def search_index_path(settings: Settings) -> Path:

@@ -24,10 +24,16 @@ QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 class OxigraphStore:
     """An embedded, on-disk Oxigraph store shared by all threads of one process."""
 
-    def __init__(self, path: Path) -> None:
-        path.mkdir(parents=True, exist_ok=True)
+    def __init__(self, path: Path, read_only: bool = False) -> None:
+        """Open (or create) the store in the folder ``path``; ``read_only`` opens a
+        checkpoint (``snapshot``), which no process writes, for reading only."""
         self.path = path
-        self._store = Store(str(path))
+        self.read_only = read_only
+        if read_only:
+            self._store = Store.read_only(str(path))
+        else:
+            path.mkdir(parents=True, exist_ok=True)
+            self._store = Store(str(path))
         # pyoxigraph 0.5 does not detect every write-write conflict between concurrent
         # transactions, so writers take turns; readers never wait for this lock.
         self._write_lock = threading.Lock()
@@ -160,4 +166,5 @@ class OxigraphStore:
 
     def close(self) -> None:
         """Flush to disk; the store is closed when the object is collected."""
-        self._store.flush()
+        if not self.read_only:
+            self._store.flush()

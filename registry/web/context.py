@@ -10,6 +10,7 @@ from flask import current_app
 
 from registry.catalogue.facade import Catalogue
 from registry.config import Settings
+from registry.federation.dump import Dump
 from registry.federation.feed import Feed
 from registry.profile.validation import Shapes
 from registry.records.accounts import Accounts
@@ -42,6 +43,11 @@ def get_query_service() -> Endpoint:
 def get_feed() -> Feed:
     """The change feed (DCAT-AP Feeds) over the change log."""
     return get_registry().feed
+
+
+def get_dump() -> Dump:
+    """The gzipped N-Quads dump of every current record."""
+    return get_registry().dump
 
 
 def get_shapes() -> Shapes:

@@ -93,18 +93,24 @@ def content_type(media_type: str) -> str:
 
 
 def rdf_response(
-    triples: list[ox.Triple], syntax: formats.RdfSyntax, etag: str | None = None
+    triples: list[ox.Triple],
+    syntax: formats.RdfSyntax,
+    etag: str | None = None,
+    prefixes: dict[str, str] | None = None,
 ) -> Response:
-    """Triples serialised in ``syntax`` (with the profile's prefixes)."""
-    response = Response(formats.serialize(triples, syntax), mimetype=syntax.media_type)
+    """Triples serialised in ``syntax`` (with the profile's prefixes and ``prefixes``)."""
+    body = formats.serialize(triples, syntax, prefixes)
+    response = Response(body, mimetype=syntax.media_type)
     if etag:
         response.headers["ETag"] = etag
     return response
 
 
-def accepted_rdf(triples: list[ox.Triple], etag: str | None = None) -> Response:
+def accepted_rdf(
+    triples: list[ox.Triple], etag: str | None = None, prefixes: dict[str, str] | None = None
+) -> Response:
     """Triples in the RDF syntax the client accepts (Turtle without ``Accept``)."""
-    response = rdf_response(triples, accepted_rdf_syntax(), etag)
+    response = rdf_response(triples, accepted_rdf_syntax(), etag, prefixes)
     response.headers["Vary"] = "Accept"
     return response
 
