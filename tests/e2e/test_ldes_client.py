@@ -83,6 +83,7 @@ def created(quads: list[ox.Quad]) -> dict[str, list[ox.Triple]]:
     found: dict[str, list[ox.Triple]] = {}
     for quad in quads:
         if quad.predicate == RDF_TYPE and quad.object == DATASET_TYPE:
+            assert isinstance(quad.subject, ox.NamedNode)
             graph = quad.graph_name
             found[quad.subject.value] = [q.triple for q in quads if q.graph_name == graph]
     return found
@@ -95,9 +96,10 @@ def test_ldes_client_reaches_every_sample_dataset_as_accepted(
     descriptions = created(replicate(url))
     for sample in SAMPLES:
         sent = formats.parse(sample.read_bytes(), formats.syntax_for_path(sample))
-        [dataset] = [t.subject.value for t in sent if t.predicate == RDF_TYPE and t.object == DATASET_TYPE]
-        assert dataset in descriptions, sample.name
-        assert len(descriptions[dataset]) == len(sent), sample.name
+        [dataset] = [t.subject for t in sent if t.predicate == RDF_TYPE and t.object == DATASET_TYPE]
+        assert isinstance(dataset, ox.NamedNode)
+        assert dataset.value in descriptions, sample.name
+        assert len(descriptions[dataset.value]) == len(sent), sample.name
 
 
 def test_ldes_client_reads_a_withdrawal_as_an_as_delete(feed_server: tuple[str, str]) -> None:

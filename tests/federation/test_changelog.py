@@ -23,8 +23,7 @@ from registry.store.changelog import Change
 from registry.web.app import create_app
 from tests.conftest import AGENTS, BASE_IRI, SAMPLES
 
-TURTLE = formats.syntax_for_suffix("ttl")
-assert TURTLE is not None
+TURTLE = formats.syntax_for_media_type("text/turtle")
 PROSTATE = next(p for p in SAMPLES if p.name == "procancer-i-open-challenge-prostate.ttl")
 DATASET = "https://datasets.procancer-i.example/open-challenge-prostate-v1"
 CHANGED = PROSTATE.read_bytes().replace(b'"8237"', b'"8240"')

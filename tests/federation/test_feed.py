@@ -155,6 +155,7 @@ def test_the_walk_reaches_every_change_in_order_each_description_as_accepted(
     for sample in SAMPLES:
         sent = formats.parse(sample.read_bytes(), formats.syntax_for_path(sample))
         dataset = next(t.subject for t in sent if t.predicate == RDF_TYPE and t.object == DATASET_TYPE)
+        assert isinstance(dataset, ox.NamedNode)
         assert topics[dataset.value] == iri(AS.Create), sample.name
         [member] = [
             m for m in seen.members if objects(seen.page_of(m), m, AS.object) == [dataset]
@@ -261,7 +262,8 @@ def test_a_malformed_fragment_id_is_a_400_with_a_message(
     client: FlaskClient, fragment: str
 ) -> None:
     response = client.get(f"/feed/{fragment}")
-    assert response.status_code == 400 and "whole number" in response.json["message"]
+    assert response.status_code == 400 and response.json is not None
+    assert "whole number" in response.json["message"]
 
 
 def test_a_fragment_past_the_end_is_a_404(client: FlaskClient, registry: Registry) -> None:
