@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -236,3 +237,21 @@ def test_registry_dump_writes_the_served_dump_or_a_path(sample_store: Path, tmp_
     other = subprocess.run([*command, str(elsewhere)], env=env, capture_output=True, text=True, timeout=300)
     assert other.returncode == 0, other.stderr
     assert len(dumped_quads(elsewhere)) == len(dumped_quads(tmp_path / "store-dump.nq.gz"))
+
+
+def test_the_schedule_writes_a_missing_dump_at_once_then_every_interval(
+    registry: Registry,
+) -> None:
+    schedule = dump_module.DumpSchedule(registry.dump, interval=1.0)
+    schedule.start()
+    try:
+        deadline = time.monotonic() + 60
+        while registry.dump.info() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        first = registry.dump.info()
+        assert first is not None
+        while registry.dump.info() == first and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert registry.dump.info() != first
+    finally:
+        schedule.stop()
