@@ -1,13 +1,16 @@
 """The dump: every current record as gzipped N-Quads, one named graph per record.
 
 Each record's graph is its current graph's IRI (``record/ID``, the catalogue's own IRI for
-the catalogue) and holds what the registry publishes for it (``records.history.published``:
-the description as accepted, and its ``dcat:CatalogRecord``); withdrawn records are left
-out. The dump reads a checkpoint of the store (``store.snapshots.checkpoint``), so it is
-one consistent moment while writes go on, and streams: a batch of records at a time is
-serialised, compressed and written to a temporary file beside the dump, which then
-replaces it in one rename, so a reader never sees half a dump. A small JSON file beside
-it (``DumpInfo``) keeps the counts VoID publishes.
+the catalogue) and holds what the registry publishes for it, as ``records.history.published``
+does: the description as accepted (its N-Triples lines copied as the version keeps them, see
+``federation.graphs``) and the record's ``dcat:CatalogRecord`` with the catalogue's links to
+it. Withdrawn records are left out.
+
+The dump reads a checkpoint of the store (``store.snapshots.checkpoint``), so it is one
+consistent moment while writes go on, and streams: a batch of records at a time is
+compressed and written to a temporary file beside the dump, which then replaces it in one
+rename, so a reader never sees half a dump. A small JSON file beside it (``DumpInfo``)
+keeps the counts VoID publishes.
 
 While the registry serves, ``DumpSchedule`` regenerates it every ``dump_interval`` seconds;
 ``registry dump`` writes it at once.
@@ -30,10 +33,12 @@ import pyoxigraph as ox
 from rdflib.namespace import DCAT, FOAF, RDF
 
 from registry.errors import NotReady
-from registry.federation.graphs import in_graph
+from registry.federation.graphs import in_graph, scoped
 from registry.queries import query
-from registry.records.history import published
+from registry.rdf.namespaces import CIR
+from registry.records.history import description_text
 from registry.records.layout import Layout
+from registry.records.write import is_record_statement
 from registry.store.changelog import ChangeLog, timestamp
 from registry.store.oxigraph import OxigraphStore
 from registry.store.snapshots import checkpoint
@@ -42,8 +47,9 @@ BATCH = 500
 """Records serialised and compressed together."""
 COMPRESSION = 6
 """gzip level: zlib's default; level 9 is about twice as slow for a few percent smaller."""
-TYPE = ox.NamedNode(str(RDF.type))
-KINDS = {ox.NamedNode(str(DCAT.Dataset)): "datasets", ox.NamedNode(str(FOAF.Agent)): "agents"}
+KINDS = {str(DCAT.Dataset): "datasets", str(FOAF.Agent): "agents"}
+CURRENT_VERSION = ox.NamedNode(str(CIR.currentVersion))
+TYPE = f"<{RDF.type}>"
 log = logging.getLogger(__name__)
 
 
@@ -132,33 +138,51 @@ class Dump:
         os.replace(name, self.info_path)
 
     def _write_records(self, snapshot: OxigraphStore, out: gzip.GzipFile) -> Counts:
-        counts = Counts()
-        batch: list[ox.Quad] = []
-        for number, quads, kind in self._records(snapshot):
-            batch += quads
+        counts, batch = Counts(), []
+        for number, (lines, triples, kind) in enumerate(self._records(snapshot), start=1):
+            batch.append(lines)
             counts = Counts(
                 counts.records + 1,
                 counts.datasets + (kind == "datasets"),
                 counts.agents + (kind == "agents"),
-                counts.triples + len(quads),
+                counts.triples + triples,
             )
             if number % BATCH == 0:
-                out.write(ox.serialize(batch, format=ox.RdfFormat.N_QUADS) or b"")
+                out.write("".join(batch).encode("utf-8"))
                 batch = []
-        out.write(ox.serialize(batch, format=ox.RdfFormat.N_QUADS) or b"")
+        out.write("".join(batch).encode("utf-8"))
         return counts
 
-    def _records(self, snapshot: OxigraphStore) -> Iterator[tuple[int, list[ox.Quad], str]]:
-        """Each current record as published, in its graph, with its kind."""
+    def _records(self, snapshot: OxigraphStore) -> Iterator[tuple[str, int, str]]:
+        """Each current record as published, as N-Quads lines of its graph: its triple count
+        and its kind beside."""
+        catalog = self._layout.catalog_iri
         rows = snapshot.query(query("current_records"))
         for number, row in enumerate(rows, start=1):  # type: ignore[arg-type]
-            graph, record, topic = (row[name] for name in ("graph", "record", "topic"))
-            stored = snapshot.graph_triples(graph.value)
-            triples = published(snapshot, self._layout, record.value, stored)
-            types = {t.object for t in triples if t.subject == topic and t.predicate == TYPE}
-            kind = next((name for node, name in KINDS.items() if node in types), "other")
+            graph, record, topic = (row[name].value for name in ("graph", "record", "topic"))
+            own = snapshot.about(record, graph) + [
+                t for t in snapshot.about(catalog, graph)
+                if is_record_statement(t, record, catalog, topic)
+            ]
             # "r<n>x": no other record's prefix starts so (numbers hold no "x").
-            yield number, in_graph(triples, graph.value, f"r{number}x"), kind
+            text = scoped(self._description(snapshot, graph, own), f"r{number}x")
+            lines = ox.serialize(own, format=ox.RdfFormat.N_TRIPLES) or b""
+            quads = in_graph(lines.decode("utf-8") + text, graph)
+            typed = (k for iri, k in KINDS.items() if f"<{topic}> {TYPE} <{iri}> ." in text)
+            kind = next(typed, "")
+            yield quads, quads.count("\n"), kind
+
+    def _description(self, snapshot: OxigraphStore, graph: str, own: list[ox.Triple]) -> str:
+        """The record's description as accepted (N-Triples); from its current graph, as the
+        store keeps it, if its version has none (a store older than versions)."""
+        [version] = [t.object for t in own if t.predicate == CURRENT_VERSION]
+        assert isinstance(version, ox.NamedNode)
+        text = description_text(snapshot, version.value)
+        if text is None:
+            kept = set(own)
+            rest = [t for t in snapshot.graph_triples(graph) if t not in kept]
+            text = (ox.serialize(rest, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
+        return text
 
 
 class DumpSchedule:

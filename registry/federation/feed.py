@@ -24,9 +24,9 @@ import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, RDF, XSD
 
 from registry.errors import NotFound
-from registry.federation.graphs import in_graph
+from registry.federation.graphs import Document, scoped
 from registry.rdf.namespaces import AS, DCAT_AP_FEEDS_SHAPE, LDES, TREE
-from registry.records.history import described
+from registry.records.history import description_text
 from registry.records.layout import Layout, version_iri
 from registry.store.changelog import Change, ChangeLog, timestamp
 from registry.store.oxigraph import OxigraphStore
@@ -44,10 +44,10 @@ def _iri(term: object) -> ox.NamedNode:
 
 @dataclass(frozen=True)
 class Fragment:
-    """One page of the feed: its quads, and whether it is full (it never changes again)."""
+    """One page of the feed: its document, and whether it is full (it never changes again)."""
 
     number: int
-    quads: list[ox.Quad]
+    document: Document
     full: bool
     tag: str
     """Names this content (without the representation): see ``Feed.tag``."""
@@ -132,9 +132,13 @@ class Feed:
         quads = self.stream() + [ox.Quad(node, _iri(RDF.type), _iri(TREE.Node))]
         if full:
             quads += self._relation(node, number + 1, changes[-1])
+        graphs = []
         for change in changes:
-            quads += self._member(change)
-        return Fragment(number, quads, full, self._tag(number, last))
+            quads += self._activity(change)
+            description = self._description(change)
+            if description is not None:
+                graphs.append((self.activity_iri(change.sequence), description))
+        return Fragment(number, Document(quads, graphs), full, self._tag(number, last))
 
     def _relation(self, node: ox.NamedNode, target: int, last: Change) -> list[ox.Quad]:
         relation = ox.BlankNode("next")  # a fixed label: the fragment's text stays the same
@@ -147,19 +151,23 @@ class Feed:
             ox.Quad(relation, _iri(TREE.node), ox.NamedNode(self.fragment_iri(target))),
         ]
 
-    def _member(self, change: Change) -> list[ox.Quad]:
-        """One activity, and for a create or update its description in its own graph."""
+    def _activity(self, change: Change) -> list[ox.Quad]:
+        """The activity of one change: a member of the stream, with nothing but its type,
+        ``as:object`` and ``as:published`` (the spec's shape is closed)."""
         activity = ox.NamedNode(self.activity_iri(change.sequence))
         published = ox.Literal(timestamp(change.time), datatype=_iri(XSD.dateTime))
-        quads = [
+        return [
             ox.Quad(ox.NamedNode(self.stream_iri), _iri(TREE.member), activity),
             ox.Quad(activity, _iri(RDF.type), _iri(ACTIVITY[change.kind])),
             ox.Quad(activity, _iri(AS.object), ox.NamedNode(change.topic)),
             ox.Quad(activity, _iri(AS.published), published),
         ]
-        if change.kind != "delete":
-            record = self._layout.record_iri(change.record_id)
-            triples = described(self._store, version_iri(record, change.version)) or []
-            # "c17x": no other activity's prefix starts so (sequences hold no "x").
-            quads += in_graph(triples, activity.value, f"c{change.sequence}x")
-        return quads
+
+    def _description(self, change: Change) -> str | None:
+        """A create's or update's description as accepted (N-Triples); None for a delete."""
+        if change.kind == "delete":
+            return None
+        record = self._layout.record_iri(change.record_id)
+        text = description_text(self._store, version_iri(record, change.version))
+        # "c17x": no other activity's prefix starts so (sequences hold no "x").
+        return scoped(text, f"c{change.sequence}x") if text else None

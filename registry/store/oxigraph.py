@@ -2,7 +2,7 @@
 
 This is the only module that imports pyoxigraph's ``Store``. A remote SPARQL 1.1 backend
 would be a second class with the same small interface (``replace_graph``, ``write_graphs``,
-``load_graph``, ``contains``, ``graph_triples``, ``objects``, ``dump``, ``restore``,
+``load_graph``, ``contains``, ``graph_triples``, ``objects``, ``about``, ``dump``, ``restore``,
 ``has_graph``, ``quad_count``, ``query``, ``generation``, ``snapshot``, ``close``).
 """
 
@@ -133,6 +133,12 @@ class OxigraphStore:
             ox.NamedNode(subject), ox.NamedNode(predicate), None, ox.NamedNode(graph)
         )
         return [quad.object for quad in quads]
+
+    def about(self, subject: str, graph: str) -> list[ox.Triple]:
+        """Return the triples of ``graph`` whose subject is ``subject``."""
+        name = ox.NamedNode(graph)
+        quads = self._store.quads_for_pattern(ox.NamedNode(subject), None, None, name)
+        return [quad.triple for quad in quads]
 
     def has_graph(self, graph: str) -> bool:
         return self._store.contains_named_graph(ox.NamedNode(graph))

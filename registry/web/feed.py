@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from registry.errors import RegistryError
 from registry.federation.feed import PREFIXES
+from registry.federation.graphs import Document
 from registry.web.context import get_feed
 from registry.web.negotiation import accepted_dataset_syntax, dataset_response
 
@@ -37,7 +38,8 @@ def whole_number(text: str, what: str) -> int:
 def stream() -> Response:
     """The ``ldes:EventStream``: what it is and where its view starts."""
     syntax = accepted_dataset_syntax("The change feed")
-    response = dataset_response(get_feed().stream(), syntax, PREFIXES)
+    body = Document(get_feed().stream(), []).serialize(syntax, PREFIXES)
+    response = dataset_response(body, syntax)
     response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:32])
     response.headers["Cache-Control"] = GROWING
     return response.make_conditional(request)  # type: ignore[return-value]
@@ -55,7 +57,7 @@ def fragment(fragment: str) -> Response:
         response.headers["Vary"] = "Accept"
     else:
         page = current.fragment(number)
-        response = dataset_response(page.quads, syntax, PREFIXES)
+        response = dataset_response(page.document.serialize(syntax, PREFIXES), syntax)
         tag, full = page.tag, page.full
     response.set_etag(f"{tag}-{syntax.suffix}")
     response.headers["Cache-Control"] = IMMUTABLE if full else GROWING

@@ -44,11 +44,8 @@ def accepted_dataset_syntax(what: str) -> formats.RdfSyntax:
     return formats.syntax_for_media_type(best)
 
 
-def dataset_response(
-    quads: list[ox.Quad], syntax: formats.RdfSyntax, prefixes: dict[str, str]
-) -> Response:
-    """Quads serialised in ``syntax`` (with the profile's prefixes and ``prefixes``)."""
-    body = formats.serialize(quads, syntax, prefixes)
+def dataset_response(body: bytes, syntax: formats.RdfSyntax) -> Response:
+    """A document of named graphs serialised in ``syntax``."""
     response = Response(body, content_type=content_type(syntax.media_type))
     response.headers["Vary"] = "Accept"
     return response

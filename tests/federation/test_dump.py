@@ -164,7 +164,7 @@ def test_a_failed_dump_leaves_the_last_one_and_no_temporary_file(
     def failing(*args: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(dump_module, "published", failing)
+    monkeypatch.setattr(dump_module, "description_text", failing)
     with pytest.raises(OSError):
         registry.dump.write()
     assert registry.dump.path.read_bytes() == before and registry.dump.info() == info
