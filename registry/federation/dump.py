@@ -22,6 +22,7 @@ import gzip
 import json
 import logging
 import os
+import shutil
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -113,7 +114,20 @@ class Dump:
 
     def write(self) -> DumpInfo:
         """Write the dump now (one at a time) from a checkpoint of the store."""
-        with self._writing, checkpoint(self._store, self.scratch) as snapshot:
+        with self._writing:
+            self._clear_leftovers()
+            return self._write()
+
+    def _clear_leftovers(self) -> None:
+        """Delete what a process killed while dumping left: its temporary file and its
+        checkpoint (hard links that would keep the store's old files on disk)."""
+        for name in (self.path.name, self.info_path.name):
+            for stale in self.path.parent.glob(f".{name}-*"):
+                stale.unlink(missing_ok=True)
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
+    def _write(self) -> DumpInfo:
+        with checkpoint(self._store, self.scratch) as snapshot:
             generated = timestamp(datetime.now(UTC))
             latest = ChangeLog(snapshot, self._layout.changes_graph).latest()
             self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -173,6 +173,15 @@ def test_a_failed_dump_leaves_the_last_one_and_no_temporary_file(
     assert not list(registry.dump.scratch.iterdir())  # the checkpoint is gone too
 
 
+def test_a_dump_clears_what_a_killed_one_left(registry: Registry) -> None:
+    folder = registry.dump.path.parent
+    (folder / f".{registry.dump.path.name}-x1y2").write_bytes(b"half a dump")
+    (registry.dump.scratch / "checkpoint-x1y2" / "store").mkdir(parents=True)
+    registry.dump.write()
+    assert not [p for p in folder.iterdir() if p.name.startswith(".")]
+    assert not list(registry.dump.scratch.iterdir())
+
+
 def test_dump_nq_gz_is_503_until_written_then_the_file(
     client: FlaskClient, registry: Registry
 ) -> None:
