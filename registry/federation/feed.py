@@ -121,6 +121,10 @@ class Feed:
             ox.Quad(stream, _iri(TREE.view), ox.NamedNode(self.fragment_iri(1))),
         ]
 
+    def stream_document(self) -> Document:
+        """The document at the stream's own IRI (``/feed``)."""
+        return Document(self.stream(), [])
+
     def fragment(self, number: int) -> Fragment:
         """Fragment ``number`` (from 1): its activities and the relation to the next one."""
         first = (number - 1) * self.page_size

@@ -14,7 +14,6 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from registry.errors import RegistryError
 from registry.federation.feed import PREFIXES
-from registry.federation.graphs import Document
 from registry.web.context import get_feed
 from registry.web.negotiation import accepted_dataset_syntax, dataset_response
 
@@ -38,8 +37,7 @@ def whole_number(text: str, what: str) -> int:
 def stream() -> Response:
     """The ``ldes:EventStream``: what it is and where its view starts."""
     syntax = accepted_dataset_syntax("The change feed")
-    body = Document(get_feed().stream(), []).serialize(syntax, PREFIXES)
-    response = dataset_response(body, syntax)
+    response = dataset_response(get_feed().stream_document().serialize(syntax, PREFIXES), syntax)
     response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:32])
     response.headers["Cache-Control"] = GROWING
     return response.make_conditional(request)  # type: ignore[return-value]
