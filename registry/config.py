@@ -60,6 +60,12 @@ class Settings:
     long ago; then it answers from the previous view, at most this many seconds old.
     """
 
+    feed_page_size: int = 100
+    """Activities per fragment of the change feed (``/feed``): fix it once harvesters follow
+    the feed, since full fragments are served as immutable."""
+    dump_interval: float = 3600.0
+    """Seconds between two regenerations of the dump (``/dump.nq.gz``) while serving."""
+
     @property
     def store_path(self) -> Path:
         return Path(self.store)
@@ -80,6 +86,11 @@ class Settings:
     def audit_path(self) -> Path:
         """The audit log (one JSON object per line) beside the store."""
         return self.store_path.with_name(self.store_path.name + "-audit.jsonl")
+
+    @property
+    def dump_path(self) -> Path:
+        """The gzipped N-Quads dump ``/dump.nq.gz`` serves, beside the store."""
+        return self.store_path.with_name(self.store_path.name + "-dump.nq.gz")
 
     def iri(self, path: str) -> str:
         """Return an IRI minted under the base IRI."""

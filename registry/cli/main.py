@@ -1,5 +1,5 @@
 """The ``registry`` command: serve, load, validate, profile, generate, dicom scan, provider,
-backup, restore.
+backup, restore, dump.
 
 Click only: each command imports what it runs when it runs, so ``registry provider list``
 does not load the profile, the store or the web app.
@@ -92,6 +92,7 @@ def serve(host: str | None, port: int | None, sample: bool) -> None:
     settings = registry.settings
     if sample:
         _load(registry, [resource_dir("data") / "sample"])
+    registry.schedule_dumps()
     click.echo(f"Serving {settings.catalog_title} on http://{settings.host}:{settings.port}/")
     # ident="": no "Server: waitress" banner telling attackers what to try.
     waitress.serve(
@@ -151,3 +152,32 @@ def restore_command(folder: Path) -> None:
     except OSError as error:
         raise click.ClickException(f"Cannot open the store: {error}. Is it serving?") from None
     click.echo(f"Restored {folder} in {time.perf_counter() - started:.1f} s")
+
+
+@main.command("dump")
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+def dump_command(path: Path | None) -> None:
+    """Write the gzipped N-Quads dump of every current record (one graph each) now.
+
+    Without PATH it replaces the one /dump.nq.gz serves (REGISTRY_STORE-dump.nq.gz), which
+    `registry serve` also regenerates every REGISTRY_DUMP_INTERVAL seconds. Stop the server
+    first: only one process may open the store.
+    """
+    from registry.federation.dump import Dump
+
+    registry = _open()
+    started = time.perf_counter()
+    try:
+        dump = registry.dump
+        if path is not None:
+            dump = Dump(registry.store, registry.layout, path, dump.scratch)
+        info = dump.write()
+    except OSError as error:
+        raise click.ClickException(f"Cannot write the dump: {error}") from None
+    finally:
+        registry.close()
+    click.echo(
+        f"Dumped {info.records} records ({info.datasets} datasets, {info.agents} agents; "
+        f"{info.triples} triples, {info.bytes / 1e6:.1f} MB) into {dump.path} "
+        f"in {time.perf_counter() - started:.1f} s"
+    )

@@ -78,6 +78,17 @@ DQV = Namespace("http://www.w3.org/ns/dqv#")
 CSVW = Namespace("http://www.w3.org/ns/csvw#")
 ADMS = Namespace("http://www.w3.org/ns/adms#")
 
+# The catalogue for machines: change feed (DCAT-AP Feeds: an LDES of Activity Streams
+# activities, https://semiceu.github.io/LDES-DCAT-AP-feeds/) and VoID.
+AS = Namespace("https://www.w3.org/ns/activitystreams#")
+LDES = Namespace("https://w3id.org/ldes#")
+TREE = Namespace("https://w3id.org/tree#")
+VOID = Namespace("http://rdfs.org/ns/void#")
+DCAT_AP_FEEDS_SHAPE = "https://semiceu.github.io/LDES-DCAT-AP-feeds/shape.ttl#ActivityShape"
+"""The shape every member of a DCAT-AP Feed conforms to (the spec's ``tree:shape``)."""
+MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
+"""IANA media types, as DCAT-AP names a distribution's ``dcat:mediaType``."""
+
 # EU authority tables and the HealthDCAT-AP tables.
 ACCESS_RIGHT = Namespace("http://publications.europa.eu/resource/authority/access-right/")
 DATA_THEME = Namespace("http://publications.europa.eu/resource/authority/data-theme/")

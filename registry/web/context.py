@@ -10,6 +10,8 @@ from flask import current_app
 
 from registry.catalogue.facade import Catalogue
 from registry.config import Settings
+from registry.federation.dump import Dump
+from registry.federation.feed import Feed
 from registry.profile.validation import Shapes
 from registry.records.accounts import Accounts
 from registry.records.facade import Records
@@ -36,6 +38,16 @@ def get_catalogue() -> Catalogue:
 def get_query_service() -> Endpoint:
     """The public SPARQL query service (started on first use)."""
     return get_registry().endpoint()
+
+
+def get_feed() -> Feed:
+    """The change feed (DCAT-AP Feeds) over the change log."""
+    return get_registry().feed
+
+
+def get_dump() -> Dump:
+    """The gzipped N-Quads dump of every current record."""
+    return get_registry().dump
 
 
 def get_shapes() -> Shapes:

@@ -30,6 +30,27 @@ def best_offer(offers: Sequence[str]) -> str | None:
     return request.accept_mimetypes.best_match(list(offers))
 
 
+DATASET_TYPES = ["application/trig", "application/ld+json", "application/n-quads"]
+"""The media types a document of several named graphs (the change feed) is sent in, TriG
+first (DCAT-AP Feeds asks for TriG or JSON-LD)."""
+
+
+def accepted_dataset_syntax(what: str) -> formats.RdfSyntax:
+    """The syntax with named graphs the client accepts (TriG without ``Accept``; 406 if
+    none): ``application/json`` is JSON-LD, as for one graph."""
+    best = best_offer([*DATASET_TYPES, "application/json"])
+    if best is None:
+        raise NotAcceptable(f"{what} is RDF with named graphs: accept {', '.join(DATASET_TYPES)}.")
+    return formats.syntax_for_media_type(best)
+
+
+def dataset_response(body: bytes, syntax: formats.RdfSyntax) -> Response:
+    """A document of named graphs serialised in ``syntax``."""
+    response = Response(body, content_type=content_type(syntax.media_type))
+    response.headers["Vary"] = "Accept"
+    return response
+
+
 def wants_html() -> bool:
     """True when the client prefers a page to JSON (browsers)."""
     best = request.accept_mimetypes.best_match(["application/json", HTML])
@@ -69,18 +90,24 @@ def content_type(media_type: str) -> str:
 
 
 def rdf_response(
-    triples: list[ox.Triple], syntax: formats.RdfSyntax, etag: str | None = None
+    triples: list[ox.Triple],
+    syntax: formats.RdfSyntax,
+    etag: str | None = None,
+    prefixes: dict[str, str] | None = None,
 ) -> Response:
-    """Triples serialised in ``syntax`` (with the profile's prefixes)."""
-    response = Response(formats.serialize(triples, syntax), mimetype=syntax.media_type)
+    """Triples serialised in ``syntax`` (with the profile's prefixes and ``prefixes``)."""
+    body = formats.serialize(triples, syntax, prefixes)
+    response = Response(body, mimetype=syntax.media_type)
     if etag:
         response.headers["ETag"] = etag
     return response
 
 
-def accepted_rdf(triples: list[ox.Triple], etag: str | None = None) -> Response:
+def accepted_rdf(
+    triples: list[ox.Triple], etag: str | None = None, prefixes: dict[str, str] | None = None
+) -> Response:
     """Triples in the RDF syntax the client accepts (Turtle without ``Accept``)."""
-    response = rdf_response(triples, accepted_rdf_syntax(), etag)
+    response = rdf_response(triples, accepted_rdf_syntax(), etag, prefixes)
     response.headers["Vary"] = "Accept"
     return response
 
