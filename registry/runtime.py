@@ -22,6 +22,7 @@ from registry.catalogue.index.sqlite import SearchIndex
 from registry.catalogue.index.sync import IndexSync
 from registry.config import Settings
 from registry.errors import StoreMismatch
+from registry.federation.listing import Listing
 from registry.profile.validation import Shapes, load_profile
 from registry.queries import query
 from registry.rdf.formats import oxigraph_iri, to_rdflib
@@ -46,6 +47,8 @@ class Registry:
     records: Records
     catalogue: Catalogue
     index: IndexSync
+    listing: Listing
+    """The dataset records in the stable order harvesters page through."""
     _endpoint: Endpoint | None = field(default=None, repr=False)
     _starting: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -138,6 +141,8 @@ def open_registry(settings: Settings) -> Registry:
     catalogue = Catalogue(store, search, shapes.vocabularies.labels, layout, settings.page_size)
     index = IndexSync(search, store, layout)
     records.subscribe(index.record_written)
+    listing = Listing(store, layout)
+    records.subscribe(listing.record_written)
     if not store.has_graph(layout.catalog_iri):
         # The settings describe a new store's catalogue, as its first version; a loaded
         # description (data/sample/catalog.ttl, say) replaces it and is kept across restarts.
@@ -146,7 +151,7 @@ def open_registry(settings: Settings) -> Registry:
         write_record(records, catalog_change(triples, to_rdflib(triples), catalog))
     load_vocabularies(store, shapes, layout)
     index.reconcile()
-    return Registry(settings, store, shapes, search, records, catalogue, index)
+    return Registry(settings, store, shapes, search, records, catalogue, index, listing)
 
 
 def search_index_path(settings: Settings) -> Path:

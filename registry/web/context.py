@@ -10,6 +10,7 @@ from flask import current_app
 
 from registry.catalogue.facade import Catalogue
 from registry.config import Settings
+from registry.federation.listing import Listing
 from registry.profile.validation import Shapes
 from registry.records.accounts import Accounts
 from registry.records.facade import Records
@@ -31,6 +32,11 @@ def get_records() -> Records:
 def get_catalogue() -> Catalogue:
     """The read side for pages: records, search, labels."""
     return get_registry().catalogue
+
+
+def get_listing() -> Listing:
+    """The dataset records in the order harvesters page through (catalogue pages, OAI-PMH)."""
+    return get_registry().listing
 
 
 def get_query_service() -> Endpoint:
