@@ -8,18 +8,23 @@ One resource answers in HTML, Turtle, JSON-LD, RDF/XML or N-Triples, chosen by `
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 
 import pyoxigraph as ox
 from flask import Response, request
 from werkzeug.wrappers import Response as BaseResponse
 
-from registry.errors import NotAcceptable, NotFound
+from registry.errors import NotAcceptable, NotFound, RegistryError
 from registry.rdf import formats
 
 HTML = "text/html"
 RDF_TYPES = [s.media_type for s in formats.DOCUMENT_SYNTAXES]
 """The media types a description (one graph) can be sent in, Turtle first."""
+TOKEN = r"[A-Za-z0-9!#$%&'*+.^_`|~-]+"
+MEDIA_RANGE = re.compile(rf"(\*/\*|{TOKEN}/\*|{TOKEN}/{TOKEN})")
+QUALITY = re.compile(r"(0(\.\d{0,3})?|1(\.0{0,3})?)")
+"""RFC 9110, 12.5.1 and 12.4.2: a media range and a weight."""
 
 
 def best_offer(offers: Sequence[str]) -> str | None:
@@ -41,6 +46,43 @@ def accepted_rdf_syntax(what: str = "This resource") -> formats.RdfSyntax:
     best = best_offer(RDF_TYPES)
     if best is None:
         raise NotAcceptable(f"{what} is RDF: accept one of {', '.join(RDF_TYPES)}.")
+    return formats.syntax_for_media_type(best)
+
+
+def check_accept() -> None:
+    """Refuse (400) an ``Accept`` header that is not a list of media ranges with weights.
+
+    Werkzeug drops what it cannot parse, which would answer a typo as if no type were
+    asked for.
+    """
+    for part in request.headers.get("Accept", "").split(","):
+        if not part.strip():
+            continue
+        media_range, *parameters = (item.strip() for item in part.split(";"))
+        weights = [p.partition("=")[2].strip() for p in parameters if p.lower().startswith("q=")]
+        if not MEDIA_RANGE.fullmatch(media_range) or not all(QUALITY.fullmatch(w) for w in weights):
+            raise RegistryError(
+                f"Accept: {part.strip()!r} is not a media range with an optional q=0..1 "
+                "(e.g. Accept: text/turtle, application/ld+json;q=0.8)."
+            )
+
+
+def harvested_syntax() -> formats.RdfSyntax | None:
+    """The RDF syntax of a resource harvesters read that also has a page: Turtle when the
+    client names no type or accepts anything (ckanext-dcat sends no ``Accept``; ``requests``
+    and curl send ``*/*``), None when it prefers HTML (a browser); 400 for a malformed
+    ``Accept``, 406 when it accepts neither."""
+    check_accept()
+    if not request.accept_mimetypes:
+        return formats.DOCUMENT_SYNTAXES[0]
+    offered = [m for s in formats.DOCUMENT_SYNTAXES for m in s.media_types] + [HTML]
+    best = request.accept_mimetypes.best_match(offered)
+    if best is None:
+        raise NotAcceptable(
+            f"This resource is RDF or a page: accept one of {', '.join(RDF_TYPES)}."
+        )
+    if best == HTML:
+        return None
     return formats.syntax_for_media_type(best)
 
 
@@ -69,10 +111,13 @@ def content_type(media_type: str) -> str:
 
 
 def rdf_response(
-    triples: list[ox.Triple], syntax: formats.RdfSyntax, etag: str | None = None
+    triples: list[ox.Triple],
+    syntax: formats.RdfSyntax,
+    etag: str | None = None,
+    prefixes: Mapping[str, str] | None = None,
 ) -> Response:
-    """Triples serialised in ``syntax`` (with the profile's prefixes)."""
-    response = Response(formats.serialize(triples, syntax), mimetype=syntax.media_type)
+    """Triples serialised in ``syntax`` (with the profile's prefixes and ``prefixes``)."""
+    response = Response(formats.serialize(triples, syntax, prefixes), mimetype=syntax.media_type)
     if etag:
         response.headers["ETag"] = etag
     return response
@@ -103,14 +148,18 @@ def alternates(url_for_suffix: Callable[[str], str]) -> list[dict[str, str]]:
 def negotiated(
     page: Callable[[], str | BaseResponse],
     triples: Callable[[], list[ox.Triple]],
-    url_for_suffix: Callable[[str], str],
+    url_for_suffix: Callable[[str], str] | None,
+    prefixes: Mapping[str, str] | None = None,
 ) -> BaseResponse:
-    """Answer with the page or the RDF the client asked for, with Vary and Link headers."""
+    """Answer with the page or the RDF the client asked for, with Vary and (for a resource
+    with suffix documents) Link headers."""
     syntax = wanted_syntax()
-    response = rdf_response(triples(), syntax) if syntax else page()
+    response = rdf_response(triples(), syntax, prefixes=prefixes) if syntax else page()
     if not isinstance(response, BaseResponse):
         response = Response(response, mimetype=HTML)
     response.headers["Vary"] = "Accept"
+    if url_for_suffix is None:
+        return response
     response.headers["Link"] = ", ".join(
         f'<{a["href"]}>; rel="alternate"; type="{a["type"]}"' for a in alternates(url_for_suffix)
     )

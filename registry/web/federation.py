@@ -1,0 +1,100 @@
+"""The catalogue for machines, over HTTP: the paged catalogue (``/catalog``).
+
+Thin views: arguments parsed here, pages and answers made by ``registry.federation``.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, redirect, request, url_for
+from werkzeug.http import is_resource_modified
+from werkzeug.wrappers import Response as BaseResponse
+
+from registry.errors import RegistryError
+from registry.federation import catalog_pages, documents
+from registry.federation.listing import Window, moment, stamp
+from registry.rdf import formats
+from registry.rdf.namespaces import FEDERATION_PREFIXES
+from registry.web.context import get_listing, get_settings
+from registry.web.negotiation import harvested_syntax, rdf_response, suffix_syntax
+
+federation = Blueprint("federation", __name__)
+CATALOG_ARGUMENTS = ("page", "as_of", "modified_since")
+
+
+@federation.get("/catalog")
+def catalog() -> BaseResponse:
+    """The catalogue's IRI: a page of it in RDF (Turtle without ``Accept``), or for a
+    browser the home page (303 See Other)."""
+    syntax = harvested_syntax()
+    if syntax is None:
+        response = redirect(url_for("pages.home_page"), 303)
+        response.headers["Vary"] = "Accept"
+        return response
+    return catalog_response(syntax, None)
+
+
+@federation.get("/catalog.<suffix>")
+def catalog_document(suffix: str) -> BaseResponse:
+    return catalog_response(suffix_syntax(suffix), suffix)
+
+
+def single(name: str) -> str | None:
+    """A URL argument given at most once (twice is a 400: which one would count?)."""
+    values = request.args.getlist(name)
+    if len(values) > 1:
+        raise RegistryError(f"The argument {name} is given {len(values)} times; give it once.")
+    return values[0] if values else None
+
+
+def page_number(text: str | None) -> int:
+    if text is None:
+        return 1
+    if not text.isascii() or not text.isdigit() or len(text) > 9 or int(text) < 1:
+        raise RegistryError(f"page={text!r} is not a page number: pages count from 1.")
+    return int(text)
+
+
+def catalog_window() -> Window:
+    """The walk a request continues (``as_of``) or starts, and its ``modified_since``."""
+    as_of, since = single("as_of"), single("modified_since")
+    return get_listing().window(
+        moment(as_of, "as_of") if as_of is not None else None,
+        moment(since, "modified_since") if since is not None else None,
+    )
+
+
+def catalog_response(syntax: formats.RdfSyntax, suffix: str | None) -> BaseResponse:
+    """Page ``?page=N`` of the walk, with Hydra links, validators and conditional GET."""
+    listing = get_listing()
+    number = page_number(single("page"))
+    window = catalog_window()
+    page = catalog_pages.catalog_page(listing, number, window, get_settings().feed_page_size)
+    digest, changed = catalog_pages.validators(listing, page)
+    etag = f'"{digest}-{syntax.suffix}"'
+    document = listing.layout.catalog_iri + (f".{suffix}" if suffix else "")
+
+    def url(number: int) -> str:
+        arguments = {"page": number, "as_of": stamp(window.as_of)}
+        if window.since is not None:
+            arguments["modified_since"] = stamp(window.since)
+        return f"{document}?{urlencode(arguments, safe=':')}"
+
+    if not is_resource_modified(request.environ, etag=etag, last_modified=changed):
+        response = Response(status=304)
+    else:
+        triples = catalog_pages.page_triples(listing, page, url)
+        response = rdf_response(triples, syntax, etag, FEDERATION_PREFIXES)
+        if syntax.oxigraph == ox.RdfFormat.RDF_XML:
+            response.set_data(documents.xml_safe(response.get_data()))
+    response.headers["ETag"] = etag
+    if changed is not None:
+        response.last_modified = changed
+    response.headers["Vary"] = "Accept"
+    links = {"first": 1, "last": page.last, "prev": number - 1, "next": number + 1}
+    response.headers["Link"] = ", ".join(
+        f'<{url(n)}>; rel="{rel}"' for rel, n in links.items() if 1 <= n <= page.last
+    )
+    return response
