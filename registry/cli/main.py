@@ -78,6 +78,7 @@ def serve(host: str | None, port: int | None, sample: bool) -> None:
     """Serve the catalogue pages and /sparql with a production WSGI server (waitress)."""
     import waitress
 
+    from registry.federation.fdp import ping_urls, start_pinging
     from registry.resources import resource_dir
     from registry.web.app import create_app
 
@@ -92,6 +93,8 @@ def serve(host: str | None, port: int | None, sample: bool) -> None:
     settings = registry.settings
     if sample:
         _load(registry, [resource_dir("data") / "sample"])
+    # Off unless REGISTRY_FDP_PING_URLS names indexes: then now, and weekly.
+    start_pinging(ping_urls(settings.fdp_ping_urls), settings.base_iri)
     click.echo(f"Serving {settings.catalog_title} on http://{settings.host}:{settings.port}/")
     # ident="": no "Server: waitress" banner telling attackers what to try.
     waitress.serve(

@@ -1,4 +1,5 @@
-"""The catalogue for machines, over HTTP: the paged catalogue (``/catalog``).
+"""The catalogue for machines, over HTTP: the paged catalogue (``/catalog``) and the FAIR Data
+Point root (``/`` asked for RDF, see ``pages.home_page``).
 
 Thin views: arguments parsed here, pages and answers made by ``registry.federation``.
 """
@@ -13,7 +14,7 @@ from werkzeug.http import is_resource_modified
 from werkzeug.wrappers import Response as BaseResponse
 
 from registry.errors import RegistryError
-from registry.federation import catalog_pages, documents
+from registry.federation import catalog_pages, documents, fdp
 from registry.federation.listing import Window, moment, stamp
 from registry.rdf import formats
 from registry.rdf.namespaces import FEDERATION_PREFIXES
@@ -98,3 +99,10 @@ def catalog_response(syntax: formats.RdfSyntax, suffix: str | None) -> BaseRespo
         f'<{url(n)}>; rel="{rel}"' for rel, n in links.items() if 1 <= n <= page.last
     )
     return response
+
+
+def fdp_root(syntax: formats.RdfSyntax) -> Response:
+    """The FAIR Data Point's root metadata (the home page's IRI, asked for RDF)."""
+    listing, settings = get_listing(), get_settings()
+    triples = fdp.root_triples(listing.store, listing.layout, settings.catalog_country)
+    return rdf_response(triples, syntax, prefixes=FEDERATION_PREFIXES)

@@ -148,18 +148,14 @@ def alternates(url_for_suffix: Callable[[str], str]) -> list[dict[str, str]]:
 def negotiated(
     page: Callable[[], str | BaseResponse],
     triples: Callable[[], list[ox.Triple]],
-    url_for_suffix: Callable[[str], str] | None,
-    prefixes: Mapping[str, str] | None = None,
+    url_for_suffix: Callable[[str], str],
 ) -> BaseResponse:
-    """Answer with the page or the RDF the client asked for, with Vary and (for a resource
-    with suffix documents) Link headers."""
+    """Answer with the page or the RDF the client asked for, with Vary and Link headers."""
     syntax = wanted_syntax()
-    response = rdf_response(triples(), syntax, prefixes=prefixes) if syntax else page()
+    response = rdf_response(triples(), syntax) if syntax else page()
     if not isinstance(response, BaseResponse):
         response = Response(response, mimetype=HTML)
     response.headers["Vary"] = "Accept"
-    if url_for_suffix is None:
-        return response
     response.headers["Link"] = ", ".join(
         f'<{a["href"]}>; rel="alternate"; type="{a["type"]}"' for a in alternates(url_for_suffix)
     )
