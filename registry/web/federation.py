@@ -1,11 +1,12 @@
-"""The catalogue for machines, over HTTP: the paged catalogue (``/catalog``) and the FAIR Data
-Point root (``/`` asked for RDF, see ``pages.home_page``).
+"""The catalogue for machines, over HTTP: the paged catalogue (``/catalog``), the FAIR Data
+Point root (``/`` asked for RDF, see ``pages.home_page``) and OAI-PMH (``/oai``).
 
 Thin views: arguments parsed here, pages and answers made by ``registry.federation``.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
@@ -14,7 +15,7 @@ from werkzeug.http import is_resource_modified
 from werkzeug.wrappers import Response as BaseResponse
 
 from registry.errors import RegistryError
-from registry.federation import catalog_pages, documents, fdp
+from registry.federation import catalog_pages, documents, fdp, oai
 from registry.federation.listing import Window, moment, stamp
 from registry.rdf import formats
 from registry.rdf.namespaces import FEDERATION_PREFIXES
@@ -106,3 +107,20 @@ def fdp_root(syntax: formats.RdfSyntax) -> Response:
     listing, settings = get_listing(), get_settings()
     triples = fdp.root_triples(listing.store, listing.layout, settings.catalog_country)
     return rdf_response(triples, syntax, prefixes=FEDERATION_PREFIXES)
+
+
+@federation.route("/oai", methods=["GET", "POST"])
+def oai_pmh() -> Response:
+    """OAI-PMH 2.0: arguments in the URL (GET) or a form body (POST), section 3.1.1."""
+    listing, settings = get_listing(), get_settings()
+    repository = oai.Repository(
+        listing,
+        base_url=listing.layout.iri("oai"),
+        name=settings.catalog_title,
+        admin_email=oai.admin_email(listing, settings.admin_email),
+        page_size=min(settings.feed_page_size, catalog_pages.MAX_PAGE_SIZE),
+    )
+    source = request.form if request.method == "POST" else request.args
+    arguments = [(name, value) for name, values in source.lists() for value in values]
+    body = oai.respond(repository, arguments, datetime.now(UTC))
+    return Response(body, mimetype="text/xml")
