@@ -86,7 +86,8 @@ def validators(listing: Listing, page: CatalogPage) -> tuple[str, datetime | Non
     """The page's entity tag (a digest of what it shows) and when it last changed.
 
     Both come from the listing and the catalogue's record, so a harvester's conditional GET
-    is answered without reading a record graph.
+    is answered without reading a record graph. The agents a page cites are not known
+    before it is built: any record's change (the listing's latest) counts for every page.
     """
     layout = listing.layout
     record = layout.record_iri(CATALOG_RECORD)
@@ -102,6 +103,7 @@ def validators(listing: Listing, page: CatalogPage) -> tuple[str, datetime | Non
         page.length,
         page.items,
         catalog,
+        listing.latest_change and stamp(listing.latest_change),  # the cited agents' changes
         [(s.record_id, s.version, s.withdrawn, stamp(s.modified)) for s in page.slots],
     ]
     digest = hashlib.sha256(repr(shown).encode("utf-8")).hexdigest()[:32]

@@ -180,12 +180,9 @@ class Listing:
     def record_written(self, record_id: str, triples: list[ox.Triple]) -> None:
         """Take in a record's new current graph (subscribed to the records' commits)."""
         record = self.layout.record_iri(record_id)
-        slot = slot_from(record_id, record, record_facts(triples, record))
-        if slot is None:
-            return
         with self._lock:
             if self._slots is not None:  # else the first read loads it from the store
-                self._put(slot)
+                self._take(record_id, record, record_facts(triples, record))
 
     def members(self, window: Window, start: int, stop: int) -> tuple[list[Slot], int]:
         """The walk's slots ``start`` to ``stop`` (withdrawn ones included) and its length."""
@@ -212,7 +209,8 @@ class Listing:
 
     @property
     def latest_change(self) -> datetime | None:
-        """When a dataset record last changed (None: there is none)."""
+        """When a record (a dataset's or an agent's) last changed (None: there is none):
+        a page shows the agents its datasets cite, so their changes change it too."""
         with self._lock:
             self._loaded()
             return self._latest
@@ -237,10 +235,18 @@ class Listing:
                     for name, predicate in COLUMNS.items()
                     if row[name] is not None
                 }
-                slot = slot_from(record_id, record, facts) if record_id else None
-                if slot is not None:
-                    self._put(slot)
+                if record_id:
+                    self._take(record_id, record, facts)
         return self._slots
+
+    def _take(self, record_id: str, record: str, facts: Mapping[str, Term]) -> None:
+        """Note a record's last change, and place it if it is a dataset's."""
+        modified = literal_time(facts.get(str(DCTERMS.modified)))
+        if modified is not None and (self._latest is None or modified > self._latest):
+            self._latest = modified
+        slot = slot_from(record_id, record, facts)
+        if slot is not None:
+            self._put(slot)
 
     def _put(self, slot: Slot) -> None:
         assert self._slots is not None
@@ -255,8 +261,6 @@ class Listing:
         insort(self._keys, slot.key)
         if slot.withdrawn:
             insort(self._withdrawn, slot.key)
-        if self._latest is None or slot.modified > self._latest:
-            self._latest = slot.modified
 
     def _windowed(self, window: Window) -> list[str]:
         """The record ids of a windowed walk, in slot order (kept: they never change)."""

@@ -6,11 +6,14 @@ Thin views: arguments parsed here, pages and answers made by ``registry.federati
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, redirect, request, url_for
+from flask import Blueprint, Response, current_app, redirect, request, url_for
 from werkzeug.http import is_resource_modified
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -75,7 +78,8 @@ def catalog_response(syntax: formats.RdfSyntax, suffix: str | None) -> BaseRespo
     window = catalog_window()
     page = catalog_pages.catalog_page(listing, number, window, get_settings().feed_page_size)
     digest, changed = catalog_pages.validators(listing, page)
-    etag = f'"{digest}-{syntax.suffix}"'
+    # Its links name the address asked (with or without the suffix): two documents.
+    etag = f'"{digest}-{syntax.suffix}{"-document" if suffix else ""}"'
     document = listing.layout.catalog_iri + (f".{suffix}" if suffix else "")
 
     def url(number: int) -> str:
@@ -84,13 +88,15 @@ def catalog_response(syntax: formats.RdfSyntax, suffix: str | None) -> BaseRespo
             arguments["modified_since"] = stamp(window.since)
         return f"{document}?{urlencode(arguments, safe=':')}"
 
+    def body() -> bytes:
+        triples = catalog_pages.page_triples(listing, page, url)
+        data = formats.serialize(triples, syntax, FEDERATION_PREFIXES)
+        return documents.xml_safe(data) if syntax.oxigraph == ox.RdfFormat.RDF_XML else data
+
     if not is_resource_modified(request.environ, etag=etag, last_modified=changed):
         response = Response(status=304)
     else:
-        triples = catalog_pages.page_triples(listing, page, url)
-        response = rdf_response(triples, syntax, etag, FEDERATION_PREFIXES)
-        if syntax.oxigraph == ox.RdfFormat.RDF_XML:
-            response.set_data(documents.xml_safe(response.get_data()))
+        response = Response(page_bodies().get(etag, body), mimetype=syntax.media_type)
     response.headers["ETag"] = etag
     if changed is not None:
         response.last_modified = changed
@@ -100,6 +106,35 @@ def catalog_response(syntax: formats.RdfSyntax, suffix: str | None) -> BaseRespo
         f'<{url(n)}>; rel="{rel}"' for rel, n in links.items() if 1 <= n <= page.last
     )
     return response
+
+
+class PageBodies:
+    """The last pages served, by entity tag: ckanext-dcat sends HEAD then GET for each page
+    and several harvesters may walk at once, so a page is built once for all of them."""
+
+    def __init__(self, size: int = 8) -> None:
+        self.size = size
+        self._bodies: OrderedDict[str, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, etag: str, build: Callable[[], bytes]) -> bytes:
+        with self._lock:
+            body = self._bodies.get(etag)
+            if body is not None:
+                self._bodies.move_to_end(etag)
+                return body
+        body = build()
+        with self._lock:
+            self._bodies[etag] = body
+            while len(self._bodies) > self.size:
+                self._bodies.popitem(last=False)
+        return body
+
+
+def page_bodies() -> PageBodies:
+    """The app's page cache (kept beside the registry in ``app.extensions``)."""
+    bodies: PageBodies = current_app.extensions.setdefault("catalog_page_bodies", PageBodies())
+    return bodies
 
 
 def fdp_root(syntax: formats.RdfSyntax) -> Response:

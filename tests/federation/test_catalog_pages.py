@@ -14,6 +14,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, FOAF, RDF
 from werkzeug.test import TestResponse
 
+from registry.federation import catalog_pages
 from registry.federation.catalog_pages import MAX_PAGE_SIZE, catalog_page
 from registry.rdf import formats
 from registry.records.write import withdraw_record
@@ -152,6 +153,20 @@ def test_head_is_answered_as_get_is(
     assert head.status_code == 200 and head.data == b""
     for header in ("Content-Type", "Content-Length", "ETag", "Last-Modified"):
         assert head.headers[header] == got.headers[header], header
+
+
+def test_head_then_get_builds_the_page_once(
+    harvest_client: FlaskClient, sample_ids: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ckanext-dcat sends HEAD, then GET, for each page."""
+    built = []
+    original = catalog_pages.page_triples
+    monkeypatch.setattr(catalog_pages, "page_triples", lambda *a: built.append(a) or original(*a))
+    url = str(page_node(as_graph(harvest_client.get("/catalog"))))
+    head, got = harvest_client.head(url), harvest_client.get(url)
+    # /catalog was page 1 of the same walk (same as_of): the one page, built once for all three.
+    assert len(built) == 1 and head.headers["ETag"] == got.headers["ETag"]
+    assert head.headers["Content-Length"] == got.headers["Content-Length"] == str(len(got.data))
 
 
 def test_conditional_get_answers_304_until_the_page_changes(
