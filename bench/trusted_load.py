@@ -3,9 +3,10 @@
 ``registry load`` validates every description (about 80 records/s); 100,000 generated
 records would take twenty minutes. ``registry.generate`` output conforms by construction
 (tests/test_generate.py validates samples of it), so benchmarks may skip validation: each
-file becomes one named graph of a TriG document, with the catalogue record the registry
-would write, loaded by pyoxigraph's bulk loader; the search index is built from the same
-parsed triples, and ``indexing.reconcile`` then confirms it is in step with the store.
+file becomes the graphs the one write transaction would write (``records.write.record_graphs``:
+the current record with its catalogue record, version 1 with the description as accepted,
+the history event), loaded as N-Quads by pyoxigraph's bulk loader; the search index is built
+from the same triples, and ``indexing.reconcile`` then confirms it is in step with the store.
 Never use this for data from anywhere else.
 """
 
@@ -17,47 +18,50 @@ from datetime import UTC, datetime, timedelta
 
 import pyoxigraph as ox
 from rdflib import URIRef
-from rdflib.namespace import DCAT, FOAF, RDF
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
 
 from registry.catalogue.index.entry import Entry, read_entry
 from registry.rdf import formats
-from registry.records.layout import record_id_for
-from registry.records.submission import Topic, record_triples
+from registry.records.audit import OPERATOR
+from registry.records.write import Change, RecordState, record_graphs
 from registry.runtime import Registry
 from registry.synthetic.turtle import GeneratedFile
 
 RDF_TYPE = formats.oxigraph_iri(RDF.type)
+PUBLISHER = formats.oxigraph_iri(DCTERMS.publisher)
 KINDS = {formats.oxigraph_iri(DCAT.Dataset): "dataset", formats.oxigraph_iri(FOAF.Agent): "agent"}
 BATCH = 2000
 START = datetime(2024, 1, 1, tzinfo=UTC)
 
 
-def trig_graph(generated: GeneratedFile, record: str, meta: list[ox.Triple]) -> bytes:
-    """The file's Turtle as one TriG graph block: its prefixes, then ``<record> { ... }``."""
-    lines = generated.data.split(b"\n")
-    header = [line for line in lines if line.startswith((b"@prefix", b"#"))]
-    body = [line for line in lines if not line.startswith((b"@prefix", b"#"))]
-    closing = ox.serialize(meta, format=ox.RdfFormat.N_TRIPLES) or b""
-    return b"\n".join([*header, f"<{record}> {{".encode(), *body, closing, b"}\n"])
-
-
 def prepared(registry: Registry, number: int, generated: GeneratedFile) -> tuple[bytes, Entry]:
-    """One file's TriG block and index entry. Records are one second apart in file order,
-    so "newest" has a stable order; the digest is the file's SHA-256 (not submit's)."""
+    """One file's graphs as N-Quads and its index entry. Records are one second apart in
+    file order, so "newest" has a stable order; the digest is the file's SHA-256 (not
+    submit's)."""
     triples = formats.parse(generated.data, generated.syntax)
     topic, kind = next(
-        (t.subject.value, KINDS[t.object])
+        (t.subject, KINDS[t.object])
         for t in triples
         if t.predicate == RDF_TYPE and t.object in KINDS and isinstance(t.subject, ox.NamedNode)
     )
-    record_id = record_id_for(topic)
-    record = registry.layout.record_iri(record_id)
-    fingerprint = hashlib.sha256(generated.data).hexdigest()
+    publishers = [
+        t.object.value for t in triples if t.subject == topic and t.predicate == PUBLISHER
+    ]
+    owner = topic.value if kind == "agent" else (publishers[0] if publishers else None)
+    digest = hashlib.sha256(generated.data).hexdigest()
+    change = Change(URIRef(topic.value), kind, triples, digest, owner)
     now = START + timedelta(seconds=number)
-    meta = record_triples(registry, record, Topic(URIRef(topic), kind), fingerprint, now, None)
-    entry = read_entry(record_id, record, triples + meta)
+    replace, append = record_graphs(registry.records, change, RecordState(False), OPERATOR, now)
+    quads = [
+        ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph))
+        for graphs in (replace, append)
+        for graph, graph_triples in graphs.items()
+        for t in graph_triples
+    ]
+    record = next(g for g in replace if registry.layout.record_id_of(g))
+    entry = read_entry(registry.layout.record_id_of(record) or "", record, replace[record])
     assert entry is not None
-    return trig_graph(generated, record, meta), entry
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"", entry
 
 
 def trusted_bulk_load(registry: Registry, files: Iterable[GeneratedFile]) -> int:
@@ -70,12 +74,12 @@ def trusted_bulk_load(registry: Registry, files: Iterable[GeneratedFile]) -> int
         blocks.append(block)
         entries.append(entry)
         if len(blocks) == BATCH:
-            registry.store.trusted_bulk_load(b"\n".join(blocks))
+            registry.store.trusted_bulk_load(b"".join(blocks), ox.RdfFormat.N_QUADS)
             registry.search.write(entries)
             count += len(blocks)
             blocks, entries = [], []
     if blocks:
-        registry.store.trusted_bulk_load(b"\n".join(blocks))
+        registry.store.trusted_bulk_load(b"".join(blocks), ox.RdfFormat.N_QUADS)
         registry.search.write(entries)
         count += len(blocks)
     stale = registry.index.reconcile()
