@@ -26,7 +26,6 @@ from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
 from registry.errors import NotFound, RegistryError
 from registry.federation.documents import (
     catalog_description,
-    cited_agents,
     current_record,
     distinct,
 )
@@ -121,7 +120,7 @@ def page_triples(listing: Listing, page: CatalogPage, url: PageUrl) -> list[ox.T
         if described is not None:  # None: withdrawn, perhaps since the listing was read
             triples.extend(described)
             listed.append(slot.record)
-    triples.extend(cited_agents(store, layout, triples))
+    triples.extend(listing.cited_agents(triples))
     triples.extend(records_container(layout.catalog_iri, listed))
     triples.extend(paging(layout.catalog_iri, page, url))
     return distinct(triples)

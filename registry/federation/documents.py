@@ -52,33 +52,35 @@ def catalog_description(store: OxigraphStore, layout: Layout) -> list[ox.Triple]
     return published(store, layout, record, store.graph_triples(layout.catalog_iri))
 
 
-def cited_agents(store: OxigraphStore, layout: Layout, triples: list[ox.Triple]) -> list[ox.Triple]:
-    """The published descriptions of the registered agents ``triples`` cite without
-    describing them, without the agents' own catalogue records.
+def agent_description(store: OxigraphStore, layout: Layout, iri: str) -> list[ox.Triple] | None:
+    """A registered agent's description as published, without its catalogue record; None
+    if ``iri`` names no registered (current) agent.
 
     (An agent's ``dcat:CatalogRecord`` has a ``foaf:Agent`` as its primary topic, which the
     profile's CatalogRecord shape refuses; a harvester needs the agent, not its record.)
     """
+    record = layout.record_iri(record_id_for(iri))
+    if not store.has_graph(record):
+        return None  # not a record: a concept, a licence, a provider's page
+    described = current_record(store, layout, record)
+    if described is None:
+        return None
+    facts = record_facts(described, record)
+    if facts.get(str(PROV.wasAttributedTo)) != ox.NamedNode(iri):
+        return None  # a dataset's record, not an agent's
+    if ox.Triple(ox.NamedNode(iri), RDF_TYPE, FOAF_AGENT) not in described:
+        return None
+    node = ox.NamedNode(record)
+    return [t for t in described if t.subject != node]
+
+
+def cited_agents(store: OxigraphStore, layout: Layout, triples: list[ox.Triple]) -> list[ox.Triple]:
+    """The published descriptions of the registered agents ``triples`` cite without
+    describing them (``agent_description`` of each)."""
     found: list[ox.Triple] = []
     for iri in sorted(cited_iris(triples)):
-        record = layout.record_iri(record_id_for(iri))
-        if not store.has_graph(record):
-            continue  # not a record: a concept, a licence, a provider's page
-        described = current_record(store, layout, record)
-        if described is None:
-            continue
-        facts = record_facts(described, record)
-        if facts.get(str(PROV.wasAttributedTo)) != ox.NamedNode(iri):
-            continue  # a dataset's record, not an agent's
-        if ox.Triple(ox.NamedNode(iri), RDF_TYPE, FOAF_AGENT) in described:
-            node = ox.NamedNode(record)
-            found.extend(t for t in described if t.subject != node)
+        found.extend(agent_description(store, layout, iri) or [])
     return found
-
-
-def with_agents(store: OxigraphStore, layout: Layout, triples: list[ox.Triple]) -> list[ox.Triple]:
-    """``triples`` and the agents they cite: a document a harvester can validate alone."""
-    return triples + cited_agents(store, layout, triples)
 
 
 def distinct(triples: Iterable[ox.Triple]) -> list[ox.Triple]:

@@ -43,6 +43,7 @@ import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, FOAF, PROV
 
 from registry.errors import RegistryError
+from registry.federation.documents import agent_description
 from registry.queries import query
 from registry.rdf.namespaces import CIR
 from registry.records.layout import Layout, history_iri, record_facts
@@ -163,6 +164,9 @@ class Listing:
         self._keys: list[Key] = []
         self._withdrawn: list[Key] = []
         self._latest: datetime | None = None
+        self._agents: dict[str, list[ox.Triple] | None] = {}
+        """Registered agent IRI -> its published description, read when first cited."""
+        self._agent_writes = 0
         self._walks: OrderedDict[Window, list[str]] = OrderedDict()
 
     def window(
@@ -240,13 +244,44 @@ class Listing:
         return self._slots
 
     def _take(self, record_id: str, record: str, facts: Mapping[str, Term]) -> None:
-        """Note a record's last change, and place it if it is a dataset's."""
+        """Note a record's last change, and place it if it is a dataset's (an agent's
+        description is read again when next cited)."""
         modified = literal_time(facts.get(str(DCTERMS.modified)))
         if modified is not None and (self._latest is None or modified > self._latest):
             self._latest = modified
         slot = slot_from(record_id, record, facts)
         if slot is not None:
             self._put(slot)
+            return
+        topic = facts.get(str(FOAF.primaryTopic))
+        if isinstance(topic, ox.NamedNode) and topic == facts.get(str(PROV.wasAttributedTo)):
+            self._agents[topic.value] = None
+            self._agent_writes += 1
+
+    def cited_agents(self, triples: list[ox.Triple]) -> list[ox.Triple]:
+        """The registered agents ``triples`` cite without describing them, as published
+        and without their records (``documents.agent_description``), kept in memory until
+        they change: every page of a walk cites the same few providers and access bodies.
+        """
+        with self._lock:
+            self._loaded()
+            agents, writes = self._agents, self._agent_writes
+        cited = {
+            t.object.value
+            for t in triples
+            if isinstance(t.object, ox.NamedNode) and t.object.value in agents
+        }
+        cited -= {t.subject.value for t in triples if isinstance(t.subject, ox.NamedNode)}
+        found: list[ox.Triple] = []
+        for iri in sorted(cited):
+            described = agents.get(iri)
+            if described is None:
+                described = agent_description(self.store, self.layout, iri) or []
+                with self._lock:  # kept unless an agent changed while it was read
+                    if self._agent_writes == writes and iri in self._agents:
+                        self._agents[iri] = described
+            found.extend(described)
+        return found
 
     def _put(self, slot: Slot) -> None:
         assert self._slots is not None

@@ -30,7 +30,6 @@ from registry.federation.documents import (
     WITHDRAWN,
     catalog_description,
     cited_agents,
-    with_agents,
     xml_safe,
 )
 from registry.federation.listing import Listing, Slot, Window, literal_time, settled, stamp
@@ -100,12 +99,12 @@ def respond(repository: Repository, arguments: Iterable[tuple[str, str]], now: d
         if answer is None:
             raise OaiError("badVerb", f"{verb!r} is not an OAI-PMH verb." if verb else "No verb.")
         echoed = {"verb": verb or "", **given}
-        body = answer(repository, given, now)
+        body, dated = answer(repository, given, now)
     except OaiError as error:
         if error.code in ("badVerb", "badArgument"):
             echoed = {}  # section 3.6: the request is not echoed
-        body = f"<error code={_attribute(error.code)}>{_text(error.message)}</error>"
-    return envelope(repository.base_url, echoed, body, now)
+        body, dated = f"<error code={_attribute(error.code)}>{_text(error.message)}</error>", now
+    return envelope(repository.base_url, echoed, body, dated)
 
 
 def envelope(base_url: str, echoed: dict[str, str], body: str, now: datetime) -> bytes:
@@ -129,7 +128,7 @@ def _only(given: dict[str, str], allowed: Collection[str], required: Collection[
         raise OaiError("badArgument", f"This verb needs the argument {', '.join(missing)}.")
 
 
-def identify(repository: Repository, given: dict[str, str], now: datetime) -> str:
+def identify(repository: Repository, given: dict[str, str], now: datetime) -> Reply:
     _only(given, set())
     earliest = repository.listing.earliest_issue or settled(now)
     return (
@@ -139,43 +138,51 @@ def identify(repository: Repository, given: dict[str, str], now: datetime) -> st
         f"<adminEmail>{_text(repository.admin_email)}</adminEmail>"
         f"<earliestDatestamp>{stamp(earliest)}</earliestDatestamp>"
         "<deletedRecord>persistent</deletedRecord>"
-        f"<granularity>{GRANULARITY}</granularity></Identify>"
+        f"<granularity>{GRANULARITY}</granularity></Identify>",
+        now,
     )
 
 
-def list_metadata_formats(repository: Repository, given: dict[str, str], now: datetime) -> str:
+def list_metadata_formats(repository: Repository, given: dict[str, str], now: datetime) -> Reply:
     _only(given, {"identifier"})
     if "identifier" in given:
         _slot(repository, given["identifier"])
-    return f"<ListMetadataFormats>{FORMAT}</ListMetadataFormats>"
+    return f"<ListMetadataFormats>{FORMAT}</ListMetadataFormats>", now
 
 
-def list_sets(repository: Repository, given: dict[str, str], now: datetime) -> str:
+def list_sets(repository: Repository, given: dict[str, str], now: datetime) -> Reply:
     _only(given, {"resumptionToken"})
     if "resumptionToken" in given:
         raise OaiError("badResumptionToken", "This repository issues no set tokens.")
     raise OaiError("noSetHierarchy", "This repository does not organise its items in sets.")
 
 
-def get_record(repository: Repository, given: dict[str, str], now: datetime) -> str:
+def get_record(repository: Repository, given: dict[str, str], now: datetime) -> Reply:
     _only(given, {"identifier", "metadataPrefix"}, {"identifier", "metadataPrefix"})
     slot = _slot(repository, given["identifier"])
     _format(given["metadataPrefix"])
-    return f"<GetRecord>{_record(repository.listing, slot, True)}</GetRecord>"
+    return f"<GetRecord>{_record(repository.listing, slot, True)}</GetRecord>", now
 
 
-def list_identifiers(repository: Repository, given: dict[str, str], now: datetime) -> str:
+def list_identifiers(repository: Repository, given: dict[str, str], now: datetime) -> Reply:
     return _list(repository, given, now, "ListIdentifiers", False)
 
 
-def list_records(repository: Repository, given: dict[str, str], now: datetime) -> str:
+def list_records(repository: Repository, given: dict[str, str], now: datetime) -> Reply:
     return _list(repository, given, now, "ListRecords", True)
 
 
 def _list(
     repository: Repository, given: dict[str, str], now: datetime, verb: str, full: bool
-) -> str:
-    """One response of a list: its part of the walk, and the token of the next one."""
+) -> Reply:
+    """One response of a list: its part of the walk and the token of the next one, dated
+    as of the walk's start (``as_of``).
+
+    A list shows the records as they were a settling moment before it started
+    (``listing``), so its responseDate is that moment, not the present: a harvester that
+    asks next ``from`` the last responseDate (section 3.5, as the protocol advises) then
+    misses no record changed in between.
+    """
     listing = repository.listing
     if "resumptionToken" in given:
         _only(given, {"resumptionToken", "metadataPrefix"})
@@ -204,7 +211,7 @@ def _list(
             f'<resumptionToken completeListSize="{length}" cursor="{cursor}">'
             f"{token}</resumptionToken>"
         )
-    return f"<{verb}>{items}</{verb}>"
+    return f"<{verb}>{items}</{verb}>", window.as_of
 
 
 def _format(prefix: str) -> None:
@@ -288,13 +295,15 @@ def _record(listing: Listing, slot: Slot, full: bool) -> str:
     header, triples = _header(listing, slot)
     if triples is None or not full:
         return f"<record>{header}</record>"
-    document = with_agents(listing.store, listing.layout, triples)
+    document = triples + listing.cited_agents(triples)
     rdf = XML_DECLARATION.sub(b"", xml_safe(formats.serialize(document, RDF_XML)))
     return f"<record>{header}<metadata>{rdf.decode('utf-8')}</metadata></record>"
 
 
 RDF_XML = next(s for s in formats.DOCUMENT_SYNTAXES if s.oxigraph == ox.RdfFormat.RDF_XML)
-Answer = Callable[[Repository, dict[str, str], datetime], str]
+Reply = tuple[str, datetime]
+"""An answer's body and its responseDate."""
+Answer = Callable[[Repository, dict[str, str], datetime], Reply]
 VERBS: dict[str, Answer] = {
     "Identify": identify,
     "ListMetadataFormats": list_metadata_formats,

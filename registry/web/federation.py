@@ -80,9 +80,10 @@ def catalog_response(syntax: formats.RdfSyntax, suffix: str | None) -> BaseRespo
     digest, changed = catalog_pages.validators(listing, page)
     # Its links name the address asked (with or without the suffix): two documents.
     etag = f'"{digest}-{syntax.suffix}{"-document" if suffix else ""}"'
-    document = listing.layout.catalog_iri + (f".{suffix}" if suffix else "")
 
-    def url(number: int) -> str:
+    def url(number: int, form: str | None = suffix) -> str:
+        """Page ``number`` of this walk, at the address asked (or with suffix ``form``)."""
+        document = listing.layout.catalog_iri + (f".{form}" if form else "")
         arguments = {"page": number, "as_of": stamp(window.as_of)}
         if window.since is not None:
             arguments["modified_since"] = stamp(window.since)
@@ -102,9 +103,12 @@ def catalog_response(syntax: formats.RdfSyntax, suffix: str | None) -> BaseRespo
         response.last_modified = changed
     response.headers["Vary"] = "Accept"
     links = {"first": 1, "last": page.last, "prev": number - 1, "next": number + 1}
-    response.headers["Link"] = ", ".join(
-        f'<{url(n)}>; rel="{rel}"' for rel, n in links.items() if 1 <= n <= page.last
-    )
+    paging = [f'<{url(n)}>; rel="{rel}"' for rel, n in links.items() if 1 <= n <= page.last]
+    forms = [
+        f'<{url(number, s.suffix)}>; rel="alternate"; type="{s.media_type}"'
+        for s in formats.DOCUMENT_SYNTAXES
+    ]
+    response.headers["Link"] = ", ".join(paging + forms)
     return response
 
 

@@ -136,6 +136,9 @@ def test_every_syntax_by_accept_and_by_suffix(
         assert len(datasets_in(triples)) == PAGE_SIZE
     following = hydra_next(as_graph(by_suffix))
     assert following and following.startswith(f"{BASE_IRI}catalog.{syntax.suffix}?page=2&")
+    alternate = f'rel="alternate"; type="{syntax.media_type}"'
+    assert f"<{BASE_IRI}catalog.{syntax.suffix}?page=1&" in by_accept.headers["Link"]
+    assert alternate in by_accept.headers["Link"] and 'rel="next"' in by_accept.headers["Link"]
 
 
 def test_a_browser_is_sent_to_the_home_page(harvest_client: FlaskClient) -> None:

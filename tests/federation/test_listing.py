@@ -5,9 +5,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pyoxigraph as ox
+from rdflib.namespace import FOAF
+
+from registry.federation.documents import cited_agents, current_record
 from registry.federation.listing import Listing, Window, settled
+from registry.rdf import formats
 from registry.records.write import withdraw_record
 from registry.runtime import Registry
+from tests.conftest import AGENTS
 from tests.federation.harvesting import START, revised, sample_description, submitted
 
 LATER = START + timedelta(days=1)
@@ -95,3 +101,31 @@ def test_the_listing_read_from_the_store_is_the_one_kept_by_commits(
     assert read.members(window, 0, 100) == kept.members(window, 0, 100)
     assert read.latest_change == kept.latest_change  # agents' changes count too
     assert read.earliest_issue == kept.earliest_issue == START + timedelta(seconds=1)
+
+
+def test_cited_agents_are_kept_until_they_change(
+    harvest_registry: Registry, sample_ids: dict[str, str]
+) -> None:
+    listing, store, layout = (
+        harvest_registry.listing,
+        harvest_registry.store,
+        harvest_registry.layout,
+    )
+    record = layout.record_iri(next(iter(sample_ids.values())))
+    triples = current_record(store, layout, record) or []
+    first = listing.cited_agents(triples)
+    assert set(first) == set(cited_agents(store, layout, triples))
+    assert listing.cited_agents(triples) == first  # from memory
+    name = ox.NamedNode(str(FOAF.name))
+    agent = next(t.subject for t in first if t.predicate == name)
+    path = next(p for p in AGENTS if agent.value.encode() in p.read_bytes())
+    described = formats.parse(path.read_bytes(), formats.syntax_for_path(path))
+    renamed = [
+        ox.Triple(t.subject, name, ox.Literal("Renamed", language="en"))
+        if t.predicate == name and t.subject == agent
+        else t
+        for t in described
+    ]
+    submitted(harvest_registry, renamed)
+    again = listing.cited_agents(triples)
+    assert ox.Triple(agent, name, ox.Literal("Renamed", language="en")) in again

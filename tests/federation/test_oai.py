@@ -4,12 +4,13 @@ from/until, persistent deleted records, every error code, and well-formed XML al
 from __future__ import annotations
 
 import xml.etree.ElementTree as ElementTree
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
 
+from registry.federation.listing import SETTLE
 from registry.rdf import formats
 from registry.records.write import withdraw_record
 from registry.runtime import Registry
@@ -317,3 +318,30 @@ def test_a_control_character_in_a_literal_leaves_the_xml_well_formed(
     assert "bell\ufffd" in ElementTree.tostring(got, encoding="unicode")
     for number in range(1, 5):  # the catalogue pages in RDF/XML parse too
         ElementTree.fromstring(harvest_client.get(f"/catalog.rdf?page={number}").data)
+
+
+def test_a_list_is_dated_as_of_the_moment_it_shows(
+    harvest_client: FlaskClient, harvest_registry: Registry, sample_ids: dict[str, str]
+) -> None:
+    """A harvester asks next ``from`` the last responseDate: a list dated when it was served
+    would hide the records changed in the settling moment before it, for good."""
+    first = oai(harvest_client, verb="ListIdentifiers", metadataPrefix="dcat_ap")
+    date = first.find("o:responseDate", NS).text  # type: ignore[union-attr]
+    token = first.find("o:ListIdentifiers/o:resumptionToken", NS).text  # type: ignore[union-attr]
+    assert date and token
+    as_of = datetime.strptime(token.split(".")[1], "%Y%m%d%H%M%S").replace(tzinfo=UTC)
+    assert date == as_of.strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert as_of <= datetime.now(UTC) - SETTLE
+    record_id = next(iter(sample_ids.values()))
+    changed = submitted(harvest_registry, revised(sample_description(next(iter(sample_ids)))))
+    assert changed == record_id
+    got = oai(
+        harvest_client,
+        verb="GetRecord",
+        identifier=BASE_IRI + "record/" + record_id,
+        metadataPrefix="dcat_ap",
+    )
+    stamp = got.find("o:GetRecord/o:record/o:header/o:datestamp", NS).text  # type: ignore[union-attr]
+    assert stamp and stamp >= date  # so `from=<date>` will list it
+    identify = oai(harvest_client, verb="Identify").find("o:responseDate", NS).text  # type: ignore[union-attr]
+    assert identify and identify > date  # other answers are dated when served
