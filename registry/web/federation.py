@@ -10,6 +10,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
@@ -26,7 +27,6 @@ from registry.web.context import get_listing, get_settings
 from registry.web.negotiation import harvested_syntax, rdf_response, suffix_syntax
 
 federation = Blueprint("federation", __name__)
-CATALOG_ARGUMENTS = ("page", "as_of", "modified_since")
 
 
 @federation.get("/catalog")
@@ -81,15 +81,8 @@ def catalog_response(syntax: formats.RdfSyntax, suffix: str | None) -> BaseRespo
     # Its links name the address asked (with or without the suffix): two documents.
     etag = f'"{digest}-{syntax.suffix}{"-document" if suffix else ""}"'
 
-    def url(number: int, form: str | None = suffix) -> str:
-        """Page ``number`` of this walk, at the address asked (or with suffix ``form``)."""
-        document = listing.layout.catalog_iri + (f".{form}" if form else "")
-        arguments = {"page": number, "as_of": stamp(window.as_of)}
-        if window.since is not None:
-            arguments["modified_since"] = stamp(window.since)
-        return f"{document}?{urlencode(arguments, safe=':')}"
-
     def body() -> bytes:
+        url = partial(page_address, window, suffix=suffix)
         triples = catalog_pages.page_triples(listing, page, url)
         data = formats.serialize(triples, syntax, FEDERATION_PREFIXES)
         return documents.xml_safe(data) if syntax.oxigraph == ox.RdfFormat.RDF_XML else data
@@ -99,17 +92,35 @@ def catalog_response(syntax: formats.RdfSyntax, suffix: str | None) -> BaseRespo
     else:
         response = Response(page_bodies().get(etag, body), mimetype=syntax.media_type)
     response.headers["ETag"] = etag
-    if changed is not None:
-        response.last_modified = changed
+    response.last_modified = changed
     response.headers["Vary"] = "Accept"
-    links = {"first": 1, "last": page.last, "prev": number - 1, "next": number + 1}
-    paging = [f'<{url(n)}>; rel="{rel}"' for rel, n in links.items() if 1 <= n <= page.last]
-    forms = [
-        f'<{url(number, s.suffix)}>; rel="alternate"; type="{s.media_type}"'
+    response.headers["Link"] = page_links(page, suffix)
+    return response
+
+
+def page_address(window: Window, number: int, suffix: str | None) -> str:
+    """The absolute IRI of page ``number`` of a walk, at ``/catalog`` or ``/catalog.<suffix>``."""
+    arguments: dict[str, object] = {"page": number, "as_of": stamp(window.as_of)}
+    if window.since is not None:
+        arguments["modified_since"] = stamp(window.since)
+    document = get_listing().layout.catalog_iri + (f".{suffix}" if suffix else "")
+    return f"{document}?{urlencode(arguments, safe=':')}"
+
+
+def page_links(page: catalog_pages.CatalogPage, suffix: str | None) -> str:
+    """The ``Link`` header: first, previous, next, last, and the page in each RDF syntax."""
+    numbers = {"first": 1, "last": page.last, "prev": page.number - 1, "next": page.number + 1}
+    links = [
+        f'<{page_address(page.window, n, suffix)}>; rel="{rel}"'
+        for rel, n in numbers.items()
+        if 1 <= n <= page.last
+    ]
+    links += [
+        f'<{page_address(page.window, page.number, s.suffix)}>; rel="alternate"; '
+        f'type="{s.media_type}"'
         for s in formats.DOCUMENT_SYNTAXES
     ]
-    response.headers["Link"] = ", ".join(paging + forms)
-    return response
+    return ", ".join(links)
 
 
 class PageBodies:
