@@ -145,15 +145,19 @@ def ping_all(indexes: list[str], client_url: str) -> dict[str, int | str]:
 
 
 def start_pinging(
-    indexes: list[str], client_url: str, interval: float = PING_INTERVAL
+    indexes: list[str], client_url: str, interval: float = PING_INTERVAL, delay: float = 3.0
 ) -> threading.Event | None:
-    """Ping the indexes now and every ``interval`` seconds from a daemon thread; return the
-    event that stops it (None when there is no index to ping)."""
+    """Ping the indexes after ``delay`` seconds and then every ``interval`` seconds, from a
+    daemon thread; return the event that stops it (None when there is no index to ping).
+
+    The delay lets the server listen first: an index reads the root as soon as it is pinged.
+    """
     if not indexes:
         return None
     stop = threading.Event()
 
     def loop() -> None:
+        stop.wait(delay)
         while not stop.is_set():
             ping_all(indexes, client_url)
             stop.wait(interval)

@@ -33,16 +33,23 @@ R3D = "http://www.re3data.org/schema/3-0#"
 
 
 class Index(BaseHTTPRequestHandler):
-    """An FDP index's ping endpoint: keeps the bodies it is sent."""
+    """An FDP index: takes a ping, answers 204, then reads the pinged root as
+    FAIRDataPoint-index does (GET clientUrl, Accept: text/turtle)."""
 
     bodies: list[bytes] = []
-    pinged = threading.Event()
+    read: list[requests.Response] = []
+    fetched = threading.Event()
 
     def do_POST(self) -> None:  # noqa: N802 (the handler's protocol)
-        self.bodies.append(self.rfile.read(int(self.headers["Content-Length"])))
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        self.bodies.append(body)
         self.send_response(204)
         self.end_headers()
-        self.pinged.set()
+        threading.Thread(target=self.retrieve, args=(json.loads(body)["clientUrl"],)).start()
+
+    def retrieve(self, url: str) -> None:
+        self.read.append(requests.get(url, headers={"Accept": "text/turtle"}, timeout=30))
+        self.fetched.set()
 
     def log_message(self, format: str, *args: object) -> None:
         """Quiet."""
@@ -208,9 +215,14 @@ def withdraw_one(url: str, folder: Path, identifier: str) -> str:
 
 
 def test_serve_pings_the_configured_fdp_index(server: tuple[str, Path]) -> None:
+    """After it listens, so the index reads the FAIR Data Point it was told of."""
     url, _ = server
-    assert Index.pinged.wait(10)
+    assert Index.fetched.wait(30)
     assert json.loads(Index.bodies[0]) == {"clientUrl": url + "/"}
+    (answer,) = Index.read
+    assert answer.status_code == 200 and answer.headers["Content-Type"].startswith("text/turtle")
+    graph = Graph().parse(data=answer.text, format="turtle")
+    assert (URIRef(url + "/"), RDF.type, URIRef(R3D + "Repository")) in graph
 
 
 @pytest.mark.parametrize(

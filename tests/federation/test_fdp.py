@@ -156,7 +156,7 @@ def test_a_ping_tells_an_index_where_the_fair_data_point_is(index: str) -> None:
 
 
 def test_pings_start_at_once_and_stop_when_asked(index: str) -> None:
-    stop = fdp.start_pinging([index], BASE_IRI, interval=3600)
+    stop = fdp.start_pinging([index], BASE_IRI, interval=3600, delay=0)
     assert stop is not None
     assert Index.pinged.wait(10)
     stop.set()
