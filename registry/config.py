@@ -6,6 +6,7 @@ This is the only module that reads ``os.environ``; everything else receives a ``
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -65,6 +66,17 @@ class Settings:
     the feed, since full fragments are served as immutable."""
     dump_interval: float = 3600.0
     """Seconds between two regenerations of the dump (``/dump.nq.gz``) while serving."""
+    """Datasets per page of the paged catalogue (/catalog) and records per OAI-PMH list
+    response (at most 1,000: a page stays a few megabytes)."""
+    fdp_ping_urls: str = ""
+    """Comma-separated FAIR Data Point indexes to ping (POST {"clientUrl": base IRI}) when
+    ``registry serve`` starts and weekly after; empty: no ping."""
+    catalog_country: str = "EUR"
+    """The operator's country, a code of the EU country table (the FAIR Data Point's
+    r3d:country); EUR is the European Union."""
+    admin_email: str = ""
+    """The operator's e-mail address (OAI-PMH Identify); empty: the catalogue publisher's
+    contact e-mail, else postmaster@ the base IRI's host."""
 
     @property
     def store_path(self) -> Path:
@@ -137,4 +149,12 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> Settings:
     settings = replace(Settings(), **values)
     if not settings.base_iri.endswith("/"):
         settings = replace(settings, base_iri=settings.base_iri + "/")
+    if not re.fullmatch(r"[A-Z]{3}", settings.catalog_country):
+        raise ValueError(
+            f"{ENV_PREFIX}CATALOG_COUNTRY must be a code of the EU country table "
+            f"(three capitals, e.g. EUR or NLD), not {settings.catalog_country!r}"
+        )
+    for url in settings.fdp_ping_urls.split(","):
+        if url.strip() and not url.strip().startswith(("http://", "https://")):
+            raise ValueError(f"{ENV_PREFIX}FDP_PING_URLS: {url.strip()!r} is not an http(s) URL")
     return settings

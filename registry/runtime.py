@@ -24,6 +24,7 @@ from registry.config import Settings
 from registry.errors import StoreMismatch
 from registry.federation.dump import Dump, DumpSchedule
 from registry.federation.feed import Feed
+from registry.federation.listing import Listing
 from registry.profile.validation import Shapes, load_profile
 from registry.queries import query
 from registry.rdf.formats import oxigraph_iri, to_rdflib
@@ -52,6 +53,8 @@ class Registry:
     index: IndexSync
     feed: Feed
     dump: Dump
+    listing: Listing
+    """The dataset records in the stable order harvesters page through."""
     _endpoint: Endpoint | None = field(default=None, repr=False)
     _dumps: DumpSchedule | None = field(default=None, repr=False)
     _starting: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -155,6 +158,8 @@ def open_registry(settings: Settings) -> Registry:
     index = IndexSync(search, store, layout)
     records.subscribe(index.record_written)
     backfill(records)  # a store written before the change log: once, before any write
+    listing = Listing(store, layout)
+    records.subscribe(listing.record_written)
     if not store.has_graph(layout.catalog_iri):
         # The settings describe a new store's catalogue, as its first version; a loaded
         # description (data/sample/catalog.ttl, say) replaces it and is kept across restarts.
@@ -167,7 +172,9 @@ def open_registry(settings: Settings) -> Registry:
     feed = Feed(changes, store, layout, settings.feed_page_size, title)
     scratch = settings.store_path.with_name(settings.store_path.name + ".dump-views")
     dump = Dump(store, layout, settings.dump_path, scratch)
-    return Registry(settings, store, shapes, search, records, catalogue, index, feed, dump)
+    return Registry(
+        settings, store, shapes, search, records, catalogue, index, feed, dump, listing
+    )
 
 
 def search_index_path(settings: Settings) -> Path:

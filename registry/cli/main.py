@@ -8,6 +8,7 @@ does not load the profile, the store or the web app.
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -78,6 +79,7 @@ def serve(host: str | None, port: int | None, sample: bool) -> None:
     """Serve the catalogue pages and /sparql with a production WSGI server (waitress)."""
     import waitress
 
+    from registry.federation.fdp import ping_urls, start_pinging
     from registry.resources import resource_dir
     from registry.web.app import create_app
 
@@ -93,6 +95,9 @@ def serve(host: str | None, port: int | None, sample: bool) -> None:
     if sample:
         _load(registry, [resource_dir("data") / "sample"])
     registry.schedule_dumps()
+    # Off unless REGISTRY_FDP_PING_URLS names indexes: then now, and weekly.
+    start_pinging(ping_urls(settings.fdp_ping_urls), settings.base_iri)
+    threading.Thread(target=registry.listing.warm, name="listing", daemon=True).start()
     click.echo(f"Serving {settings.catalog_title} on http://{settings.host}:{settings.port}/")
     # ident="": no "Server: waitress" banner telling attackers what to try.
     waitress.serve(

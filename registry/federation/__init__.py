@@ -1,2 +1,2 @@
-"""The catalogue for machines: the change feed, the dump and VoID (and, beside them, the
-paged catalogue, the FAIR Data Point face and OAI-PMH)."""
+"""The catalogue for machines: paged DCAT-AP, dump and VoID, change feed, FAIR Data Point
+face, OAI-PMH. Nothing here writes to the store."""

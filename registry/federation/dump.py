@@ -174,8 +174,8 @@ class Dump:
         rows = snapshot.query(query("current_records"))
         for number, row in enumerate(rows, start=1):  # type: ignore[arg-type]
             graph, record, topic = (row[name].value for name in ("graph", "record", "topic"))
-            own = snapshot.about(record, graph) + [
-                t for t in snapshot.about(catalog, graph)
+            own = snapshot.subject_triples(record, graph) + [
+                t for t in snapshot.subject_triples(catalog, graph)
                 if is_record_statement(t, record, catalog, topic)
             ]
             # "r<n>x": no other record's prefix starts so (numbers hold no "x").

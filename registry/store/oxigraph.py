@@ -2,7 +2,8 @@
 
 This is the only module that imports pyoxigraph's ``Store``. A remote SPARQL 1.1 backend
 would be a second class with the same small interface (``replace_graph``, ``write_graphs``,
-``load_graph``, ``contains``, ``graph_triples``, ``objects``, ``about``, ``dump``, ``restore``,
+``load_graph``, ``contains``, ``graph_triples``, ``objects``, ``subject_triples``,
+``dump``, ``restore``,
 ``has_graph``, ``quad_count``, ``query``, ``generation``, ``snapshot``, ``close``).
 """
 
@@ -134,11 +135,13 @@ class OxigraphStore:
         )
         return [quad.object for quad in quads]
 
-    def about(self, subject: str, graph: str) -> list[ox.Triple]:
-        """Return the triples of ``graph`` whose subject is ``subject``."""
-        name = ox.NamedNode(graph)
-        quads = self._store.quads_for_pattern(ox.NamedNode(subject), None, None, name)
-        return [quad.triple for quad in quads]
+    def subject_triples(self, subject: str, graph: str) -> list[ox.Triple]:
+        """Return the triples of one named graph about one subject (a record's own
+        statements, say, without reading the description beside them)."""
+        pattern = self._store.quads_for_pattern(
+            ox.NamedNode(subject), None, None, ox.NamedNode(graph)
+        )
+        return [quad.triple for quad in pattern]
 
     def has_graph(self, graph: str) -> bool:
         return self._store.contains_named_graph(ox.NamedNode(graph))

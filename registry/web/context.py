@@ -12,6 +12,7 @@ from registry.catalogue.facade import Catalogue
 from registry.config import Settings
 from registry.federation.dump import Dump
 from registry.federation.feed import Feed
+from registry.federation.listing import Listing
 from registry.profile.validation import Shapes
 from registry.records.accounts import Accounts
 from registry.records.facade import Records
@@ -33,6 +34,11 @@ def get_records() -> Records:
 def get_catalogue() -> Catalogue:
     """The read side for pages: records, search, labels."""
     return get_registry().catalogue
+
+
+def get_listing() -> Listing:
+    """The dataset records in the order harvesters page through (catalogue pages, OAI-PMH)."""
+    return get_registry().listing
 
 
 def get_query_service() -> Endpoint:

@@ -25,13 +25,14 @@ from registry.profile.tables import LEGEND, Profile, build_profile, shapes_turtl
 from registry.rdf.namespaces import CIR_VOCAB
 from registry.web import search_args
 from registry.web.context import get_catalogue, get_settings, get_shapes
+from registry.web.federation import fdp_root
 from registry.web.languages import (
     Messages,
     catalogues,
     interface_language,
     preferred_languages,
 )
-from registry.web.negotiation import alternates, negotiated, suffix_document
+from registry.web.negotiation import alternates, negotiated, suffix_document, wanted_syntax
 
 pages = Blueprint("pages", __name__)
 
@@ -111,9 +112,16 @@ def search_href(args: dict[str, Any]) -> str:
 
 
 @pages.get("/")
-def home_page() -> str:
-    view = browse.home(get_catalogue(), preferred())
-    return render_template("home.html", settings=get_settings(), **view)
+def home_page() -> BaseResponse:
+    """The home page; asked for RDF (``Accept: text/turtle``), the FAIR Data Point's root."""
+    syntax = wanted_syntax()
+    if syntax is not None:
+        response = fdp_root(syntax)
+    else:
+        view = browse.home(get_catalogue(), preferred())
+        response = Response(render_template("home.html", settings=get_settings(), **view))
+    response.headers["Vary"] = "Accept"
+    return response
 
 
 @pages.get("/search")

@@ -18,8 +18,8 @@ from bench.workload import prepare
 from registry.config import load_settings
 from registry.records.changes import history_changes
 from registry.runtime import open_registry
-from tests.conftest import free_port, wait_for_port
-from tests.test_crash import serve, submit_until_refused
+from tests.e2e.servers import free_port, wait_for_port
+from tests.e2e.test_crash import serve, submit_until_refused
 
 RECORDS, KILLS = 60, 5
 BASE_IRI = "http://registry.test/"

@@ -12,7 +12,8 @@ import pytest
 import requests
 
 from registry.rdf import formats
-from tests.conftest import SAMPLES, running_server
+from tests.conftest import SAMPLES
+from tests.e2e.servers import running_server
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 DATASET_TYPE = ox.NamedNode("http://www.w3.org/ns/dcat#Dataset")

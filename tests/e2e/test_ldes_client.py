@@ -23,7 +23,8 @@ from registry.rdf import formats
 from registry.rdf.namespaces import AS
 from registry.records.accounts import Accounts
 from registry.records.layout import record_id_for
-from tests.conftest import ROOT, SAMPLES, running_server
+from tests.conftest import ROOT, SAMPLES
+from tests.e2e.servers import running_server
 
 CLIENT = ROOT / "tests" / ".cache" / "ldes-client" / "node_modules" / ".bin" / "ldes-client"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
