@@ -19,13 +19,33 @@ import json
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from registry.catalogue.index.bitmaps import FacetBitmaps, bitmap, positions
+from registry.catalogue.index.bitmaps import FacetBitmaps, positions
 from registry.catalogue.index.entry import Entry
-from registry.catalogue.index.query import SORTS, Hits, Query, fts_query, range_hits
-from registry.catalogue.index.tables import SCHEMA, SCHEMA_VERSION, delete_entry, insert_entry
+from registry.catalogue.index.matching import ClauseCache, TextMatch, ranked_page
+from registry.catalogue.index.query import (
+    SHOULD,
+    SORTS,
+    Hits,
+    Query,
+    parse,
+    range_hits,
+    with_synonyms,
+    word_clause,
+)
+from registry.catalogue.index.spelling import Speller
+from registry.catalogue.index.tables import (
+    SCHEMA,
+    SCHEMA_VERSION,
+    columns,
+    delete_entry,
+    insert_entry,
+    spelled,
+)
+from registry.catalogue.index.words import fold
 
 DEEP_OFFSET = 10_000
 """Pages past this many results are sliced from a cached listing instead of an OFFSET."""
@@ -46,6 +66,10 @@ class SearchIndex:
         self._cache: dict[str, tuple[int, Any]] = {}
         self._bitmaps: FacetBitmaps | None = None
         self._bitmaps_lock = threading.Lock()
+        self._clauses = ClauseCache()
+        self._speller: tuple[int, Speller] | None = None
+        self._spelled: set[tuple[str, str]] | None = None
+        """The ``word`` table's rows, loaded at the first write (new words only are written)."""
         if not self._fresh():
             self.path.unlink(missing_ok=True)
             with self._connection() as connection:
@@ -85,11 +109,53 @@ class SearchIndex:
         """Record id -> stamp of every indexed record."""
         return dict(self._connection().execute("SELECT record_id, stamp FROM entry"))
 
+    def meta(self, key: str) -> str | None:
+        row = self._connection().execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._write_lock:
+            self._connection().execute(
+                "INSERT INTO meta VALUES (?, ?) ON CONFLICT DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    def set_synonyms(self, synonyms: dict[str, list[tuple[str, str]]]) -> None:
+        """Replace the labels that find each other (``Thesaurus.synonyms``)."""
+        rows = [
+            (label, json.dumps(labels, ensure_ascii=False)) for label, labels in synonyms.items()
+        ]
+        with self._write_lock:
+            connection = self._connection()
+            connection.execute("BEGIN IMMEDIATE")
+            connection.execute("DELETE FROM synonym")
+            connection.executemany("INSERT INTO synonym VALUES (?, ?)", rows)
+            connection.execute("COMMIT")
+            self.generation += 1
+
+    def synonyms(self, typed: str) -> list[tuple[str, str]]:
+        """The (language, label) pairs a typed label also stands for (none for most text)."""
+        row = (
+            self._connection()
+            .execute("SELECT labels FROM synonym WHERE label = ?", (fold(typed),))
+            .fetchone()
+        )
+        return [] if row is None else [(language, text) for language, text in json.loads(row[0])]
+
     def write(self, entries: Iterable[Entry], dropped: Iterable[str] = ()) -> None:
         """Replace the entries of these records and drop those ids, in one transaction."""
         entries = list(entries)
         with self._write_lock:
             connection = self._connection()
+            if self._spelled is None:
+                self._spelled = set(connection.execute("SELECT word, term FROM word"))
+            new_words = {
+                pair
+                for entry in entries
+                if entry.kind == "dataset"
+                for texts in columns(entry).values()
+                for pair in spelled(texts)
+            } - self._spelled
             connection.execute("BEGIN IMMEDIATE")
             removed: list[tuple[int, list[tuple[str, str]]]] = []
             added: list[tuple[int, list[tuple[str, str]]]] = []
@@ -101,10 +167,12 @@ class SearchIndex:
                         added.append((insert_entry(connection, entry), entry.facets))
                     else:
                         insert_entry(connection, entry)
+                connection.executemany("INSERT OR IGNORE INTO word VALUES (?, ?)", new_words)
             except BaseException:
                 connection.execute("ROLLBACK")
                 raise
             connection.execute("COMMIT")
+            self._spelled |= new_words
             self.generation += 1
             self._follow(removed, added)
 
@@ -219,22 +287,76 @@ class SearchIndex:
             return Hits(self.summary()["datasets"], self._cards(rids), counts)
         bitmaps = self.bitmaps()
         hits = bitmaps.matching(query.selected) & range_hits(connection, query)
-        text = fts_query(query.text)
-        ranked: list[int] = []
-        if text:
-            ranking = "ORDER BY rank" if query.sort == "relevance" else ""
-            rows = connection.execute(
-                f"SELECT rowid FROM text WHERE text MATCH ? {ranking}", (text,)
-            )
-            ranked = [rid for (rid,) in rows]
-            hits &= bitmap(ranked)
-        if text and query.sort == "relevance":
-            wanted = set(positions(hits))
-            page = [rid for rid in ranked if rid in wanted][offset : offset + size]
-        else:
+        match = self.text_match(query.text)
+        if match is None:
             ranks = self._ranks(order)
             page = sorted(positions(hits), key=ranks.__getitem__)[offset : offset + size]
-        return Hits(hits.bit_count(), self._cards(page), bitmaps.counts(hits))
+            return Hits(hits.bit_count(), self._cards(page), bitmaps.counts(hits))
+        hits = match.hits(hits)
+        corrected = dict(match.corrected)
+        if query.sort != "relevance":
+            ranks = self._ranks(order)
+            page = sorted(positions(hits), key=ranks.__getitem__)[offset : offset + size]
+            cards = self._cards(page)
+            return Hits(hits.bit_count(), cards, bitmaps.counts(hits), corrected=corrected)
+        newest = self._ranks(SORTS["newest"])
+        datasets = bitmaps.datasets.bit_count()
+        scored = ranked_page(connection, match, hits, datasets, newest, (offset, size))
+        cards = self._cards([rid for rid, _ in scored])
+        scores = [score for _, score in scored]
+        return Hits(hits.bit_count(), cards, bitmaps.counts(hits), scores, corrected)
+
+    def text_match(self, text: str) -> TextMatch | None:
+        """The datasets each clause of a typed text matches, with misspelt words (that
+        match nothing) replaced by the closest known word; None for no words."""
+        clauses = parse(text)
+        if not clauses:
+            return None
+        connection = self._connection()
+        corrected: list[tuple[str, str]] = []
+        bits: list[int] = []
+        for i, clause in enumerate(clauses):
+            clause = clauses[i] = with_synonyms(clause, self.synonyms(" ".join(clause.words)))
+            found = self._clauses.bits(connection, self.generation, clause.expression)
+            if not found and clause.kind == SHOULD and clause.correctable:
+                better = self.speller().correct(clause.words[0], self.term_datasets)
+                if better is not None:
+                    clauses[i] = replace(word_clause(better, clause.kind), text=clause.text)
+                    corrected.append((clause.words[0], better))
+                    found = self._clauses.bits(connection, self.generation, clauses[i].expression)
+            bits.append(found)
+        return TextMatch(tuple(clauses), tuple(bits), tuple(corrected))
+
+    def speller(self) -> Speller:
+        """The catalogue's words for correcting typos (re-read when new words arrive)."""
+        connection = self._connection()
+        (count,) = connection.execute("SELECT COUNT(*) FROM word").fetchone()
+        held = self._speller
+        if held is None or held[0] != count:
+            held = (count, Speller(dict(connection.execute("SELECT word, term FROM word"))))
+            self._speller = held
+        return held[1]
+
+    def term_datasets(self, term: str) -> int:
+        """How many datasets have this index term."""
+        row = (
+            self._connection()
+            .execute("SELECT doc FROM text_terms WHERE term = ?", (term,))
+            .fetchone()
+        )
+        return int(row[0]) if row else 0
+
+    def without_each(self, query: Query) -> list[tuple[str, int]]:
+        """(clause as typed, datasets found without it) for each clause of the text."""
+        match = self.text_match(query.text)
+        if match is None:
+            return []
+        bitmaps = self.bitmaps()
+        hits = bitmaps.matching(query.selected) & range_hits(self._connection(), query)
+        return [
+            (clause.text, match.without(i).hits(hits).bit_count())
+            for i, clause in enumerate(match.clauses)
+        ]
 
     def _listing(self, order: str) -> list[int]:
         """Every dataset's rid in one sort order, read once per index generation."""
