@@ -1,33 +1,24 @@
-"""Typed words against the index: which datasets match, and in which order.
+"""Typed words against the index: which datasets match (the order is ``ranking``'s).
 
 Each clause of a query (``query.parse``) is matched by FTS5 once and kept as a bitmap of
 datasets, so that combining them is big-integer arithmetic: quoted phrases must match,
-``-words`` must not, and of the plain words a dataset must match ``query.required(n)``.
-Relevance orders by how many plain words a dataset matches, then by FTS5's BM25 with
-field weights (title, keywords, description, concept labels, broader concepts' labels).
-BM25 is computed only over the clauses that tell datasets apart: a word in more than half
-of them has an inverse document frequency of about zero in BM25 anyway (FTS5 clamps it to
-1e-6), and leaving it out spares scoring every dataset for "cancer".
+``-words`` must not, and of the plain words a dataset must match ``query.required(n)``,
+counting only the words that tell datasets apart (in at most half of them, ``COMMON``).
 """
 
 from __future__ import annotations
 
-import itertools
 import sqlite3
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from registry.catalogue.index.bitmaps import bitmap, positions
+from registry.catalogue.index.bitmaps import bitmap
 from registry.catalogue.index.query import MUST, NOT, SHOULD, Clause, required
 
-WEIGHTS = (8.0, 4.0, 2.0, 1.0, 0.5)
-"""BM25 weight of each text column: title, keywords, description, concepts, broader."""
 COMMON = 0.5
-"""Clauses matching more than this share of all datasets do not take part in BM25."""
-MAX_COMBINATIONS = 20
-"""A lower tier's BM25 expression lists the combinations of its words up to this many."""
-BM25 = f"bm25(text, {', '.join(str(w) for w in WEIGHTS)})"
+"""Clauses matching more than this share of all datasets neither count towards the minimum
+nor take part in BM25 (whose inverse document frequency is about zero for them anyway)."""
 
 
 class ClauseCache:
@@ -79,8 +70,13 @@ class TextMatch:
 
     clauses: tuple[Clause, ...]
     bits: tuple[int, ...]
+    datasets: int
+    """How many datasets the catalogue has (a clause in more than half of them is common)."""
     corrected: tuple[tuple[str, str], ...] = ()
     """(typed word, known word searched instead)."""
+
+    def common(self, bits: int) -> bool:
+        return bits.bit_count() > COMMON * self.datasets
 
     def of(self, kind: str) -> list[tuple[Clause, int]]:
         return [(c, b) for c, b in zip(self.clauses, self.bits, strict=True) if c.kind == kind]
@@ -92,19 +88,34 @@ class TextMatch:
             hits &= bits
         for _, bits in self.of(NOT):
             hits &= ~bits
-        should = [bits for _, bits in self.of(SHOULD)]
-        if should:
-            tiers = exactly(should, hits)
+        # Words in most datasets ("cancer", "du") do not count towards the minimum: they
+        # would let "cancer du poumon" match every "cancer du sein". They still rank. Nor do
+        # words no dataset has, beside words some have ("IRM prostate"): the page says so.
+        should = [bits for _, bits in self.of(SHOULD) if bits] or [b for _, b in self.of(SHOULD)]
+        telling = [bits for bits in should if not self.common(bits)] or should
+        if telling:
+            tiers = exactly(telling, hits)
             hits = 0
-            for tier in tiers[required(len(should)) :]:
+            for tier in tiers[required(len(telling)) :]:
                 hits |= tier
         return hits
+
+    @property
+    def unmatched(self) -> list[str]:
+        """The plain words no dataset has, when other words match (they were left out)."""
+        should = self.of(SHOULD)
+        if not any(bits for _, bits in should):
+            return []
+        return [clause.text for clause, bits in should if not bits]
 
     def without(self, index: int) -> TextMatch:
         """The same text without one clause."""
         keep = [i for i in range(len(self.clauses)) if i != index]
         return TextMatch(
-            tuple(self.clauses[i] for i in keep), tuple(self.bits[i] for i in keep), self.corrected
+            tuple(self.clauses[i] for i in keep),
+            tuple(self.bits[i] for i in keep),
+            self.datasets,
+            self.corrected,
         )
 
     def tiers(self, hits: int) -> list[tuple[int, int]]:
@@ -112,85 +123,3 @@ class TextMatch:
         should = [bits for _, bits in self.of(SHOULD)]
         tiers = exactly(should, hits)
         return [(k, tiers[k]) for k in range(len(tiers) - 1, -1, -1) if tiers[k]]
-
-
-def ranked_page(
-    connection: sqlite3.Connection,
-    match: TextMatch,
-    hits: int,
-    datasets: int,
-    newest: dict[int, int],
-    window: tuple[int, int],
-) -> list[tuple[int, float]]:
-    """The (rid, score) of the hits in ``window`` (offset, size) in relevance order.
-
-    ``datasets`` is how many there are (for "common"), ``newest`` each dataset's place
-    in the newest-first order (ties). Only the tiers the window reaches are scored.
-    """
-    offset, size = window
-    page: list[tuple[int, float]] = []
-    seen = 0
-    for words, tier in match.tiers(hits):
-        count = tier.bit_count()
-        if seen + count <= offset:
-            seen += count
-            continue
-        ordered = _order_tier(connection, match, words, tier, datasets, newest)
-        start = max(0, offset - seen)
-        page.extend(ordered[start : start + size - len(page)])
-        seen += count
-        if len(page) >= size:
-            break
-    return page
-
-
-def _order_tier(
-    connection: sqlite3.Connection,
-    match: TextMatch,
-    words: int,
-    tier: int,
-    datasets: int,
-    newest: dict[int, int],
-) -> list[tuple[int, float]]:
-    """One tier's datasets by BM25 (best first, then newest), each with its score."""
-    expression = _ranking_expression(match, words, datasets)
-    scores: dict[int, float] = {}
-    if expression:
-        members = tier.to_bytes((tier.bit_length() + 7) // 8, "little")
-        sql = f"SELECT rowid, {BM25} FROM text WHERE text MATCH ?"
-        rows = connection.execute(sql, (expression,))
-        for rid, bm25 in rows:
-            if rid >> 3 < len(members) and members[rid >> 3] >> (rid & 7) & 1:
-                scores[rid] = -bm25
-    unscored = [rid for rid in positions(tier) if rid not in scores]
-    order = sorted(scores, key=lambda rid: (-scores[rid], newest.get(rid, 0)))
-    order += sorted(unscored, key=lambda rid: newest.get(rid, 0))
-    return [(rid, words + _squash(scores.get(rid, 0.0))) for rid in order]
-
-
-def _squash(score: float) -> float:
-    """BM25 (0 and up) into [0, 1), so that a score says its words matched and its BM25."""
-    return round(max(score, 0.0) / (1 + max(score, 0.0)), 4)
-
-
-def _ranking_expression(match: TextMatch, words: int, datasets: int) -> str:
-    """An FTS5 expression whose rows include every dataset of the tier, over the clauses
-    that tell datasets apart ("" when none does)."""
-    common = {
-        clause.expression
-        for clause, bits in zip(match.clauses, match.bits, strict=True)
-        if bits.bit_count() > COMMON * datasets
-    }
-    must = [c.expression for c, _ in match.of(MUST) if c.expression not in common]
-    should = [c.expression for c, _ in match.of(SHOULD) if c.expression not in common]
-    skipped = len(match.of(SHOULD)) - len(should)
-    need = max(1, words - skipped)
-    if not should:
-        return " AND ".join(must)
-    if need > len(should):  # cannot happen (a tier's words are matched); be safe
-        need = len(should)
-    combinations = list(itertools.combinations(should, need))
-    if len(combinations) > MAX_COMBINATIONS:
-        combinations = [(c,) for c in should]
-    either = " OR ".join(f"({' AND '.join(group)})" for group in combinations)
-    return " AND ".join([*must, f"({either})"]) if must else either

@@ -53,6 +53,8 @@ class Hits:
     into [0, 1); empty for other sorts."""
     corrected: dict[str, str] = field(default_factory=dict)
     """Typed word -> the known word searched instead (it matched nothing)."""
+    unmatched: list[str] = field(default_factory=list)
+    """Typed words no dataset has, left out because others matched."""
 
 
 MUST, SHOULD, NOT = "must", "should", "not"

@@ -25,7 +25,7 @@ from typing import Any
 
 from registry.catalogue.index.bitmaps import FacetBitmaps, positions
 from registry.catalogue.index.entry import Entry
-from registry.catalogue.index.matching import ClauseCache, TextMatch, ranked_page
+from registry.catalogue.index.matching import ClauseCache, TextMatch
 from registry.catalogue.index.query import (
     SHOULD,
     SORTS,
@@ -36,6 +36,7 @@ from registry.catalogue.index.query import (
     with_synonyms,
     word_clause,
 )
+from registry.catalogue.index.ranking import Ranking
 from registry.catalogue.index.spelling import Speller
 from registry.catalogue.index.tables import (
     SCHEMA,
@@ -51,6 +52,8 @@ DEEP_OFFSET = 10_000
 """Pages past this many results are sliced from a cached listing instead of an OFFSET."""
 FOLLOW_LIMIT = 500
 """Writes of more records than this reload the facet bitmaps instead of updating them."""
+CORRECTIONS = 2000
+"""Typed words whose corrections are kept (all are forgotten at the next write)."""
 
 
 class SearchIndex:
@@ -68,6 +71,7 @@ class SearchIndex:
         self._bitmaps_lock = threading.Lock()
         self._clauses = ClauseCache()
         self._speller: tuple[int, Speller] | None = None
+        self._corrections: tuple[int, dict[str, str | None]] = (-1, {})
         self._spelled: set[tuple[str, str]] | None = None
         """The ``word`` table's rows, loaded at the first write (new words only are written)."""
         if not self._fresh():
@@ -298,13 +302,22 @@ class SearchIndex:
             ranks = self._ranks(order)
             page = sorted(positions(hits), key=ranks.__getitem__)[offset : offset + size]
             cards = self._cards(page)
-            return Hits(hits.bit_count(), cards, bitmaps.counts(hits), corrected=corrected)
-        newest = self._ranks(SORTS["newest"])
-        datasets = bitmaps.datasets.bit_count()
-        scored = ranked_page(connection, match, hits, datasets, newest, (offset, size))
+            counts = bitmaps.counts(hits)
+            return Hits(hits.bit_count(), cards, counts, [], corrected, match.unmatched)
+        newest = SORTS["newest"]
+        ranking = Ranking(
+            connection,
+            match,
+            self._listing(newest),
+            self._ranks(newest),
+            bitmaps.datasets,
+            lambda expression: self._clauses.bits(connection, self.generation, expression),
+        )
+        scored = ranking.page(hits, offset, size)
         cards = self._cards([rid for rid, _ in scored])
         scores = [score for _, score in scored]
-        return Hits(hits.bit_count(), cards, bitmaps.counts(hits), scores, corrected)
+        unmatched = match.unmatched
+        return Hits(hits.bit_count(), cards, bitmaps.counts(hits), scores, corrected, unmatched)
 
     def text_match(self, text: str) -> TextMatch | None:
         """The datasets each clause of a typed text matches, with misspelt words (that
@@ -319,13 +332,24 @@ class SearchIndex:
             clause = clauses[i] = with_synonyms(clause, self.synonyms(" ".join(clause.words)))
             found = self._clauses.bits(connection, self.generation, clause.expression)
             if not found and clause.kind == SHOULD and clause.correctable:
-                better = self.speller().correct(clause.words[0], self.term_datasets)
+                better = self.correction(clause.words[0])
                 if better is not None:
                     clauses[i] = replace(word_clause(better, clause.kind), text=clause.text)
                     corrected.append((clause.words[0], better))
                     found = self._clauses.bits(connection, self.generation, clauses[i].expression)
             bits.append(found)
-        return TextMatch(tuple(clauses), tuple(bits), tuple(corrected))
+        datasets = self.bitmaps().datasets.bit_count()
+        return TextMatch(tuple(clauses), tuple(bits), datasets, tuple(corrected))
+
+    def correction(self, word: str) -> str | None:
+        """The known word a word that matches nothing is corrected to (kept until a write)."""
+        generation, known = self._corrections
+        if generation != self.generation or len(known) > CORRECTIONS:
+            known = {}
+            self._corrections = (self.generation, known)
+        if word not in known:
+            known[word] = self.speller().correct(word, self.term_datasets)
+        return known[word]
 
     def speller(self) -> Speller:
         """The catalogue's words for correcting typos (re-read when new words arrive)."""
