@@ -22,7 +22,7 @@ from rdflib.namespace import DCAT, FOAF, RDF
 from registry.catalogue.index.entry import Entry, read_entry
 from registry.rdf import formats
 from registry.records.layout import record_id_for
-from registry.records.submission import Topic, record_triples
+from registry.records.write import Change, RecordState, _record_meta
 from registry.runtime import Registry
 from registry.synthetic.turtle import GeneratedFile
 
@@ -54,8 +54,9 @@ def prepared(registry: Registry, number: int, generated: GeneratedFile) -> tuple
     record = registry.layout.record_iri(record_id)
     fingerprint = hashlib.sha256(generated.data).hexdigest()
     now = START + timedelta(seconds=number)
-    meta = record_triples(registry, record, Topic(URIRef(topic), kind), fingerprint, now, None)
-    entry = read_entry(record_id, record, triples + meta)
+    change = Change(URIRef(topic), kind, [], fingerprint, None)
+    meta = _record_meta(registry.records, record, change, RecordState(False), 1, now)
+    entry = read_entry(record_id, record, triples + meta, registry.index.thesaurus)
     assert entry is not None
     return trig_graph(generated, record, meta), entry
 
