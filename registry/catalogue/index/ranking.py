@@ -118,7 +118,7 @@ class Ranking:
                 scores[rid] = -bm25
         place = self.place
         best = heapq.nsmallest(limit, scores, key=lambda rid: (-scores[rid], place.get(rid, 0)))
-        ordered = [(rid, words + _squash(scores[rid])) for rid in best]
+        ordered = [(rid, _score(words, scores[rid])) for rid in best]
         if len(ordered) < limit:
             rest = self.newest(tier & ~bitmap(scores), limit - len(ordered))
             ordered.extend((rid, float(words)) for rid in rest)
@@ -158,7 +158,7 @@ class Ranking:
         ordered: list[tuple[int, float]] = []
         for score, bits in sorted(scored, key=lambda pair: -pair[0]):
             rids = self.newest(bits, limit - len(ordered))
-            ordered.extend((rid, words + _squash(score)) for rid in rids)
+            ordered.extend((rid, _score(words, score)) for rid in rids)
             if len(ordered) >= limit:
                 break
         return ordered
@@ -182,6 +182,7 @@ def _bytes(bits: int) -> bytes:
     return bits.to_bytes((bits.bit_length() + 7) // 8, "little")
 
 
-def _squash(score: float) -> float:
-    """A score (0 and up) into [0, 1), so that a score says its words matched and its order."""
-    return round(max(score, 0.0) / (1 + max(score, 0.0)), 4)
+def _score(words: int, order: float) -> float:
+    """Words matched plus the tier's own score (0 and up) squashed into [0, 1)."""
+    order = max(order, 0.0)
+    return round(words + order / (1 + order), 4)
