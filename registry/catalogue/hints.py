@@ -37,15 +37,14 @@ def exact_text(text: str, corrected: dict[str, str]) -> str:
 def no_result_hints(catalogue: Catalogue, query: Query) -> dict[str, Any]:
     """When nothing matches: the one part of the text whose removal finds most, and for each
     word that matches nothing the closest known word (further than a silent correction)."""
-    match = catalogue.search.text_match(query.text)
+    match = catalogue.search.text.match(query.text)
     if match is None:
         return {"drop": None, "closest": []}
     closest = []
     for clause, bits in zip(match.clauses, match.bits, strict=True):
         if not bits and clause.kind != NOT and clause.correctable:
-            known = catalogue.search.speller().correct(
-                clause.words[0], catalogue.search.term_datasets, extra=1
-            )
+            text = catalogue.search.text
+            known = text.speller().correct(clause.words[0], text.term_datasets, extra=1)
             if known is not None:
                 closest.append({"typed": clause.text, "known": known})
     drop = None

@@ -10,7 +10,8 @@ version is rebuilt from the store.
 ``SearchIndex`` owns the file: a connection per thread, the one write transaction, the
 aggregates cached per write generation, and the reads pages make. The tables and the rows
 of one entry are in ``tables``, a search's question and its SQL in ``query``, the facet
-postings in ``bitmaps``.
+postings in ``bitmaps``, what typed words match in ``text`` (its ``TextSearch``) and
+``matching``, their order in ``ranking``.
 """
 
 from __future__ import annotations
@@ -19,25 +20,13 @@ import json
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from registry.catalogue.index.bitmaps import FacetBitmaps, positions
 from registry.catalogue.index.entry import Entry
-from registry.catalogue.index.matching import ClauseCache, TextMatch
-from registry.catalogue.index.query import (
-    SHOULD,
-    SORTS,
-    Hits,
-    Query,
-    parse,
-    range_hits,
-    with_synonyms,
-    word_clause,
-)
+from registry.catalogue.index.query import SORTS, Hits, Query, range_hits
 from registry.catalogue.index.ranking import Ranking
-from registry.catalogue.index.spelling import Speller
 from registry.catalogue.index.tables import (
     SCHEMA,
     SCHEMA_VERSION,
@@ -46,14 +35,12 @@ from registry.catalogue.index.tables import (
     insert_entry,
     spelled,
 )
-from registry.catalogue.index.words import fold
+from registry.catalogue.index.text import TextSearch
 
 DEEP_OFFSET = 10_000
 """Pages past this many results are sliced from a cached listing instead of an OFFSET."""
 FOLLOW_LIMIT = 500
 """Writes of more records than this reload the facet bitmaps instead of updating them."""
-CORRECTIONS = 2000
-"""Typed words whose corrections are kept (all are forgotten at the next write)."""
 
 
 class SearchIndex:
@@ -69,9 +56,11 @@ class SearchIndex:
         self._cache: dict[str, tuple[int, Any]] = {}
         self._bitmaps: FacetBitmaps | None = None
         self._bitmaps_lock = threading.Lock()
-        self._clauses = ClauseCache()
-        self._speller: tuple[int, Speller] | None = None
-        self._corrections: tuple[int, dict[str, str | None]] = (-1, {})
+        self.text = TextSearch(
+            self._connection,
+            lambda: self.generation,
+            lambda: self.bitmaps().datasets.bit_count(),
+        )
         self._spelled: set[tuple[str, str]] | None = None
         """The ``word`` table's rows, loaded at the first write (new words only are written)."""
         if not self._fresh():
@@ -136,15 +125,6 @@ class SearchIndex:
             connection.executemany("INSERT INTO synonym VALUES (?, ?)", rows)
             connection.execute("COMMIT")
             self.generation += 1
-
-    def synonyms(self, typed: str) -> list[tuple[str, str]]:
-        """The (language, label) pairs a typed label also stands for (none for most text)."""
-        row = (
-            self._connection()
-            .execute("SELECT labels FROM synonym WHERE label = ?", (fold(typed),))
-            .fetchone()
-        )
-        return [] if row is None else [(language, text) for language, text in json.loads(row[0])]
 
     def write(self, entries: Iterable[Entry], dropped: Iterable[str] = ()) -> None:
         """Replace the entries of these records and drop those ids, in one transaction."""
@@ -291,7 +271,7 @@ class SearchIndex:
             return Hits(self.summary()["datasets"], self._cards(rids), counts)
         bitmaps = self.bitmaps()
         hits = bitmaps.matching(query.selected) & range_hits(connection, query)
-        match = self.text_match(query.text)
+        match = self.text.match(query.text)
         if match is None:
             ranks = self._ranks(order)
             page = sorted(positions(hits), key=ranks.__getitem__)[offset : offset + size]
@@ -311,7 +291,7 @@ class SearchIndex:
             self._listing(newest),
             self._ranks(newest),
             bitmaps.datasets,
-            lambda expression: self._clauses.bits(connection, self.generation, expression),
+            self.text.bits,
         )
         scored = ranking.page(hits, offset, size)
         cards = self._cards([rid for rid, _ in scored])
@@ -319,60 +299,9 @@ class SearchIndex:
         unmatched = match.unmatched
         return Hits(hits.bit_count(), cards, bitmaps.counts(hits), scores, corrected, unmatched)
 
-    def text_match(self, text: str) -> TextMatch | None:
-        """The datasets each clause of a typed text matches, with misspelt words (that
-        match nothing) replaced by the closest known word; None for no words."""
-        clauses = parse(text)
-        if not clauses:
-            return None
-        connection = self._connection()
-        corrected: list[tuple[str, str]] = []
-        bits: list[int] = []
-        for i, clause in enumerate(clauses):
-            clause = clauses[i] = with_synonyms(clause, self.synonyms(" ".join(clause.words)))
-            found = self._clauses.bits(connection, self.generation, clause.expression)
-            if not found and clause.kind == SHOULD and clause.correctable:
-                better = self.correction(clause.words[0])
-                if better is not None:
-                    clauses[i] = replace(word_clause(better, clause.kind), text=clause.text)
-                    corrected.append((clause.words[0], better))
-                    found = self._clauses.bits(connection, self.generation, clauses[i].expression)
-            bits.append(found)
-        datasets = self.bitmaps().datasets.bit_count()
-        return TextMatch(tuple(clauses), tuple(bits), datasets, tuple(corrected))
-
-    def correction(self, word: str) -> str | None:
-        """The known word a word that matches nothing is corrected to (kept until a write)."""
-        generation, known = self._corrections
-        if generation != self.generation or len(known) > CORRECTIONS:
-            known = {}
-            self._corrections = (self.generation, known)
-        if word not in known:
-            known[word] = self.speller().correct(word, self.term_datasets)
-        return known[word]
-
-    def speller(self) -> Speller:
-        """The catalogue's words for correcting typos (re-read when new words arrive)."""
-        connection = self._connection()
-        (count,) = connection.execute("SELECT COUNT(*) FROM word").fetchone()
-        held = self._speller
-        if held is None or held[0] != count:
-            held = (count, Speller(dict(connection.execute("SELECT word, term FROM word"))))
-            self._speller = held
-        return held[1]
-
-    def term_datasets(self, term: str) -> int:
-        """How many datasets have this index term."""
-        row = (
-            self._connection()
-            .execute("SELECT doc FROM text_terms WHERE term = ?", (term,))
-            .fetchone()
-        )
-        return int(row[0]) if row else 0
-
     def without_each(self, query: Query) -> list[tuple[str, int]]:
         """(clause as typed, datasets found without it) for each clause of the text."""
-        match = self.text_match(query.text)
+        match = self.text.match(query.text)
         if match is None:
             return []
         bitmaps = self.bitmaps()
