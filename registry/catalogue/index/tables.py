@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
+from functools import lru_cache
 
 from registry.catalogue.index.entry import Entry
 from registry.catalogue.index.words import fold, normal, terms, words
@@ -78,18 +79,31 @@ def columns(entry: Entry) -> dict[str, list[tuple[str, str]]]:
 
 def normalised(pairs: Iterable[tuple[str, str]]) -> str:
     """One column's texts as index terms, one text a line, each distinct text once."""
-    lines = (" ".join(terms(text, language)) for language, text in pairs)
+    lines = (_line(text, language) for language, text in pairs)
     return "\n".join(dict.fromkeys(line for line in lines if line))
 
 
 def spelled(pairs: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
     """(word as written, folded; its term) of the texts' words, for correcting typos."""
-    return {
+    found: set[tuple[str, str]] = set()
+    for language, text in pairs:
+        found |= _spelled(text, language)
+    return found
+
+
+# Labels of the same concepts recur in every entry that cites them: each text is read once.
+@lru_cache(maxsize=20_000)
+def _line(text: str, language: str) -> str:
+    return " ".join(terms(text, language))
+
+
+@lru_cache(maxsize=20_000)
+def _spelled(text: str, language: str) -> frozenset[tuple[str, str]]:
+    return frozenset(
         (fold(word), normal(word, language))
-        for language, text in pairs
         for word in words(text)
         if len(word) >= SPELLED and word.isalpha()
-    }
+    )
 
 
 def insert_entry(connection: sqlite3.Connection, entry: Entry) -> int:

@@ -47,6 +47,7 @@ TOKEN = re.compile(r"\w+(?:[./]\d+)*", re.UNICODE)
 CODE_MARKS = re.compile(r"[./]")
 
 
+@lru_cache(maxsize=200_000)
 def fold(word: str) -> str:
     """Lower case without accents (``Pulmón`` -> ``pulmon``, ``ß`` -> ``ss``)."""
     decomposed = unicodedata.normalize("NFKD", word.casefold())
