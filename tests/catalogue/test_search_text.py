@@ -89,6 +89,9 @@ def test_quotes_exclusions_and_or_keep_working(sample_app: Flask) -> None:
     assert all("PET" not in c["titles"].get("en", "") for c in without_pet.cards)
     either = search.search(Query(text="glioblastoma OR neuroblastoma", sort="relevance"), 50)
     assert either.total == 8
+    cut_short = search.search(Query(text="prost", sort="relevance"), 50)
+    assert cut_short.total == 4 and not cut_short.corrected  # a last word as a prefix
+    assert search.search(Query(text="prost* cancer", sort="relevance"), 50).total == 4
     phrase = search.search(Query(text='"cancer lung"', sort="relevance"), 50)
     assert phrase.total == 0  # a phrase keeps its order
     titles = search.search(Query(text="lung", sort="title"), 50).cards

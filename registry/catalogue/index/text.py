@@ -19,6 +19,8 @@ from registry.catalogue.index.query import SHOULD, parse, with_synonyms, word_cl
 from registry.catalogue.index.spelling import Speller
 from registry.catalogue.index.words import fold
 
+PREFIX = 3
+"""A last word that matches nothing is tried as a prefix if it has this many letters."""
 CORRECTIONS = 2000
 """Typed words whose corrections are kept (all are forgotten at the next write)."""
 
@@ -54,6 +56,12 @@ class TextSearch:
         for i, clause in enumerate(clauses):
             clause = clauses[i] = with_synonyms(clause, self.synonyms(" ".join(clause.words)))
             found = self.bits(clause.expression)
+            if not found and clause.kind == SHOULD and clause.correctable:
+                if i == len(clauses) - 1 and len(clause.words[0]) >= PREFIX:
+                    # The last word may be cut short ("prost"): try it as a prefix first.
+                    prefix = replace(clause, expression=f'"{fold(clause.words[0])}"*')
+                    found = self.bits(prefix.expression)
+                    clauses[i] = prefix if found else clause
             if not found and clause.kind == SHOULD and clause.correctable:
                 better = self.correction(clause.words[0])
                 if better is not None:
