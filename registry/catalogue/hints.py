@@ -57,11 +57,12 @@ def no_result_hints(catalogue: Catalogue, query: Query) -> dict[str, Any]:
 
 
 def _remove(text: str, part: str) -> str:
-    """The text without one part (a word or a quoted phrase), spaces tidied."""
-    removed = re.sub(rf'(?<![\w"]){re.escape(part)}(?![\w"])', " ", text, count=1)
-    if removed == text:
-        removed = text.replace(part, " ", 1)
-    return " ".join(removed.split())
+    """The text without one part (a quoted phrase, a word or ``a OR b``), spaces tidied."""
+    for written in (f'"{part}"', f'-"{part}"', f"-{part}", part):
+        removed = re.sub(rf'(?<![\w"]){re.escape(written)}(?![\w"])', " ", text, count=1)
+        if removed != text:
+            return " ".join(removed.split())
+    return " ".join(text.replace(part, " ", 1).split())
 
 
 def facet_offers(
