@@ -86,7 +86,7 @@ def prepared(registry: Registry, number: int, generated: GeneratedFile) -> tuple
     current = replace.pop(record)
     described = set(change.triples)
     meta = [t for t in current if t not in described]
-    entry = read_entry(record_id, record, current)
+    entry = read_entry(record_id, record, current, registry.index.thesaurus)
     assert entry is not None
     blocks = [trig_record(generated, record, meta)]
     blocks += [trig_graph(graph, triples) for graph, triples in [*replace.items(), *append.items()]]
