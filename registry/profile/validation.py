@@ -111,7 +111,7 @@ def _path(report_graph: Graph, path: Node | None) -> str | None:
     return _text(path)
 
 
-def _results(report_graph: Graph) -> tuple[Result, ...]:
+def results_of(report_graph: Graph) -> tuple[Result, ...]:
     results = []
     for node in report_graph.subjects(RDF.type, SH.ValidationResult):
         # Nested results (sh:detail) are explained by their parent; report top-level ones.
@@ -230,10 +230,17 @@ class Shapes:
         registered agents): validated with it, merged in the same single copy.
         Violations make it non-conforming; Warnings and Infos are reported alongside.
         """
+        return self.validate_merged(self.merge(data, known))
+
+    def merge(self, data: Graph, known: Graph | None = None) -> Graph:
+        """``data`` with ``known`` and the facts of the concepts they cite, in one new graph."""
         if self.vocabularies is not None:
-            data = self.vocabularies.background_for(data, known)
-        elif known is not None:
-            data = data + known
+            return self.vocabularies.background_for(data, known)
+        return data + known if known is not None else data
+
+    def validate_merged(self, data: Graph) -> Report:
+        """Validate a description already merged with what it cites (``merge``); pySHACL
+        may add to ``data``."""
         options: dict[str, Any] = {
             "inference": "none",
             "allow_warnings": True,
@@ -242,7 +249,7 @@ class Shapes:
         }
         with self._lock:
             report_graph = self._run(data, options)
-        return Report(results=_results(report_graph), graph=report_graph)
+        return Report(results=results_of(report_graph), graph=report_graph)
 
     def _run(self, data: Graph, options: dict[str, Any]) -> Graph:
         compiled = self._selection.shapes_for(data)
