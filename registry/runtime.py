@@ -22,6 +22,7 @@ from registry.catalogue.index.sqlite import SearchIndex
 from registry.catalogue.index.sync import IndexSync
 from registry.config import Settings
 from registry.errors import StoreMismatch
+from registry.profile.pool import shared_pool
 from registry.profile.validation import Shapes, load_profile
 from registry.queries import query
 from registry.rdf.formats import oxigraph_iri, to_rdflib
@@ -131,7 +132,10 @@ def open_registry(settings: Settings) -> Registry:
     except StoreMismatch:
         store.close()
         raise
-    shapes = load_profile()
+    # Validation runs in the process's validator pool; its workers start loading the
+    # profile now, while the store opens and the index reconciles.
+    validators = shared_pool(settings.validators, settings.validation_wait).start()
+    shapes = load_profile().in_processes(validators)
     assert shapes.vocabularies is not None
     search = SearchIndex(search_index_path(settings))
     records = Records(store, shapes, layout, AuditLog(settings.audit_path))
