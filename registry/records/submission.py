@@ -17,7 +17,7 @@ from datetime import datetime
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
-from rdflib.compare import to_isomorphic
+from rdflib.compare import _TripleCanonicalizer
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
 
 from registry.errors import (
@@ -135,7 +135,9 @@ def digest(graph: Graph) -> str:
     Kept on the record because the store normalises some literals (``xsd:nonNegativeInteger``
     comes back as ``xsd:integer``), so stored triples cannot be compared with submitted ones.
     """
-    return format(to_isomorphic(graph).graph_digest(), "x")
+    # rdflib's IsomorphicGraph.graph_digest, without copying the graph into one first (the
+    # copy was half the cost of a digest, and a digest a sixth of the web process's work).
+    return format(_TripleCanonicalizer(graph).to_hash(), "x")
 
 
 @dataclass(frozen=True)
