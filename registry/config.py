@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +54,10 @@ class Settings:
     """Largest serialised SPARQL answer, in bytes."""
     sparql_service_hosts: str = ""
     """Comma-separated host names SPARQL ``SERVICE`` may call; empty: SERVICE is refused."""
+    validators: int = field(default_factory=lambda: os.cpu_count() or 1)
+    """Validator processes checking descriptions against the profile (default: the cores)."""
+    validation_wait: float = 5.0
+    """Seconds a submission waits for a free validator before the answer is 503."""
     sparql_refresh: float = 1.0
     """Seconds between two refreshes of the read-only view /sparql queries, under writes.
 

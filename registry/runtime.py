@@ -25,6 +25,7 @@ from registry.errors import StoreMismatch
 from registry.federation.dump import Dump, DumpSchedule
 from registry.federation.feed import Feed
 from registry.federation.listing import Listing
+from registry.profile.pool import shared_pool
 from registry.profile.validation import Shapes, load_profile
 from registry.queries import query
 from registry.rdf.formats import oxigraph_iri, to_rdflib
@@ -149,7 +150,10 @@ def open_registry(settings: Settings) -> Registry:
     except StoreMismatch:
         store.close()
         raise
-    shapes = load_profile()
+    # Validation runs in the process's validator pool; its workers start loading the
+    # profile now, while the store opens and the index reconciles.
+    validators = shared_pool(settings.validators, settings.validation_wait).start()
+    shapes = load_profile().in_processes(validators)
     assert shapes.vocabularies is not None
     search = SearchIndex(search_index_path(settings))
     changes = ChangeLog(store, layout.changes_graph)
