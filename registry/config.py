@@ -108,9 +108,6 @@ class Settings:
         """The gzipped N-Quads dump ``/dump.nq.gz`` serves, beside the store."""
         return self.store_path.with_name(self.store_path.name + "-dump.nq.gz")
 
-    def iri(self, path: str) -> str:
-        """Return an IRI minted under the base IRI."""
-        return self.base_iri.rstrip("/") + "/" + path.lstrip("/")
 
 
 def _coerce(name: str, raw: Any) -> Any:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -124,6 +126,17 @@ main.add_command(dicom)
 main.add_command(provider)
 
 
+@contextmanager
+def _stopped_store() -> Iterator[None]:
+    """Turn the errors of a command that needs the store to itself into one-line messages."""
+    try:
+        yield
+    except RegistryError as error:
+        raise click.ClickException(error.message) from None
+    except OSError as error:
+        raise click.ClickException(f"Cannot open the store: {error}. Is it serving?") from None
+
+
 @main.command("backup")
 @click.argument("folder", type=click.Path(path_type=Path))
 def backup_command(folder: Path) -> None:
@@ -134,12 +147,8 @@ def backup_command(folder: Path) -> None:
     from registry.backup import backup
 
     started = time.perf_counter()
-    try:
+    with _stopped_store():
         backup(load_settings(), folder)
-    except RegistryError as error:
-        raise click.ClickException(error.message) from None
-    except OSError as error:
-        raise click.ClickException(f"Cannot open the store: {error}. Is it serving?") from None
     click.echo(f"Backed up into {folder} in {time.perf_counter() - started:.1f} s")
 
 
@@ -150,12 +159,8 @@ def restore_command(folder: Path) -> None:
     from registry.backup import restore
 
     started = time.perf_counter()
-    try:
+    with _stopped_store():
         restore(load_settings(), folder)
-    except RegistryError as error:
-        raise click.ClickException(error.message) from None
-    except OSError as error:
-        raise click.ClickException(f"Cannot open the store: {error}. Is it serving?") from None
     click.echo(f"Restored {folder} in {time.perf_counter() - started:.1f} s")
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +11,7 @@ from flask import Flask
 
 from registry.records.loading import load_files
 from registry.web.app import create_app
-from tests.conftest import BASE_IRI, SAMPLE_FILES
+from tests.conftest import BASE_IRI, SAMPLE_FILES, writing_to
 
 PAGE_SIZE = 5
 """Activities per feed fragment in these tests: the sample catalogue spans a dozen."""
@@ -23,12 +22,9 @@ def sample_store(template_store: Path, tmp_path_factory: pytest.TempPathFactory)
     """The template store with every sample file loaded (catalogue, agents, datasets)."""
     path = tmp_path_factory.mktemp("sample") / "store"
     shutil.copytree(template_store, path)
-    registry = create_app({"store": str(path), "base_iri": BASE_IRI}).extensions["registry"]
-    summary = load_files(registry.records, SAMPLE_FILES)
-    assert not summary.rejected, summary.rejected
-    registry.close()
-    del registry
-    gc.collect()  # the embedded store is closed when its last reference goes
+    with writing_to(path) as registry:
+        summary = load_files(registry.records, SAMPLE_FILES)
+        assert not summary.rejected, summary.rejected
     return path
 
 

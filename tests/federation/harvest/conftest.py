@@ -4,7 +4,6 @@ datasets takes seconds)."""
 
 from __future__ import annotations
 
-import gc
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +15,7 @@ from flask.testing import FlaskClient
 from registry.records.layout import record_id_for
 from registry.runtime import Registry
 from registry.web.app import create_app
-from tests.conftest import BASE_IRI
+from tests.conftest import BASE_IRI, writing_to
 from tests.federation.harvest.harvesting import load_sample_catalogue, sample_datasets
 
 PAGE_SIZE = 10
@@ -32,11 +31,8 @@ def sample_store(tmp_path_factory: pytest.TempPathFactory, template_store: Path)
     """The template store with the sample catalogue issued in the past."""
     path = tmp_path_factory.mktemp("harvest") / "store"
     shutil.copytree(template_store, path)
-    registry = create_app(harvest_settings(path)).extensions["registry"]
-    load_sample_catalogue(registry)
-    registry.close()
-    del registry
-    gc.collect()  # the embedded store is closed when its last reference goes
+    with writing_to(path, feed_page_size=PAGE_SIZE) as registry:
+        load_sample_catalogue(registry)
     return path
 
 

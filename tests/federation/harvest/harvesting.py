@@ -45,7 +45,7 @@ def sample_datasets() -> set[str]:
     found = set()
     for path in SAMPLES:
         triples = formats.parse(path.read_bytes(), formats.syntax_for_path(path))
-        found |= {t.subject.value for t in triples if t.predicate == TYPE and t.object == DATASET}
+        found |= datasets_in(triples)
     return found
 
 
