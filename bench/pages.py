@@ -158,7 +158,11 @@ def run(registry: Registry, client, args: argparse.Namespace) -> list[tuple[str,
         for name, ours, plain in cases
     ]
     for name, texts in TYPED.items():
-        timed = percentiles(lambda i, t=texts: get(f"/search?q={t[i % len(t)]}"), args.repeat)
+
+        def typed(i: int, texts: tuple[str, ...] = texts) -> None:
+            get(f"/search?q={texts[i % len(texts)]}")
+
+        timed = percentiles(typed, args.repeat)
         rows.append((f"search: {name}", timed, (float("nan"), float("nan"))))
     return rows
 
