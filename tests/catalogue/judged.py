@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
+
 from registry.rdf import formats
 
 VOCAB = "https://w3id.org/cancer-image-registry/vocab/"
@@ -143,21 +145,23 @@ def samples(paths: list[Path]) -> dict[str, Sample]:
     for path in paths:
         syntax = formats.syntax_for_path(path)
         assert syntax is not None
-        triples = formats.parse(path.read_bytes(), syntax)
-        datasets = {
-            t.subject.value
-            for t in triples
-            if t.predicate.value.endswith("#type") and t.object.value == DCAT + "Dataset"
-        }
+        triples = [
+            (_value(t.subject), _value(t.predicate), _value(t.object))
+            for t in formats.parse(path.read_bytes(), syntax)
+        ]
+        datasets = {s for s, p, o in triples if p.endswith("#type") and o == DCAT + "Dataset"}
         for topic in datasets:
-            own = [t for t in triples if t.subject.value == topic]
+            own = [(p, o) for s, p, o in triples if s == topic]
             sample = found.setdefault(topic, Sample(topic))
             for facet, predicate in PROPERTIES.items():
-                sample.cited[facet] = {
-                    t.object.value for t in own if t.predicate.value == predicate
-                }
-            sample.text = "\n".join(t.object.value for t in own if t.predicate.value in TEXTS)
+                sample.cited[facet] = {o for p, o in own if p == predicate}
+            sample.text = "\n".join(o for p, o in own if p in TEXTS)
     return found
+
+
+def _value(term: object) -> str:
+    """The IRI or lexical value of a term ("" for a blank node or a quoted triple)."""
+    return term.value if isinstance(term, ox.NamedNode | ox.Literal) else ""
 
 
 def _iris(facet: str, values: tuple[str, ...]) -> set[str]:

@@ -171,7 +171,7 @@ def test_a_misspelt_and_a_german_query_find_datasets(site: str, browser: Chrome)
     corrected = browser.find_element(By.CSS_SELECTOR, ".corrected").text
     assert "prostate" in corrected and "prostrate" in corrected
     assert browser.find_elements(By.CSS_SELECTOR, ".result h3 a")
-    visit(browser, "11-search-corrected")
+    visit(browser, "13-search-corrected")
     browser.get(site + "/search?lang=de")
     box = browser.find_element(By.ID, "q")
     box.send_keys("Lungenkrebs")
@@ -180,7 +180,7 @@ def test_a_misspelt_and_a_german_query_find_datasets(site: str, browser: Chrome)
     assert browser.find_elements(By.CSS_SELECTOR, ".result h3 a")
     offer = browser.find_element(By.CSS_SELECTOR, ".offer a")
     assert offer.text == "Lungenkrebs"
-    visit(browser, "12-search-german")
+    visit(browser, "14-search-german")
     offer.click()
     assert "condition=" in browser.current_url
     assert browser.find_element(By.CSS_SELECTOR, ".facet a.selected")
