@@ -19,6 +19,7 @@ from registry.web.errors import handle_error
 from registry.web.federation import federation
 from registry.web.feed import feed
 from registry.web.linked_data import linked_data
+from registry.web.observability import observability, observe
 from registry.web.pages import pages
 from registry.web.sparql import endpoint
 from registry.web.submission_pages import provider_pages
@@ -40,8 +41,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["registry"] = open_registry(settings)
     app.extensions["accounts"] = Accounts(settings.accounts_path)
     app.register_error_handler(Exception, handle_error)
-    for blueprint in (pages, endpoint, linked_data, api, provider_pages, feed, dump, federation):
+    blueprints = (pages, endpoint, linked_data, api, provider_pages, feed, dump, federation)
+    for blueprint in (*blueprints, observability):
         app.register_blueprint(blueprint)
+    observe(app)
     app.before_request(bounded_arguments)
     app.after_request(security_headers)
     return app
