@@ -131,6 +131,7 @@ def resident_mb() -> float:
 def serve(connection: Connection) -> None:
     """The worker's loop: load the profile, say so, answer batches until the pipe closes."""
     shapes = load_profile()
+    shapes.prepare()  # before saying ready: the first record waits for no compilation
     connection.send(resident_mb())
     while True:
         try:

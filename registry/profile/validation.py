@@ -232,20 +232,41 @@ class Shapes:
     """The profile's shapes, parsed once, and ``validate``: in this process, or in the
     validator processes of ``in_processes``."""
 
-    def __init__(self, graph: Graph, version: str, vocabularies: Vocabularies | None = None):
+    def __init__(
+        self,
+        graph: Graph,
+        version: str,
+        vocabularies: Vocabularies | None = None,
+        prepared: bool = True,
+    ):
+        """``prepared=False`` defers ``prepare`` to the first validation in this process:
+        for a process that validates only in its validator processes (a web server's
+        parent), whose start it would lengthen by the time of several validations."""
         self.graph = graph
         self.version = version
         self.vocabularies = vocabularies
         self.validators: Validators | None = None
-        speedups.apply()  # before the probes below, which are validations too
-        try:
-            self._selection = ShapeSelection(graph)
-            for level in (*ACCESS_LEVELS, None):
-                self._run(probe(graph, level), {"inference": "none"})
-        except (ReportableRuntimeError, ConstraintLoadError, ValueError) as error:
-            raise ProfileError(f"the SHACL shapes cannot be used: {error}") from error
+        self._selection: ShapeSelection | None = None
         # rdflib's SPARQL machinery inside pySHACL is not thread-safe; threads take turns.
         self._lock = threading.Lock()
+        if prepared:
+            self.prepare()
+
+    def prepare(self) -> ShapeSelection:
+        """Compile the shapes per access level and run one probe validation per level, so
+        that pySHACL builds every constraint once: a shape it cannot use fails here."""
+        if self._selection is not None:
+            return self._selection
+        speedups.apply()  # before the probes below, which are validations too
+        try:
+            self._selection = ShapeSelection(self.graph)
+            for level in (*ACCESS_LEVELS, None):
+                self._run(probe(self.graph, level), {"inference": "none"})
+        except (ReportableRuntimeError, ConstraintLoadError, ValueError) as error:
+            self._selection = None
+            raise ProfileError(f"the SHACL shapes cannot be used: {error}") from error
+        assert self._selection is not None
+        return self._selection
 
     @property
     def profile_iri(self) -> URIRef:
@@ -253,15 +274,17 @@ class Shapes:
         return URIRef(f"{CIR}profile/{self.version}")
 
     @classmethod
-    def load(cls, folder: Path, vocabularies: Vocabularies | None = None) -> Shapes:
+    def load(
+        cls, folder: Path, vocabularies: Vocabularies | None = None, prepared: bool = True
+    ) -> Shapes:
         """Parse every ``*.ttl`` in ``folder`` (``read_shapes``) and make them ready to validate.
 
-        Shapes pySHACL cannot use are refused here, at start-up, not at the first
-        submission. (The full SHACL meta-shapes check takes seconds, so it runs in the test
-        suite rather than at every start.)
+        Shapes pySHACL cannot use are refused here (``prepare``), at start-up, not at the
+        first submission. (The full SHACL meta-shapes check takes seconds, so it runs in the
+        test suite rather than at every start.)
         """
         graph, version = read_shapes(folder)
-        return cls(graph, version, vocabularies)
+        return cls(graph, version, vocabularies, prepared)
 
     def in_processes(self, validators: Validators) -> Shapes:
         """These shapes, validating in ``validators`` (processes loading the same profile)."""
@@ -310,7 +333,7 @@ class Shapes:
         return Report(results=results_of(report_graph), source=report_graph)
 
     def _run(self, data: Graph, options: dict[str, Any]) -> Graph:
-        compiled = self._selection.shapes_for(data)
+        compiled = self.prepare().shapes_for(data)
         validator = Validator(
             DataGraph.from_rdflib(data),
             shacl_graph=compiled.shapes_graph.graph,
@@ -327,8 +350,12 @@ class Shapes:
 def load_profile() -> Shapes:
     """Load the profile the registry ships: its shapes, with its vocabularies as background.
 
-    Cached: the files are package data that do not change while the process runs.
+    Cached: the files are package data that do not change while the process runs. Not
+    prepared: a process that validates prepares them at its first validation (the validator
+    processes do at start); a web server's parent, which only validates in those, never
+    does, and starts in half the time. The shipped shapes are checked by the test suite.
     """
     from registry.resources import resource_dir
 
-    return Shapes.load(resource_dir("shapes"), Vocabularies.load(resource_dir("ontology")))
+    ontology = Vocabularies.load(resource_dir("ontology"))
+    return Shapes.load(resource_dir("shapes"), ontology, prepared=False)

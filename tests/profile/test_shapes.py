@@ -239,6 +239,9 @@ def test_a_malformed_constraint_fails_at_load_not_at_the_first_submission(tmp_pa
     )
     with pytest.raises(ProfileError, match="cannot be used"):
         Shapes.load(tmp_path)
+    deferred = Shapes.load(tmp_path, prepared=False)  # a web server's parent
+    with pytest.raises(ProfileError, match="cannot be used"):
+        deferred.validate(Graph())
 
 
 def test_a_record_cannot_make_up_a_code_by_declaring_it_in_the_scheme() -> None:
