@@ -160,8 +160,10 @@ def measure(
     ours50, ours95 = percentiles(fragment, args.repeat)
     plain50, plain95 = percentiles(construct, args.baseline_repeat)
     size = len(client.get(f"/feed/{middle}").data)
-    print(f"fragment {middle}: {size / 1e3:.0f} kB of TriG; p95 ours {ours95:.1f} ms, "
-          f"SPARQL {plain95:.1f} ms")
+    print(
+        f"fragment {middle}: {size / 1e3:.0f} kB of TriG; p95 ours {ours95:.1f} ms, "
+        f"SPARQL {plain95:.1f} ms"
+    )
     dumped = timed(registry.dump.write)
     info = registry.dump.info()
     assert info is not None

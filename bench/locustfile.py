@@ -5,7 +5,10 @@ Locust runs it in its own process (``locust -f bench/locustfile.py --headless``)
 needs comes from files named by environment variables the driver sets:
 ``LOAD_WORKLOAD`` (JSON: dataset record ids for pages, the submissions to POST) and
 ``LOAD_ACKNOWLEDGED`` (each record id a write saw acknowledged, one a line, appended as it
-happens: the driver checks every one is in the store and whole after the SIGKILLs).
+happens: the driver checks every one is in the store and whole after the SIGKILLs) and
+``LOAD_TIMES`` (kind, milliseconds, answered or not: one line a request, so the driver's
+percentiles are those of answers, not of connections refused while the server was down).
+A client that finds the server down waits half a second before its next request.
 """
 
 from __future__ import annotations
@@ -13,13 +16,15 @@ from __future__ import annotations
 import json
 import os
 import random
+import time
 from pathlib import Path
 from typing import Any
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, events, task
 
 WORKLOAD: dict[str, Any] = json.loads(Path(os.environ["LOAD_WORKLOAD"]).read_text())
 ACKNOWLEDGED = Path(os.environ["LOAD_ACKNOWLEDGED"])
+TIMES = Path(os.environ["LOAD_TIMES"]).open("a", buffering=1)
 PENDING: list[dict[str, str]] = list(reversed(WORKLOAD["submissions"]))
 """Records not yet sent; a write whose answer was lost (the server died) is sent again."""
 
@@ -40,6 +45,17 @@ QUERIES = (
 )
 ACCEPTED = (200, 201, 409)
 """A write's answers that mean stored (409: stored before a kill, then sent again)."""
+
+
+@events.request.add_listener
+def timed(
+    name: str, response_time: float, response: Any, exception: Exception | None, **_: Any
+) -> None:
+    """Note each request's time and whether the server answered it (any status)."""
+    answered = getattr(response, "status_code", 0) != 0
+    TIMES.write(f"{name}\t{response_time:.1f}\t{int(answered)}\n")
+    if not answered:
+        time.sleep(0.5)  # the server is down: do not spin
 
 
 class Visitor(HttpUser):

@@ -74,7 +74,10 @@ def measure(n: int = 40) -> dict[str, float]:
     """Run the baseline in a fresh interpreter; its median seconds and records/s."""
     answer = subprocess.run(
         [sys.executable, "-m", "bench.plain", "--records", str(n), "--json"],
-        capture_output=True, text=True, check=True, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
     )
     result: dict[str, float] = json.loads(answer.stdout)
     return result

@@ -58,14 +58,17 @@ def change_of(generated: GeneratedFile) -> Change:
     topic, kind = next(
         (t.subject, KINDS[t.object])
         for t in triples
-        if t.predicate == RDF_TYPE and isinstance(t.object, ox.NamedNode) and t.object in KINDS
+        if t.predicate == RDF_TYPE
+        and isinstance(t.object, ox.NamedNode)
+        and t.object in KINDS
         and isinstance(t.subject, ox.NamedNode)
     )
     if kind == "dataset":
         publishers = sorted(
             t.object.value
             for t in triples
-            if t.subject == topic and t.predicate == PUBLISHER
+            if t.subject == topic
+            and t.predicate == PUBLISHER
             and isinstance(t.object, ox.NamedNode)
         )
         owner = publishers[0] if publishers else None

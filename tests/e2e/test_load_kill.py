@@ -11,8 +11,8 @@ from bench.load_kill import report, run
 
 
 def test_mixed_load_with_sigkills_loses_nothing_acknowledged(tmp_path: Path) -> None:
-    outcome = run(users=8, seconds=40, kills=2, records=60, folder=tmp_path)
-    print(report(outcome, 8, 40))
+    outcome = run(users=8, seconds=60, kills=2, records=60, folder=tmp_path)
+    print(report(outcome, 8, 60))
     assert len(outcome.restarts) == 2 and max(outcome.restarts) < 120
     assert outcome.server_errors == 0, outcome.failures
     assert outcome.acknowledged > 0
