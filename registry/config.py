@@ -31,6 +31,10 @@ class Settings:
     port: int = 8080
     threads: int = 8
     """Worker threads of the WSGI server."""
+    connection_limit: int = 100
+    """Connections the WSGI server holds open at once; more wait in the listen backlog."""
+    channel_timeout: int = 30
+    """Seconds an idle or stalled connection (a slow client's half-sent request) is kept."""
     max_body_bytes: int = 5_000_000
     """Largest request body accepted (submissions, SPARQL POST)."""
     catalog_title: str = "Cancer Image Registry"
