@@ -145,6 +145,14 @@ class QueryUnavailable(RegistryError):
     title = "Query stopped"
 
 
+class StorageUnavailable(RegistryError):
+    """The disk under the store or its files refused a write (full, failing): nothing was
+    stored; the same request may succeed once the operator has made room."""
+
+    status = 503
+    title = "Storage unavailable"
+
+
 class QueryFailed(RegistryError):
     """The store failed while evaluating a query that parsed."""
 

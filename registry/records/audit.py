@@ -7,12 +7,15 @@ the write; this file adds the refused attempts, which change nothing in the stor
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from registry.metrics import RECORD_EVENTS
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -58,5 +61,8 @@ class AuditLog:
             "status": status,
         }
         text = json.dumps({k: v for k, v in line.items() if v is not None}) + "\n"
-        with self._appending, self.path.open("a", encoding="utf-8") as out:
-            out.write(text)
+        try:
+            with self._appending, self.path.open("a", encoding="utf-8") as out:
+                out.write(text)
+        except OSError as error:  # a full disk: the answer must still go out
+            log.error("audit line not written (%s): %s", error, text.strip())

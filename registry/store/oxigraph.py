@@ -9,17 +9,39 @@ would be a second class with the same small interface (``replace_graph``, ``writ
 
 from __future__ import annotations
 
+import gc
 import threading
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from pyoxigraph import Store
 
+from registry.errors import StorageUnavailable
 from registry.rdf.namespaces import PREFIXES
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+
+
+REOPEN_ATTEMPTS = 20
+"""Tries to reopen the store after a failed write (readers may hold it for a moment)."""
+
+
+class Reopening:
+    """Stands for the store while it is reopened after a failed write: readers get a 503."""
+
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        raise StorageUnavailable(
+            "The store is being reopened after a storage failure; try again in a moment.",
+            retry_after=5,
+        )
+
+    def __len__(self) -> int:
+        return self.__getattr__("len")()
 
 
 class OxigraphStore:
@@ -39,11 +61,50 @@ class OxigraphStore:
         # transactions, so writers take turns; readers never wait for this lock.
         self._write_lock = threading.Lock()
         self._generation = 0
+        self._failed = False
+        """A write failed (a full disk, say): RocksDB then refuses every write until the
+        store is reopened, which the next write does, once there is room again."""
 
     @property
     def generation(self) -> int:
         """How many writes this process has made: a snapshot of an older generation is stale."""
         return self._generation
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Hold the write lock around one write; reopen the store first if a write failed,
+        and count the write (``generation``) once it is done.
+
+        Writers reach the store as ``self._store``, never as a local variable: a failed
+        write's traceback keeps its frames, and a frame holding the store would keep it
+        open (and locked) however long the error is kept (a log handler, say)."""
+        with self._write_lock:
+            if self._failed:
+                self._reopen()
+            try:
+                yield
+            except OSError:
+                self._failed = True
+                raise
+            self._generation += 1
+
+    def _reopen(self) -> None:
+        """Close and open the store again (under the write lock); readers meanwhile get a
+        503. Fails with ``StorageUnavailable`` while readers still hold the old one."""
+        self._store = Reopening()  # type: ignore[assignment]
+        for _ in range(REOPEN_ATTEMPTS):
+            gc.collect()  # the last reference to the old store: RocksDB releases its lock
+            try:
+                self._store = Store(str(self.path))
+            except OSError:
+                time.sleep(0.1)
+                continue
+            self._failed = False
+            return
+        raise StorageUnavailable(
+            "The store could not be reopened after a storage failure; try again later.",
+            retry_after=30,
+        )
 
     def snapshot(self, target: Path) -> int:
         """Write a consistent read-only copy of the store into the new folder ``target``.
@@ -68,9 +129,8 @@ class OxigraphStore:
         name = ox.NamedNode(graph)
         body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
         update = f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n"
-        with self._write_lock:
+        with self._writing():
             self._store.update(update + body.decode("utf-8") + "}}")
-            self._generation += 1
 
     def write_graphs(
         self,
@@ -87,9 +147,8 @@ class OxigraphStore:
         for graph, triples in [*replace.items(), *append.items()]:
             body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
             blocks.append(f"GRAPH {ox.NamedNode(graph)} {{\n{body.decode('utf-8')}}}\n")
-        with self._write_lock:
+        with self._writing():
             self._store.update(f"{drops}INSERT DATA {{\n{''.join(blocks)}}}")
-            self._generation += 1
 
     def load_graph(self, graph: str, triples: Iterable[ox.Triple]) -> None:
         """Replace a large, registry-owned graph with pyoxigraph's bulk loader.
@@ -98,12 +157,11 @@ class OxigraphStore:
         graphs the registry rebuilds itself from its own files, never for a record.
         """
         name = ox.NamedNode(graph)
-        with self._write_lock:
+        with self._writing():
             self._store.remove_graph(name)
             self._store.bulk_extend(
                 ox.Quad(t.subject, t.predicate, t.object, name) for t in triples
             )
-            self._generation += 1
 
     def trusted_bulk_load(self, data: bytes, format: ox.RdfFormat = ox.RdfFormat.TRIG) -> None:
         """Add a TriG or N-Quads document with pyoxigraph's bulk loader: no transaction, no
@@ -112,9 +170,8 @@ class OxigraphStore:
         Only for input known to be valid by construction (benchmarks building large stores
         from generator output); every other write goes through ``records.commit``.
         """
-        with self._write_lock:
+        with self._writing():
             self._store.bulk_load(data, format=format)
-            self._generation += 1
 
     def contains(self, triple: ox.Triple, graph: str) -> bool:
         """Whether ``graph`` holds ``triple``."""
@@ -168,10 +225,9 @@ class OxigraphStore:
 
     def restore(self, path: Path) -> None:
         """Load an N-Quads backup into this (empty) store with the bulk loader."""
-        with self._write_lock:
+        with self._writing():
             self._store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
             self._store.optimize()
-            self._generation += 1
 
     def close(self) -> None:
         """Flush to disk; the store is closed when the object is collected."""

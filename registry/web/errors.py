@@ -11,16 +11,27 @@ from flask import current_app, jsonify, render_template, request, url_for
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.wrappers import Response
 
-from registry.errors import RegistryError
+from registry.errors import RegistryError, StorageUnavailable
 from registry.web.negotiation import wants_html
+
+STORAGE_RETRY_AFTER = 60
+"""Seconds a client is told to wait after a storage failure (an operator must act)."""
 
 
 def handle_error(error: Exception) -> Response:
     """Answer any error in the form the client asked for: a page, or JSON.
 
     A withdrawn record's 410 links its history (``Link: rel="version-history"``), so
-    harvesters find the versions from any of its URLs.
+    harvesters find the versions from any of its URLs. An ``OSError`` that reaches here is
+    the disk's (the store's, the index's, the audit log's): a 503 to retry, not a 500.
     """
+    if isinstance(error, OSError):
+        current_app.logger.error("storage failed: %s", str(error))  # not the error: its frames
+        error = StorageUnavailable(
+            "The registry cannot write to its storage at the moment (a full or failing disk); "
+            "nothing was stored. Send the same request again later.",
+            retry_after=STORAGE_RETRY_AFTER,
+        )
     if isinstance(error, RegistryError):
         status, title, body = error.status, error.title, error.to_dict()
     elif isinstance(error, HTTPException):
