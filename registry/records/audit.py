@@ -1,16 +1,21 @@
-"""The audit log: one JSON object per line for every write (who, what, when, result).
+"""The audit log: one row for every write (who, what, when, result), in the registry's
+database (``registry.database``).
 
 Accepted writes are also kept in the record's history graph, in the same transaction as
-the write; this file adds the refused attempts, which change nothing in the store.
+the write; the log adds the refused attempts, which change nothing in the store. Each entry
+is its own database transaction, written when the write's outcome is known: after the
+store's commit for an accepted write, when the refusal is raised for a refused one.
 """
 
 from __future__ import annotations
 
-import json
-import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select
+
+from registry.database import Database, audit
 
 
 @dataclass(frozen=True)
@@ -26,10 +31,9 @@ OPERATOR = Author("operator")
 
 @dataclass
 class AuditLog:
-    """The append-only audit file beside the store."""
+    """The append-only audit log."""
 
-    path: Path
-    _appending: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    database: Database
 
     def log(
         self,
@@ -41,8 +45,8 @@ class AuditLog:
         result: str,
         status: int | None = None,
     ) -> None:
-        """Append one line: who did what to which record, and how it ended."""
-        line = {
+        """Add one entry: who did what to which record, and how it ended."""
+        entry = {
             "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
             "who": author.name,
             "agent": author.agent,
@@ -53,6 +57,13 @@ class AuditLog:
             "result": result,
             "status": status,
         }
-        text = json.dumps({k: v for k, v in line.items() if v is not None}) + "\n"
-        with self._appending, self.path.open("a", encoding="utf-8") as out:
-            out.write(text)
+        with self.database.writing() as db:
+            db.execute(insert(audit).values(entry))
+
+    def entries(self) -> list[dict[str, Any]]:
+        """Every entry, oldest first, with the keys that have a value (as the JSON lines of
+        earlier versions had them)."""
+        columns = [c for c in audit.columns if c.name != "id"]
+        with self.database.reading() as db:
+            rows = db.execute(select(*columns).order_by(audit.c.id)).mappings().all()
+        return [{k: v for k, v in row.items() if v is not None} for row in rows]
