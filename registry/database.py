@@ -107,6 +107,9 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     # new step, and this step then keeps its own copy of the table as it was.
     (1, "accounts, tokens, audit", lambda db: metadata.create_all(db, checkfirst=False)),
 ]
+LATEST = MIGRATIONS[-1][0]
+CONNECT_TIMEOUT = 5
+"""Seconds to wait for PostgreSQL to accept a connection before the answer is a 503."""
 LOCK_KEY = 0x7265_6769_7374_7279  # "registry": the advisory lock of upgrades (PostgreSQL)
 ACCOUNT_COLUMNS = {
     "provider": ("name", "agent", "created"),
@@ -137,13 +140,14 @@ class Database:
         self.name = make_url(self.url).render_as_string(hide_password=True)
         self.sqlite = self.url.startswith("sqlite")
         if self.sqlite:
-            database = make_url(self.url).database
-            if database:
-                Path(database).parent.mkdir(parents=True, exist_ok=True)
-        self.engine = create_engine(self.url, pool_pre_ping=not self.sqlite)
-        if self.sqlite:
+            Path(make_url(self.url).database or ".").parent.mkdir(parents=True, exist_ok=True)
+            self.engine = create_engine(self.url)
             event.listen(self.engine, "connect", _sqlite_connected)
             event.listen(self.engine, "begin", _sqlite_begin)
+        else:  # a server that went away: checked before use, and never waited on long
+            self.engine = create_engine(
+                self.url, pool_pre_ping=True, connect_args={"connect_timeout": CONNECT_TIMEOUT}
+            )
 
     @contextmanager
     def writing(self) -> Iterator[Connection]:
@@ -193,13 +197,18 @@ class Database:
             if not self.sqlite:
                 db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
             current = _version(db)
+            if current > LATEST:
+                raise RegistryError(
+                    f"The database {self.name} is at schema version {current}, newer than this "
+                    f"registry's {LATEST}: run the registry version that upgraded it."
+                )
             for number, _about, step in MIGRATIONS:
                 if number > current:
                     step(db)
                     db.execute(insert(schema_version).values(version=number, applied=now()))
             for kind, path in (legacy or {}).items():
                 import_file(db, kind, path)
-            return MIGRATIONS[-1][0]
+            return LATEST
 
     def refuse_data(self) -> None:
         """Raise unless the data tables are empty (a restore's precondition)."""
@@ -234,17 +243,15 @@ class Database:
         """
         lines = path.read_text(encoding="utf-8").splitlines()
         version = json.loads(lines[0])["schema_version"] if lines else 0
-        if version > MIGRATIONS[-1][0]:
+        if version > LATEST:
             raise RegistryError(f"{path} is of schema version {version}: upgrade the registry.")
         with self.writing() as db:
             _refuse_data(db, self.name)
-            tables = {table.name: table for table in DATA_TABLES}
             entries = [json.loads(line) for line in lines[1:]]
-            for entry in entries:
-                if entry["table"] == audit.name:
-                    entry["row"].pop("id", None)
-            for name, table in tables.items():
-                rows = [e["row"] for e in entries if e["table"] == name]
+            for table in DATA_TABLES:
+                rows = [e["row"] for e in entries if e["table"] == table.name]
+                if table is audit:
+                    rows = [{k: v for k, v in row.items() if k != "id"} for row in rows]
                 if rows:
                     db.execute(insert(table), rows)
         return len(lines) - 1
@@ -276,10 +283,13 @@ def _version(db: Connection) -> int:
 
 def _sqlite_connected(connection: sqlite3.Connection, _record: object) -> None:
     """Hand transactions to ``_sqlite_begin``; wait for locks; write ahead (readers do not
-    wait for the writer); check foreign keys."""
+    wait for the writer), syncing at checkpoints rather than at each commit (a process crash
+    loses nothing, a power cut at most the last commits); check foreign keys."""
     connection.isolation_level = None
+    pragmas = ("journal_mode = WAL", "synchronous = NORMAL", "busy_timeout = 30000",
+               "foreign_keys = ON")
     with closing(connection.cursor()) as cursor:
-        for pragma in ("journal_mode = WAL", "busy_timeout = 30000", "foreign_keys = ON"):
+        for pragma in pragmas:
             cursor.execute(f"PRAGMA {pragma}")
 
 

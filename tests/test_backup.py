@@ -7,6 +7,7 @@ from __future__ import annotations
 import gc
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -17,7 +18,7 @@ from registry.cli.main import main
 from registry.config import Settings, load_settings
 from registry.database import open_database
 from registry.rdf import formats
-from registry.records.accounts import Accounts
+from registry.records.accounts import Accounts, Provider, TokenInfo
 from registry.records.audit import AuditLog
 from registry.records.submission import publish
 from registry.records.write import withdraw_record
@@ -46,7 +47,10 @@ def other_database(request: pytest.FixtureRequest, url: str) -> str:
     return request.getfixturevalue("postgresql").database() if url else ""
 
 
-def operational_data(settings: Settings) -> tuple[list[tuple[object, ...]], list[dict[str, object]]]:
+AccountRows = list[tuple[Provider, tuple[TokenInfo, ...]]]
+
+
+def operational_data(settings: Settings) -> tuple[AccountRows, list[dict[str, Any]]]:
     """The accounts with their tokens, and the audit log, of ``settings``' database."""
     database = open_database(settings)
     try:
