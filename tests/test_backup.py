@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
+from registry.backup import LEGACY, QUADS
 from registry.cli.main import main
 from registry.config import Settings, load_settings
 from registry.database import open_database
@@ -23,7 +24,9 @@ from registry.records.audit import AuditLog
 from registry.records.submission import publish
 from registry.records.write import withdraw_record
 from registry.runtime import open_registry
+from registry.store.oxigraph import OxigraphStore
 from tests.conftest import BASE_IRI, TURTLE
+from tests.test_database import AGENT, OLD_AUDIT, OLD_TOKEN, write_old_files
 from tests.web.test_api import BODY, CHANGED, PUBLISHER, RECORD_ID
 
 
@@ -111,4 +114,24 @@ def test_backup_and_restore_round_trip(
     ]
     database = open_database(copied)
     assert Accounts(database).authenticate(token).agent == PUBLISHER
+    database.close()
+
+
+def test_a_backup_of_an_earlier_version_restores(
+    tmp_path: Path, template_store: Path, monkeypatch: pytest.MonkeyPatch, database_url: str
+) -> None:
+    """Its accounts file and audit JSON lines go into the database."""
+    folder = tmp_path / "backup"
+    folder.mkdir()
+    store = OxigraphStore(template_store, read_only=True)
+    store.dump(folder / QUADS)
+    store.close()
+    write_old_files(folder / LEGACY["accounts"], folder / LEGACY["audit"])
+    monkeypatch.setenv("REGISTRY_STORE", str(tmp_path / "restored"))
+    monkeypatch.setenv("REGISTRY_DATABASE", database_url)
+    result = CliRunner().invoke(main, ["restore", str(folder)])
+    assert result.exit_code == 0, result.output
+    database = open_database(load_settings())
+    assert Accounts(database).authenticate(OLD_TOKEN).agent == AGENT
+    assert AuditLog(database).entries() == OLD_AUDIT
     database.close()

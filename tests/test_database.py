@@ -49,13 +49,14 @@ def settings_for(tmp_path: Path, database_url: str) -> Settings:
     return load_settings({"store": str(tmp_path / "store"), "database": database_url})
 
 
-def write_old_files(settings: Settings, cut_short: bool = False) -> None:
-    """Leave an accounts file and an audit log beside the store, as earlier versions did."""
-    with sqlite3.connect(settings.legacy_files["accounts"]) as old:
+def write_old_files(accounts: Path, audit: Path, cut_short: bool = False) -> None:
+    """Write an accounts file and an audit log as earlier versions did (beside the store,
+    or in a backup)."""
+    with sqlite3.connect(accounts) as old:
         old.executescript(OLD_ACCOUNTS)
     old.close()
     lines = "".join(json.dumps(entry) + "\n" for entry in OLD_AUDIT)
-    settings.legacy_files["audit"].write_text(lines + ('{"time": "2026-' if cut_short else ""))
+    audit.write_text(lines + ('{"time": "2026-' if cut_short else ""))
 
 
 def test_an_empty_database_is_migrated_to_the_schema(tmp_path: Path, database_url: str) -> None:
@@ -91,7 +92,7 @@ def test_db_upgrade_command(
 
 def test_files_of_earlier_versions_are_imported_once(tmp_path: Path, database_url: str) -> None:
     settings = settings_for(tmp_path, database_url)
-    write_old_files(settings, cut_short=True)
+    write_old_files(*settings.legacy_files.values(), cut_short=True)
     for _ in range(2):  # a second start finds them imported
         database = open_database(settings)
         assert Accounts(database).authenticate(OLD_TOKEN).agent == AGENT
@@ -111,7 +112,7 @@ def test_registry_start_imports_the_accounts_file(
     make_app: Callable[..., Flask], tmp_path: Path, database_url: str
 ) -> None:
     old_settings = load_settings({"store": str(tmp_path / "store0")})
-    write_old_files(old_settings)
+    write_old_files(*old_settings.legacy_files.values())
     app = make_app(database=database_url)  # its store is tmp_path / "store0"
     answer = app.test_client().delete(
         "/api/records/nothing", headers={"Authorization": f"Bearer {OLD_TOKEN}"}
