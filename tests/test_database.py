@@ -92,7 +92,8 @@ def test_db_upgrade_command(
 
 def test_files_of_earlier_versions_are_imported_once(tmp_path: Path, database_url: str) -> None:
     settings = settings_for(tmp_path, database_url)
-    write_old_files(*settings.legacy_files.values(), cut_short=True)
+    old = settings.legacy_files
+    write_old_files(old["accounts"], old["audit"], cut_short=True)
     for _ in range(2):  # a second start finds them imported
         database = open_database(settings)
         assert Accounts(database).authenticate(OLD_TOKEN).agent == AGENT
@@ -112,7 +113,7 @@ def test_registry_start_imports_the_accounts_file(
     make_app: Callable[..., Flask], tmp_path: Path, database_url: str
 ) -> None:
     old_settings = load_settings({"store": str(tmp_path / "store0")})
-    write_old_files(*old_settings.legacy_files.values())
+    write_old_files(old_settings.legacy_files["accounts"], old_settings.legacy_files["audit"])
     app = make_app(database=database_url)  # its store is tmp_path / "store0"
     answer = app.test_client().delete(
         "/api/records/nothing", headers={"Authorization": f"Bearer {OLD_TOKEN}"}
