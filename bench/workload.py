@@ -18,6 +18,7 @@ import pyoxigraph as ox
 from rdflib.namespace import DCTERMS
 
 from registry.config import load_settings
+from registry.database import open_database
 from registry.rdf.namespaces import CIR
 from registry.records.accounts import Accounts
 from registry.records.layout import record_id_for
@@ -55,7 +56,7 @@ def prepare(store: Path, base_iri: str, n: int, seed: int = 7) -> list[Submissio
     registry.close()
     del registry
     gc.collect()  # the embedded store is closed when its last reference goes
-    accounts = Accounts(settings.accounts_path)
+    accounts = Accounts(open_database(settings))
     tokens: dict[str, str] = {}
     submissions = []
     for record in records(n, seed):

@@ -1,25 +1,29 @@
 """Backup and restore: the whole store as N-Quads (records, versions, history, vocabularies)
-plus the accounts file, in one folder; restore loads them into a new, empty store.
+plus the operational database (accounts, token digests, audit log) as JSON lines, in one
+folder; restore loads them into a new, empty store and a database without accounts.
 
 N-Quads rather than a copy of the database files: it is portable across Oxigraph versions
-and a restored store can be compared with the original by isomorphism.
+and a restored store can be compared with the original by isomorphism. The database is
+written row by row for the same reasons (``Database.dump`` says more): a backup of the
+SQLite default restores into PostgreSQL.
 """
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from registry.config import Settings
+from registry.database import open_database
 from registry.errors import RegistryError
-from registry.records.accounts import Accounts
 from registry.store.oxigraph import OxigraphStore
 
-QUADS, ACCOUNTS, AUDIT = "store.nq", "accounts.sqlite", "audit.jsonl"
+QUADS, DATABASE = "store.nq", "database.jsonl"
+LEGACY = {"accounts": "accounts.sqlite", "audit": "audit.jsonl"}
+"""What backups of earlier versions hold instead of ``DATABASE``: restore imports them."""
 
 
 def backup(settings: Settings, folder: Path) -> None:
-    """Write the store's quads, the accounts and the audit log into ``folder`` (new or empty)."""
+    """Write the store's quads and the database's rows into ``folder`` (new or empty)."""
     if folder.exists() and any(folder.iterdir()):
         raise RegistryError(f"{folder} is not empty; back up into a new folder.")
     folder.mkdir(parents=True, exist_ok=True)
@@ -28,25 +32,31 @@ def backup(settings: Settings, folder: Path) -> None:
         store.dump(folder / QUADS)
     finally:
         store.close()
-    Accounts(settings.accounts_path).backup(folder / ACCOUNTS)
-    if settings.audit_path.exists():
-        shutil.copyfile(settings.audit_path, folder / AUDIT)
+    database = open_database(settings)
+    try:
+        database.dump(folder / DATABASE)
+    finally:
+        database.close()
 
 
 def restore(settings: Settings, folder: Path) -> None:
-    """Load a backup folder into the configured store, which must not exist yet."""
+    """Load a backup folder into the configured store, which must not exist yet, and the
+    configured database, which must hold no accounts or audit log yet."""
     if not (folder / QUADS).is_file():
         raise RegistryError(f"{folder} holds no {QUADS}: not a registry backup.")
-    if settings.store_path.exists() or settings.accounts_path.exists():
-        raise RegistryError(
-            f"{settings.store_path} (or its accounts) exists; restore into a new REGISTRY_STORE."
-        )
-    store = OxigraphStore(settings.store_path)
+    if settings.store_path.exists():
+        raise RegistryError(f"{settings.store_path} exists; restore into a new REGISTRY_STORE.")
+    database = open_database(settings)
     try:
-        store.restore(folder / QUADS)
+        database.refuse_data()
+        store = OxigraphStore(settings.store_path)
+        try:
+            store.restore(folder / QUADS)
+        finally:
+            store.close()
+        if (folder / DATABASE).is_file():
+            database.load(folder / DATABASE)
+        else:
+            database.upgrade({kind: folder / name for kind, name in LEGACY.items()})
     finally:
-        store.close()
-    if (folder / ACCOUNTS).is_file():
-        Accounts(folder / ACCOUNTS).backup(settings.accounts_path)
-    if (folder / AUDIT).is_file():
-        shutil.copyfile(folder / AUDIT, settings.audit_path)
+        database.close()

@@ -22,6 +22,9 @@ class Settings:
 
     store: str = "var/store"
     """Folder of the on-disk Oxigraph store (created if missing)."""
+    database: str = ""
+    """URL of the operational database (accounts, token digests, audit log):
+    ``postgresql://user:password@host/name``, or empty for an SQLite file beside the store."""
     base_iri: str = "http://127.0.0.1:8080/"
     """IRI prefix under which the registry mints records and catalogue.
 
@@ -103,14 +106,21 @@ class Settings:
         )
 
     @property
-    def accounts_path(self) -> Path:
-        """Provider accounts and token digests: a SQLite file beside the store."""
-        return self.store_path.with_name(self.store_path.name + "-accounts.sqlite")
+    def database_url(self) -> str:
+        """``database``, or the SQLite file beside the store (``var/store-database.sqlite``)."""
+        if self.database:
+            return self.database
+        return f"sqlite:///{self.store_path.with_name(self.store_path.name + '-database.sqlite')}"
 
     @property
-    def audit_path(self) -> Path:
-        """The audit log (one JSON object per line) beside the store."""
-        return self.store_path.with_name(self.store_path.name + "-audit.jsonl")
+    def legacy_files(self) -> dict[str, Path]:
+        """The files earlier versions kept beside the store, imported once into the database:
+        the accounts (SQLite) and the audit log (one JSON object per line)."""
+        name = self.store_path.name
+        return {
+            "accounts": self.store_path.with_name(name + "-accounts.sqlite"),
+            "audit": self.store_path.with_name(name + "-audit.jsonl"),
+        }
 
     @property
     def dump_path(self) -> Path:
@@ -173,6 +183,11 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> Settings:
             raise ValueError(
                 f"{ENV_PREFIX}METRICS_NETWORKS: {network.strip()!r} is no network (e.g. 10.0.0.0/8)"
             ) from None
+    if settings.database and not settings.database.startswith(("postgresql", "sqlite")):
+        raise ValueError(
+            f"{ENV_PREFIX}DATABASE must be a postgresql:// URL (or sqlite:///FILE), "
+            f"not {settings.database!r}"
+        )
     for url in settings.fdp_ping_urls.split(","):
         if url.strip() and not url.strip().startswith(("http://", "https://")):
             raise ValueError(f"{ENV_PREFIX}FDP_PING_URLS: {url.strip()!r} is not an http(s) URL")

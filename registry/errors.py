@@ -194,6 +194,13 @@ class NotReady(RegistryError):
     title = "Not ready"
 
 
+class DatabaseUnavailable(RegistryError):
+    """The operational database (accounts, audit) cannot be reached."""
+
+    status = 503
+    title = "Database unavailable"
+
+
 class Gone(RegistryError):
     """The record was withdrawn; its history stays readable."""
 

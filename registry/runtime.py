@@ -21,6 +21,7 @@ from registry.catalogue.facade import Catalogue
 from registry.catalogue.index.sqlite import SearchIndex
 from registry.catalogue.index.sync import IndexSync
 from registry.config import Settings
+from registry.database import Database, open_database
 from registry.errors import StoreMismatch
 from registry.federation.dump import Dump, DumpSchedule
 from registry.federation.feed import Feed
@@ -47,6 +48,8 @@ class Registry:
 
     settings: Settings
     store: OxigraphStore
+    database: Database
+    """Operational data: accounts, token digests, the audit log."""
     shapes: Shapes
     search: SearchIndex
     records: Records
@@ -90,6 +93,7 @@ class Registry:
                 self._endpoint = None
         self.search.close()
         self.store.close()
+        self.database.close()
 
 
 def _literal(text: str, language: str | None = "en") -> ox.Literal:
@@ -147,7 +151,8 @@ def open_registry(settings: Settings) -> Registry:
     store = OxigraphStore(settings.store_path)
     try:
         refuse_other_base(store, settings, layout)
-    except StoreMismatch:
+        database = open_database(settings)
+    except BaseException:
         store.close()
         raise
     # Validation runs in the process's validator pool; its workers start loading the
@@ -157,7 +162,7 @@ def open_registry(settings: Settings) -> Registry:
     assert shapes.vocabularies is not None
     search = SearchIndex(search_index_path(settings))
     changes = ChangeLog(store, layout.changes_graph)
-    records = Records(store, shapes, layout, AuditLog(settings.audit_path), changes)
+    records = Records(store, shapes, layout, AuditLog(database), changes)
     catalogue = Catalogue(store, search, shapes.vocabularies.labels, layout, settings.page_size)
     index = IndexSync(search, store, layout)
     records.subscribe(index.record_written)
@@ -176,7 +181,9 @@ def open_registry(settings: Settings) -> Registry:
     feed = Feed(changes, store, layout, settings.feed_page_size, title)
     scratch = settings.store_path.with_name(settings.store_path.name + ".dump-views")
     dump = Dump(store, layout, settings.dump_path, scratch)
-    return Registry(settings, store, shapes, search, records, catalogue, index, feed, dump, listing)
+    return Registry(
+        settings, store, database, shapes, search, records, catalogue, index, feed, dump, listing
+    )
 
 
 def search_index_path(settings: Settings) -> Path:

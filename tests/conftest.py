@@ -20,6 +20,7 @@ from registry.records.loading import load_files
 from registry.records.submission import submit
 from registry.runtime import Registry
 from registry.web.app import create_app
+from tests.postgresql import Cluster
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -125,6 +126,24 @@ def make_app(tmp_path: Path, template_store: Path) -> Iterator[Callable[..., Fla
     yield make
     for app in apps:
         app.extensions["registry"].close()
+
+
+@pytest.fixture(scope="session")
+def postgresql() -> Iterator[Cluster]:
+    """A throwaway PostgreSQL cluster, started the first time a test asks for it."""
+    cluster = Cluster.start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest) -> str:
+    """A test's database setting, once per engine: empty (the SQLite file beside the store)
+    or the URL of a new, empty PostgreSQL database."""
+    if request.param == "sqlite":
+        return ""
+    cluster: Cluster = request.getfixturevalue("postgresql")
+    return cluster.database()
 
 
 @pytest.fixture

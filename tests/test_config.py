@@ -34,3 +34,12 @@ def test_bad_values_are_named(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_page_size_zero_is_refused() -> None:
     with pytest.raises(ValueError, match="above 0"):
         load_settings({"page_size": 0})
+
+
+def test_the_database_is_beside_the_store_unless_named() -> None:
+    beside = load_settings({"store": "var/elsewhere"}).database_url
+    assert beside == "sqlite:///var/elsewhere-database.sqlite"
+    url = "postgresql://registry:pw@db.example.org/registry"
+    assert load_settings({"database": url}).database_url == url
+    with pytest.raises(ValueError, match="REGISTRY_DATABASE must be a postgresql:// URL"):
+        load_settings({"database": "mysql://db.example.org/registry"})

@@ -1,5 +1,5 @@
 """The ``registry`` command: serve, load, validate, profile, generate, dicom scan, provider,
-backup, restore, dump.
+db upgrade, backup, restore, dump.
 
 Click only: each command imports what it runs when it runs, so ``registry provider list``
 does not load the profile, the store or the web app.
@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from registry.cli.database import database
 from registry.cli.dicom import dicom
 from registry.cli.generate import generate
 from registry.cli.profile import profile, validate
@@ -124,6 +125,7 @@ main.add_command(profile)
 main.add_command(generate)
 main.add_command(dicom)
 main.add_command(provider)
+main.add_command(database)
 
 
 @contextmanager
@@ -140,7 +142,8 @@ def _stopped_store() -> Iterator[None]:
 @main.command("backup")
 @click.argument("folder", type=click.Path(path_type=Path))
 def backup_command(folder: Path) -> None:
-    """Copy the store (all graphs, as N-Quads) and the accounts into FOLDER (new or empty).
+    """Copy the store (all graphs, as N-Quads) and the database (accounts, audit log) into
+    FOLDER (new or empty).
 
     Stop ``registry serve`` first: only one process may open the store.
     """
@@ -155,7 +158,8 @@ def backup_command(folder: Path) -> None:
 @main.command("restore")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 def restore_command(folder: Path) -> None:
-    """Load a backup FOLDER into a new store (REGISTRY_STORE must not exist yet)."""
+    """Load a backup FOLDER into a new store (REGISTRY_STORE must not exist yet) and a
+    database without accounts or audit log."""
     from registry.backup import restore
 
     started = time.perf_counter()

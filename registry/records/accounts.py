@@ -1,8 +1,8 @@
 """Provider accounts: a name, the agent IRI the provider publishes as, and API tokens.
 
-Accounts live in a small SQLite file beside the store (``<store>-accounts.sqlite``), not in
-the store: they are secrets, and the store is published over SPARQL. A token is shown once;
-only its SHA-256 is kept (tokens are 256 random bits, so a slow password hash adds nothing).
+Accounts live in the registry's database (``registry.database``), not in the store: they are
+secrets, and the store is published over SPARQL. A token is shown once; only its SHA-256 is
+kept (tokens are 256 random bits, so a slow password hash adds nothing).
 """
 
 from __future__ import annotations
@@ -10,30 +10,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import sqlite3
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from pathlib import Path
+from datetime import datetime
 
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from registry.database import Database, now, provider, token
 from registry.errors import AccountError, Unauthorized
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS provider (
-    name TEXT PRIMARY KEY,
-    agent TEXT NOT NULL UNIQUE,
-    created TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS token (
-    id TEXT PRIMARY KEY,
-    provider TEXT NOT NULL REFERENCES provider(name),
-    digest TEXT NOT NULL,
-    created TEXT NOT NULL,
-    expires TEXT,
-    revoked TEXT
-);
-"""
 PREFIX = "cir"
 
 
@@ -56,38 +41,25 @@ class TokenInfo:
     revoked: str | None
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
 def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
 class Accounts:
-    """The accounts file; every call opens its own connection, so threads and processes
-    (the server, the ``registry provider`` command) share it safely."""
+    """The accounts in the database; each call is one transaction, so threads and processes
+    (the web processes, the ``registry provider`` command) share them safely."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
-            db.executescript(SCHEMA)
-
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        """One transaction: committed when the block ends, rolled back on an error."""
-        with closing(sqlite3.connect(self.path, timeout=30)) as db, db:
-            yield db
+    def __init__(self, database: Database) -> None:
+        self.database = database
 
     def add_provider(self, name: str, agent: str) -> Provider:
         """Create an account for ``agent``; a name or agent already in use is refused."""
         if not name.strip() or not agent.startswith(("http://", "https://")):
             raise AccountError("Give a name and the agent's http(s) IRI.")
         try:
-            with self._connect() as db:
-                db.execute("INSERT INTO provider VALUES (?, ?, ?)", (name, agent, _now()))
-        except sqlite3.IntegrityError:
+            with self.database.writing() as db:
+                db.execute(insert(provider).values(name=name, agent=agent, created=now()))
+        except IntegrityError:
             raise AccountError(
                 f"A provider named {name!r} or with agent <{agent}> exists."
             ) from None
@@ -97,60 +69,52 @@ class Accounts:
         """Return a new token for provider ``name``; only its digest is kept."""
         token_id, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
         until = expires.isoformat(timespec="seconds") if expires else None
-        with self._connect() as db:
-            if not db.execute("SELECT 1 FROM provider WHERE name = ?", (name,)).fetchone():
+        with self.database.writing() as db:
+            if db.execute(select(provider.c.name).where(provider.c.name == name)).first() is None:
                 raise AccountError(f"There is no provider named {name!r}.")
             db.execute(
-                "INSERT INTO token VALUES (?, ?, ?, ?, ?, NULL)",
-                (token_id, name, _digest(secret), _now(), until),
+                insert(token).values(
+                    id=token_id, provider=name, digest=_digest(secret), created=now(), expires=until
+                )
             )
         return f"{PREFIX}_{token_id}_{secret}"
 
     def revoke(self, token_id: str) -> None:
         """Revoke a token by its id (as ``provider list`` shows it)."""
-        with self._connect() as db:
+        with self.database.writing() as db:
             changed = db.execute(
-                "UPDATE token SET revoked = ? WHERE id = ? AND revoked IS NULL",
-                (_now(), token_id),
+                update(token)
+                .where(token.c.id == token_id, token.c.revoked.is_(None))
+                .values(revoked=now())
             ).rowcount
         if not changed:
             raise AccountError(f"There is no active token {token_id!r}.")
 
     def providers(self) -> list[tuple[Provider, list[TokenInfo]]]:
         """Every account with its tokens, for ``registry provider list``."""
-        with self._connect() as db:
-            rows = db.execute("SELECT name, agent FROM provider ORDER BY name").fetchall()
-            tokens = db.execute(
-                "SELECT id, provider, created, expires, revoked FROM token ORDER BY created"
-            ).fetchall()
+        columns = (token.c.id, token.c.provider, token.c.created, token.c.expires, token.c.revoked)
+        with self.database.reading() as db:
+            rows = db.execute(select(provider.c.name, provider.c.agent).order_by("name")).all()
+            tokens = db.execute(select(*columns).order_by(token.c.created, token.c.id)).all()
         return [
             (Provider(name, agent), [TokenInfo(*t) for t in tokens if t[1] == name])
             for name, agent in rows
         ]
 
-    def authenticate(self, token: str | None) -> Provider:
+    def authenticate(self, bearer: str | None) -> Provider:
         """Return the provider a bearer token belongs to, or raise Unauthorized."""
-        parts = (token or "").split("_", 2)
+        parts = (bearer or "").split("_", 2)
         if len(parts) != 3 or parts[0] != PREFIX:
             raise Unauthorized("Send your API token as 'Authorization: Bearer <token>'.")
-        with self._connect() as db:
-            row = db.execute(
-                "SELECT digest, expires, revoked, provider.name, provider.agent FROM token "
-                "JOIN provider ON provider.name = token.provider WHERE token.id = ?",
-                (parts[1],),
-            ).fetchone()
+        found = select(
+            token.c.digest, token.c.expires, token.c.revoked, provider.c.name, provider.c.agent
+        ).join_from(token, provider).where(token.c.id == parts[1])
+        with self.database.reading() as db:
+            row = db.execute(found).first()
         if row is None or not hmac.compare_digest(row[0], _digest(parts[2])):
             raise Unauthorized("This token is not valid.")
         if row[2] is not None:
             raise Unauthorized("This token was revoked; ask the operator for a new one.")
-        if row[1] is not None and row[1] <= _now():
+        if row[1] is not None and row[1] <= now():
             raise Unauthorized("This token has expired; ask the operator for a new one.")
         return Provider(row[3], row[4])
-
-    def backup(self, target: Path) -> None:
-        """Copy the accounts into ``target`` consistently (SQLite's online backup)."""
-        with (
-            closing(sqlite3.connect(self.path)) as source,
-            closing(sqlite3.connect(target)) as copy,
-        ):
-            source.backup(copy)

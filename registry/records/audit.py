@@ -1,18 +1,23 @@
-"""The audit log: one JSON object per line for every write (who, what, when, result).
+"""The audit log: one row for every write (who, what, when, result), in the registry's
+database (``registry.database``).
 
 Accepted writes are also kept in the record's history graph, in the same transaction as
-the write; this file adds the refused attempts, which change nothing in the store.
+the write; the log adds the refused attempts, which change nothing in the store. Each entry
+is its own database transaction, written when the write's outcome is known: after the
+store's commit for an accepted write, when the refusal is raised for a refused one.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
+from typing import Any
 
+from sqlalchemy import insert, select
+
+from registry.database import Database, audit
+from registry.errors import DatabaseUnavailable
 from registry.metrics import RECORD_EVENTS
 
 log = logging.getLogger(__name__)
@@ -31,10 +36,9 @@ OPERATOR = Author("operator")
 
 @dataclass
 class AuditLog:
-    """The append-only audit file beside the store."""
+    """The append-only audit log."""
 
-    path: Path
-    _appending: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    database: Database
 
     def log(
         self,
@@ -46,10 +50,11 @@ class AuditLog:
         result: str,
         status: int | None = None,
     ) -> None:
-        """Append one line: who did what to which record, and how it ended (and count it
-        for ``/metrics``)."""
+        """Add one entry: who did what to which record, and how it ended (and count it for
+        ``/metrics``). A database that cannot take it (a full disk) does not fail the answer:
+        the entry goes to the process's log instead."""
         RECORD_EVENTS.labels(action, result).inc()
-        line = {
+        entry = {
             "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
             "who": author.name,
             "agent": author.agent,
@@ -60,9 +65,16 @@ class AuditLog:
             "result": result,
             "status": status,
         }
-        text = json.dumps({k: v for k, v in line.items() if v is not None}) + "\n"
         try:
-            with self._appending, self.path.open("a", encoding="utf-8") as out:
-                out.write(text)
-        except OSError as error:  # a full disk: the answer must still go out
-            log.error("audit line not written (%s): %s", error, text.strip())
+            with self.database.writing() as db:
+                db.execute(insert(audit).values(entry))
+        except (DatabaseUnavailable, OSError) as error:
+            log.error("audit entry not written (%s): %s", error, entry)
+
+    def entries(self) -> list[dict[str, Any]]:
+        """Every entry, oldest first, with the keys that have a value (as the JSON lines of
+        earlier versions had them)."""
+        columns = [c for c in audit.columns if c.name != "id"]
+        with self.database.reading() as db:
+            rows = db.execute(select(*columns).order_by(audit.c.id)).mappings().all()
+        return [{k: v for k, v in row.items() if v is not None} for row in rows]

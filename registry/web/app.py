@@ -38,8 +38,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(resource_dir("templates") / "static"),
     )
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
-    app.extensions["registry"] = open_registry(settings)
-    app.extensions["accounts"] = Accounts(settings.accounts_path)
+    registry = app.extensions["registry"] = open_registry(settings)
+    app.extensions["accounts"] = Accounts(registry.database)
     app.register_error_handler(Exception, handle_error)
     blueprints = (pages, endpoint, linked_data, api, provider_pages, feed, dump, federation)
     for blueprint in (*blueprints, observability):

@@ -1,4 +1,5 @@
-"""``registry provider``: accounts and tokens from the command line, without the store."""
+"""``registry provider``: accounts and tokens from the command line, without the store, in
+either database."""
 
 from __future__ import annotations
 
@@ -9,14 +10,18 @@ from click.testing import CliRunner
 
 from registry.cli.main import main
 from registry.config import load_settings
+from registry.database import Database, open_database
 from registry.errors import Unauthorized
 from registry.records.accounts import Accounts
 
 AGENT = "https://datasets.procancer-i.example/id/data-office"
 
 
-def test_add_token_list_revoke(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_add_token_list_revoke(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, database_url: str
+) -> None:
     monkeypatch.setenv("REGISTRY_STORE", str(tmp_path / "store"))
+    monkeypatch.setenv("REGISTRY_DATABASE", database_url)
     runner = CliRunner()
     added = runner.invoke(main, ["provider", "add", "procancer", "--agent", AGENT])
     assert added.exit_code == 0, added.output
@@ -25,7 +30,8 @@ def test_add_token_list_revoke(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     issued = runner.invoke(main, ["provider", "token", "procancer", "--expires-in", "30"])
     token = issued.output.strip()
     assert issued.exit_code == 0 and token.startswith("cir_")
-    accounts = Accounts(load_settings().accounts_path)
+    database = open_database(load_settings())
+    accounts = Accounts(database)
     assert accounts.authenticate(token).agent == AGENT
     listed = runner.invoke(main, ["provider", "list"]).output
     token_id = token.split("_")[1]
@@ -36,11 +42,29 @@ def test_add_token_list_revoke(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
         accounts.authenticate(token)
     assert runner.invoke(main, ["provider", "revoke", token_id]).exit_code == 1
     assert runner.invoke(main, ["provider", "token", "nobody"]).exit_code == 1
+    database.close()
     assert not (tmp_path / "store").exists()  # the store was never opened
 
 
-def test_only_digests_are_stored(tmp_path: Path) -> None:
-    accounts = Accounts(tmp_path / "accounts.sqlite")
+def test_only_digests_are_stored(tmp_path: Path, database_url: str) -> None:
+    url = database_url or f"sqlite:///{tmp_path / 'database.sqlite'}"
+    database = Database(url)
+    database.upgrade()
+    accounts = Accounts(database)
     accounts.add_provider("p", AGENT)
-    token = accounts.new_token("p")
-    assert token.split("_", 2)[2].encode() not in (tmp_path / "accounts.sqlite").read_bytes()
+    secret = accounts.new_token("p").split("_", 2)[2]
+    database.dump(tmp_path / "rows.jsonl")
+    database.close()
+    assert AGENT in (tmp_path / "rows.jsonl").read_text()
+    assert secret not in (tmp_path / "rows.jsonl").read_text()
+    if not database_url:
+        assert secret.encode() not in (tmp_path / "database.sqlite").read_bytes()
+
+
+def test_an_unreachable_database_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REGISTRY_STORE", str(tmp_path / "store"))
+    monkeypatch.setenv("REGISTRY_DATABASE", f"postgresql://nobody@/none?host={tmp_path}")
+    listed = CliRunner().invoke(main, ["provider", "list"])
+    assert listed.exit_code == 1 and "database" in listed.output and "unavailable" in listed.output

@@ -20,6 +20,8 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
 from sickle import Sickle
 
+from registry.config import load_settings
+from registry.database import open_database
 from registry.rdf import formats
 from registry.records.accounts import Accounts
 from tests.e2e.servers import running_server
@@ -202,7 +204,7 @@ def withdraw_one(url: str, folder: Path, identifier: str) -> str:
     (owner,) = {
         t.object.value for t in triples if t.predicate == formats.oxigraph_iri(DCTERMS.publisher)
     }
-    accounts = Accounts(folder / "store-accounts.sqlite")
+    accounts = Accounts(open_database(load_settings({"store": str(folder / "store")})))
     accounts.add_provider("owner", owner)
     token = accounts.new_token("owner")
     answer = requests.delete(

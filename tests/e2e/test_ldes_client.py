@@ -19,6 +19,8 @@ import pyoxigraph as ox
 import pytest
 import requests
 
+from registry.config import load_settings
+from registry.database import open_database
 from registry.rdf import formats
 from registry.rdf.namespaces import AS
 from registry.records.accounts import Accounts
@@ -46,7 +48,7 @@ def feed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
     folder = tmp_path_factory.mktemp("feed-server")
     settings = {"REGISTRY_FEED_PAGE_SIZE": "10"}
     with running_server(folder / "store", settings=settings, sample=True) as url:
-        accounts = Accounts(folder / "store-accounts.sqlite")
+        accounts = Accounts(open_database(load_settings({"store": str(folder / "store")})))
         accounts.add_provider("procancer", PUBLISHER)
         yield url, accounts.new_token("procancer")
 

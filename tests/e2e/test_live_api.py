@@ -19,6 +19,8 @@ from schemathesis.checks import (
 )
 from schemathesis.core.result import Err
 
+from registry.config import load_settings
+from registry.database import open_database
 from registry.records.accounts import Accounts
 from tests.web.test_api import BODY, PUBLISHER, RECORD_ID
 
@@ -36,10 +38,10 @@ def rdf_text(ctx: schemathesis.SerializationContext, value: object) -> bytes:
 @pytest.fixture(scope="module")
 def api_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     """``registry serve --sample`` for this module's tests, and a token of the sample
-    prostate dataset's publisher in the accounts file beside its store."""
+    prostate dataset's publisher in the database beside its store."""
     folder = tmp_path_factory.mktemp("api-server")
     with running_server(folder / "store", sample=True) as url:
-        accounts = Accounts(folder / "store-accounts.sqlite")
+        accounts = Accounts(open_database(load_settings({"store": str(folder / "store")})))
         accounts.add_provider("procancer", PUBLISHER)
         yield url, accounts.new_token("procancer")
 

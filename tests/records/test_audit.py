@@ -1,9 +1,10 @@
-"""Every write, accepted or refused, leaves an audit line, whichever way it arrives; the
-catalogue's own description is versioned like any record (issue "Re-house", walk-through)."""
+"""Every write, accepted or refused, leaves an audit entry, whichever way it arrives, in
+either database; the catalogue's own description is versioned like any record (issue
+"Re-house", walk-through)."""
 
 from __future__ import annotations
 
-import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from registry.cli.main import main
+from registry.config import load_settings
+from registry.database import open_database
 from registry.records.accounts import Accounts
+from registry.records.audit import AuditLog
 from registry.records.history import versions
 from registry.runtime import Registry
 from tests.conftest import BASE_IRI, ROOT
@@ -23,15 +27,14 @@ INVALID = ROOT / "data" / "invalid" / "age-as-text.ttl"
 
 
 def audit_lines(registry: Registry) -> list[dict[str, Any]]:
-    path = registry.settings.audit_path
-    if not path.exists():
-        return []
-    return [json.loads(line) for line in path.read_text().splitlines()]
+    return registry.records.audit.entries()
 
 
 def test_refused_publish_through_the_form_is_audited(
-    app: Flask, client: FlaskClient, registry: Registry
+    make_app: Callable[..., Flask], database_url: str
 ) -> None:
+    app = make_app(database=database_url)
+    client, registry = app.test_client(), app.extensions["registry"]
     accounts: Accounts = app.extensions["accounts"]
     accounts.add_provider("procancer", PUBLISHER)
     token = accounts.new_token("procancer")
@@ -53,13 +56,17 @@ def test_checking_in_the_form_is_not_a_write(client: FlaskClient, registry: Regi
     assert audit_lines(registry) == []
 
 
-def test_refused_file_in_registry_load_is_audited(tmp_path: Path, monkeypatch: Any) -> None:
+def test_refused_file_in_registry_load_is_audited(
+    tmp_path: Path, monkeypatch: Any, database_url: str
+) -> None:
     monkeypatch.setenv("REGISTRY_STORE", str(tmp_path / "store"))
     monkeypatch.setenv("REGISTRY_BASE_IRI", BASE_IRI)
+    monkeypatch.setenv("REGISTRY_DATABASE", database_url)
     result = CliRunner().invoke(main, ["load", str(INVALID)])
     assert result.exit_code == 1
-    log = tmp_path / "store-audit.jsonl"
-    lines = [json.loads(line) for line in log.read_text().splitlines()]
+    database = open_database(load_settings())
+    lines = AuditLog(database).entries()
+    database.close()
     refused = [e for e in lines if e["result"] == "refused"]
     assert [(e["who"], e["action"], e["status"]) for e in refused] == [
         ("operator", "submit", 422)

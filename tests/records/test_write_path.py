@@ -4,7 +4,6 @@ outcome submitting it alone gives, refusals are audited per file, and a busy poo
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 from pathlib import Path
@@ -44,7 +43,7 @@ def test_loading_in_batches_is_submitting_one_by_one(registry: Registry) -> None
 
 def test_every_refused_file_of_a_batch_is_audited(registry: Registry) -> None:
     load_files(registry.records, INVALID + SAMPLES[:2])
-    lines = [json.loads(line) for line in registry.settings.audit_path.read_text().splitlines()]
+    lines = registry.records.audit.entries()
     refused = [line for line in lines if line["result"] == "refused"]
     assert len(refused) == len(INVALID)
 

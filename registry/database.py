@@ -1,0 +1,337 @@
+"""Operational data: provider accounts, token digests and the audit log, everything the
+registry keeps that is not published RDF, in one database. By default an SQLite file beside
+the store (``<store>-database.sqlite``); PostgreSQL when ``REGISTRY_DATABASE`` names one.
+It is never in the store, so nothing of it can be read through ``/sparql``.
+
+One library and one code path for both: SQLAlchemy Core. Its expression language compiles
+each statement for SQLite (the standard library's driver) and for PostgreSQL (psycopg 3), its
+engine pools connections for the web server's threads, and the ``Table`` objects below are
+the one description of the schema that queries, migrations and backups read. psycopg beside
+``sqlite3`` would be two drivers with two parameter styles, two error trees and two ways to
+number a row: every statement written twice. No ORM: the rows are few and flat.
+
+Migrations are the numbered ``MIGRATIONS`` below and a ``schema_version`` table, applied by
+``registry db upgrade`` and by every start in one transaction under a lock (PostgreSQL's
+advisory lock, SQLite's ``BEGIN IMMEDIATE``), so web processes starting together upgrade
+once. Alembic would add a script folder, an ``env.py`` and templates for a linear history
+of a few tables, and does not serialise concurrent upgrades by itself; should the history
+need branches or autogeneration, it can take over from ``schema_version``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import closing, contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Connection,
+    ForeignKey,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    create_engine,
+    event,
+    func,
+    insert,
+    select,
+    text,
+)
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+from registry.config import Settings
+from registry.errors import DatabaseUnavailable, RegistryError
+
+metadata = MetaData()
+provider = Table(
+    "provider",
+    metadata,
+    Column("name", Text, primary_key=True),
+    Column("agent", Text, nullable=False, unique=True),
+    Column("created", Text, nullable=False),
+)
+"""Times are ISO 8601 text in UTC, as the earlier files had them: they sort as strings."""
+token = Table(
+    "token",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("provider", Text, ForeignKey("provider.name"), nullable=False),
+    Column("digest", Text, nullable=False),
+    Column("created", Text, nullable=False),
+    Column("expires", Text),
+    Column("revoked", Text),
+)
+audit = Table(
+    "audit",
+    metadata,
+    # SQLite numbers rows only in an INTEGER PRIMARY KEY; PostgreSQL's integer is 32 bits.
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("time", Text, nullable=False),
+    Column("who", Text, nullable=False),
+    Column("agent", Text),
+    Column("action", Text, nullable=False),
+    Column("record", Text),
+    Column("topic", Text),
+    Column("version", Integer),
+    Column("result", Text, nullable=False),
+    Column("status", Integer),
+)
+schema_version = Table(
+    "schema_version",
+    metadata,
+    Column("version", Integer, primary_key=True),
+    Column("applied", Text, nullable=False),
+)
+imported_file = Table(
+    "imported_file",
+    metadata,
+    Column("kind", Text, primary_key=True),
+    Column("rows", Integer, nullable=False),
+    Column("imported", Text, nullable=False),
+)
+"""The files of earlier versions (accounts, audit) already imported: each once."""
+
+DATA_TABLES = (provider, token, audit)
+"""What a backup holds, parents before children (tokens name their provider)."""
+
+MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
+    # Version 1 is the schema as first released. A later change to one of its tables is a
+    # new step, and this step then keeps its own copy of the table as it was.
+    (1, "accounts, tokens, audit", lambda db: metadata.create_all(db, checkfirst=False)),
+]
+LATEST = MIGRATIONS[-1][0]
+CONNECT_TIMEOUT = 5
+"""Seconds to wait for PostgreSQL to accept a connection before the answer is a 503."""
+LOCK_KEY = 0x7265_6769_7374_7279  # "registry": the advisory lock of upgrades (PostgreSQL)
+ACCOUNT_COLUMNS = {
+    "provider": ("name", "agent", "created"),
+    "token": ("id", "provider", "digest", "created", "expires", "revoked"),
+}
+
+
+def now() -> str:
+    """The current time as the database keeps times (UTC, ISO 8601, seconds)."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def engine_url(url: str) -> str:
+    """``url`` with its driver named: ``postgresql://`` means psycopg 3 here."""
+    parsed = make_url(url)
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.drivername not in ("sqlite", "postgresql+psycopg"):
+        raise ValueError(f"REGISTRY_DATABASE must be a postgresql:// or sqlite:// URL, not {url!r}")
+    return parsed.render_as_string(hide_password=False)
+
+
+class Database:
+    """The engine over the configured database; every use is one short transaction."""
+
+    def __init__(self, url: str) -> None:
+        self.url = engine_url(url)
+        self.name = make_url(self.url).render_as_string(hide_password=True)
+        self.sqlite = self.url.startswith("sqlite")
+        if self.sqlite:
+            Path(make_url(self.url).database or ".").parent.mkdir(parents=True, exist_ok=True)
+            self.engine = create_engine(self.url)
+            event.listen(self.engine, "connect", _sqlite_connected)
+            event.listen(self.engine, "begin", _sqlite_begin)
+        else:  # a server that went away: checked before use, and never waited on long
+            self.engine = create_engine(
+                self.url, pool_pre_ping=True, connect_args={"connect_timeout": CONNECT_TIMEOUT}
+            )
+
+    @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """One write transaction: committed when the block ends, rolled back on an error.
+
+        On SQLite it takes the write lock at its start (``BEGIN IMMEDIATE``), so a
+        transaction that reads and then writes never fails halfway on another's lock; it
+        waits for it instead (up to 30 s).
+        """
+        with self._unavailable_wrapped(), self.engine.begin() as connection:
+            yield connection
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """One read-only transaction: a consistent view of every table (a snapshot)."""
+        options: dict[str, Any] = {"reading": True}
+        if not self.sqlite:
+            options["isolation_level"] = "REPEATABLE READ"
+        with self._unavailable_wrapped(), self.engine.connect() as connection:
+            connection.execution_options(**options)
+            with connection.begin():
+                yield connection
+
+    @contextmanager
+    def _unavailable_wrapped(self) -> Iterator[None]:
+        """Turn a database that cannot be reached into one error with a 503."""
+        try:
+            yield
+        except OperationalError as error:
+            raise DatabaseUnavailable(
+                f"The database {self.name} is unavailable: {error.orig}"
+            ) from error
+
+    def version(self) -> int:
+        """The schema version the database has (0: none yet)."""
+        with self.reading() as db:
+            return _version(db)
+
+    def upgrade(self, legacy: Mapping[str, Path] | None = None) -> int:
+        """Apply the missing migrations, then import the files of earlier versions that
+        exist (``legacy``: ``accounts`` and ``audit`` paths), each once; return the version.
+
+        One transaction under a lock: processes starting together do it once, and a
+        failure leaves the database as it was.
+        """
+        with self.writing() as db:
+            if not self.sqlite:
+                db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+            current = _version(db)
+            if current > LATEST:
+                raise RegistryError(
+                    f"The database {self.name} is at schema version {current}, newer than this "
+                    f"registry's {LATEST}: run the registry version that upgraded it."
+                )
+            for number, _about, step in MIGRATIONS:
+                if number > current:
+                    step(db)
+                    db.execute(insert(schema_version).values(version=number, applied=now()))
+            for kind, path in (legacy or {}).items():
+                import_file(db, kind, path)
+            return LATEST
+
+    def refuse_data(self) -> None:
+        """Raise unless the data tables are empty (a restore's precondition)."""
+        with self.reading() as db:
+            _refuse_data(db, self.name)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def dump(self, path: Path) -> int:
+        """Write every row of the data tables to ``path`` (JSON lines, one snapshot), with
+        the schema version first; return the number of rows.
+
+        Through SQLAlchemy rather than ``pg_dump``: one format for both databases (a backup
+        of SQLite restores into PostgreSQL and back, the way to move to a server), no
+        client binaries that must match the server's major version, and only the
+        registry's tables, whatever else shares the database.
+        """
+        rows = 0
+        with self.reading() as db, path.open("w", encoding="utf-8") as out:
+            out.write(json.dumps({"schema_version": _version(db)}) + "\n")
+            for table in DATA_TABLES:
+                for row in db.execute(select(table).order_by(*table.primary_key)):
+                    out.write(json.dumps({"table": table.name, "row": row._asdict()}) + "\n")
+                    rows += 1
+        return rows
+
+    def load(self, path: Path) -> int:
+        """Load a ``dump`` into this database, which must hold no accounts or audit yet.
+
+        Audit rows are numbered anew, in their order (the numbers are not referenced).
+        """
+        lines = path.read_text(encoding="utf-8").splitlines()
+        version = json.loads(lines[0])["schema_version"] if lines else 0
+        if version > LATEST:
+            raise RegistryError(f"{path} is of schema version {version}: upgrade the registry.")
+        with self.writing() as db:
+            _refuse_data(db, self.name)
+            entries = [json.loads(line) for line in lines[1:]]
+            for table in DATA_TABLES:
+                rows = [e["row"] for e in entries if e["table"] == table.name]
+                if table is audit:
+                    rows = [{k: v for k, v in row.items() if k != "id"} for row in rows]
+                if rows:
+                    db.execute(insert(table), rows)
+        return len(lines) - 1
+
+
+def open_database(settings: Settings) -> Database:
+    """The configured database, upgraded, with the files of earlier versions imported."""
+    database = Database(settings.database_url)
+    try:
+        database.upgrade(settings.legacy_files)
+    except BaseException:
+        database.close()
+        raise
+    return database
+
+
+def _refuse_data(db: Connection, name: str) -> None:
+    if any(db.execute(select(func.count()).select_from(t)).scalar() for t in DATA_TABLES):
+        raise RegistryError(
+            f"The database {name} holds accounts or an audit log; restore into a new one."
+        )
+
+
+def _version(db: Connection) -> int:
+    if not db.dialect.has_table(db, schema_version.name):
+        return 0
+    return int(db.execute(select(func.max(schema_version.c.version))).scalar() or 0)
+
+
+def _sqlite_connected(connection: sqlite3.Connection, _record: object) -> None:
+    """Hand transactions to ``_sqlite_begin``; wait for locks; write ahead (readers do not
+    wait for the writer), syncing at checkpoints rather than at each commit (a process crash
+    loses nothing, a power cut at most the last commits); check foreign keys."""
+    connection.isolation_level = None
+    pragmas = ("journal_mode = WAL", "synchronous = NORMAL", "busy_timeout = 30000",
+               "foreign_keys = ON")
+    with closing(connection.cursor()) as cursor:
+        for pragma in pragmas:
+            cursor.execute(f"PRAGMA {pragma}")
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    reading = connection.get_execution_options().get("reading")
+    connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+
+
+def import_file(db: Connection, kind: str, path: Path) -> int:
+    """Copy an earlier version's file into the database, unless it was done before; return
+    the rows copied. ``kind`` is ``accounts`` (its SQLite file) or ``audit`` (JSON lines)."""
+    done = db.execute(select(imported_file).where(imported_file.c.kind == kind)).first()
+    if done is not None or not path.is_file():
+        return 0
+    copied = 0
+    for table, rows in (accounts_rows(path) if kind == "accounts" else audit_rows(path)):
+        have = {tuple(r) for r in db.execute(select(*table.primary_key))}
+        key = [c.name for c in table.primary_key]
+        new = [row for row in rows if tuple(row.get(k) for k in key) not in have]
+        if new:
+            db.execute(insert(table), new)
+        copied += len(new)
+    db.execute(insert(imported_file).values(kind=kind, rows=copied, imported=now()))
+    return copied
+
+
+def accounts_rows(path: Path) -> Iterator[tuple[Table, list[dict[str, Any]]]]:
+    """The providers and tokens of an accounts file (``<store>-accounts.sqlite``)."""
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as old:
+        for table in (provider, token):
+            columns = ACCOUNT_COLUMNS[table.name]
+            found = old.execute(f"SELECT {', '.join(columns)} FROM {table.name}").fetchall()
+            yield table, [dict(zip(columns, row, strict=True)) for row in found]
+
+
+def audit_rows(path: Path) -> Iterator[tuple[Table, list[dict[str, Any]]]]:
+    """The lines of an audit file (``<store>-audit.jsonl``), oldest first; a last line cut
+    short by a crash is left out, as it was never a whole entry."""
+    content = path.read_text(encoding="utf-8")
+    lines = content.splitlines()
+    if lines and not content.endswith("\n"):
+        lines.pop()
+    columns = [c.name for c in audit.columns if c.name != "id"]
+    rows = [json.loads(line) for line in lines if line.strip()]
+    yield audit, [{name: row.get(name) for name in columns} for row in rows]
