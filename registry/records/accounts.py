@@ -128,6 +128,12 @@ class Accounts:
             for name, agent in rows
         ]
 
+    def agent_of(self, name: str) -> str | None:
+        """The agent IRI provider ``name`` publishes as (None if there is no such account)."""
+        with self._connect() as db:
+            row = db.execute("SELECT agent FROM provider WHERE name = ?", (name,)).fetchone()
+        return row[0] if row else None
+
     def authenticate(self, token: str | None) -> Provider:
         """Return the provider a bearer token belongs to, or raise Unauthorized."""
         parts = (token or "").split("_", 2)
