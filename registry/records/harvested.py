@@ -95,7 +95,8 @@ class Harvested:
 
 
 def harvested_records(records: Records, source: str) -> list[Harvested]:
-    """The source's current (not withdrawn) records."""
+    """The source's current (not withdrawn) dataset records (its agents may be cited by
+    other records: they are never withdrawn with it)."""
     rows = records.store.query(query("harvested_records"), {"source": ox.NamedNode(source)})
     found = []
     for row in rows:  # type: ignore[union-attr]

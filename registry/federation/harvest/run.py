@@ -50,6 +50,7 @@ class Report:
     stopped: str | None = None
     """Why the run ended before reading the source to the end."""
     created: int = 0
+    """Dataset records created (``updated``, ``unchanged``: datasets too)."""
     updated: int = 0
     unchanged: int = 0
     refused: list[dict[str, str]] = field(default_factory=list)
@@ -57,6 +58,8 @@ class Report:
     withdrawn: list[str] = field(default_factory=list)
     withdrawals_held: str | None = None
     """Why nothing was withdrawn although the source no longer lists some records."""
+    agents_written: int = 0
+    """Agents the source describes, stored (new or changed) before the datasets citing them."""
     agents_kept: int = 0
     """Agents the source describes that are registered here already (kept as they are)."""
     documents: int = 0
@@ -202,7 +205,9 @@ def _write(
     owner = state.owner if description.kind == "dataset" else None
     written = store_harvested(harvest.records, checked, provenance, state.author, owner)
     report = state.report
-    if not written.changed:
+    if description.kind == "agent":
+        report.agents_written += written.changed
+    elif not written.changed:
         report.unchanged += 1
     elif written.created:
         report.created += 1

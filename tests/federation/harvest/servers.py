@@ -43,7 +43,8 @@ def serving_registry(template: Path, target: Path) -> Iterator[Registry]:
 
 
 Answer = tuple[int, str, bytes]
-"""Status, media type and body of one answer of the misbehaving source."""
+"""Status, media type and body of one answer of the misbehaving source (for a redirect,
+the body is its Location)."""
 
 
 @contextmanager
@@ -56,6 +57,9 @@ def misbehaving(answer: Callable[[str], Answer], delay: float = 0) -> Iterator[s
             status, media_type, body = answer(self.path)
             self.send_response(status)
             self.send_header("Content-Type", media_type)
+            if 300 <= status < 400:  # the body is where to go
+                self.send_header("Location", body.decode())
+                body = b""
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             if delay:

@@ -4,12 +4,32 @@ nothing; a dropped dataset is withdrawn after a complete run, and only then."""
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
+from rdflib.namespace import DCTERMS, PROV
 
+from registry.errors import Conflict
 from registry.federation.harvest.run import Report
 from registry.federation.harvest.sources import Source
+from registry.rdf import formats
+from registry.rdf.namespaces import CIR
+from registry.records.accounts import Provider
+from registry.records import history
+from registry.records.history import description_text
+from registry.records.layout import record_facts, version_iri
+from registry.records.submission import publish, registered_agents, submit
+from registry.records.write import read_state, withdraw_record
 from registry.runtime import Registry
-from tests.federation.harvest.harvesting import sample_datasets
+from tests.conftest import BASE_IRI, PROSTATE, TURTLE
+from tests.federation.harvest.harvesting import (
+    NTRIPLES,
+    revised,
+    sample_datasets,
+    sample_description,
+    submitted,
+)
 from tests.federation.harvest.servers import SOURCE_BASE
 
 ENTRY_POINTS = {
@@ -54,7 +74,108 @@ def test_every_sample_dataset_arrives_through_each_kind(
     report = harvest(harvesting, kind)
     assert report.status == "complete", report
     assert report.refused == [], report.refused
-    assert report.created >= 36  # the datasets, and any agent not registered here
+    assert report.created == 36
     assert current_datasets(harvesting) == sample_datasets()
     again = harvest(harvesting, kind)
     assert again.status == "complete" and again.created == again.updated == 0, again
+
+
+def record_of(registry: Registry, topic: str) -> str:
+    return registry.layout.record_iri(registry.layout.record_id_for(topic))
+
+
+def test_a_harvested_record_says_where_it_came_from_and_conforms(
+    source: Registry, harvesting: Registry
+) -> None:
+    harvest(harvesting, "dump")
+    (run,) = harvesting.harvester.sources.runs("other")
+    topic = sorted(sample_datasets())[0]
+    record = record_of(harvesting, topic)
+    graph = harvesting.store.graph_triples(record)
+    facts = record_facts(graph, record)
+    assert facts[str(CIR.harvestedFrom)] == ox.NamedNode(BASE_IRI + "harvest#other")
+    assert facts[str(CIR.harvestRun)] == ox.NamedNode(f"{BASE_IRI}harvest/runs/{run.id}")
+    # dct:source: the second registry's own record of the dataset; read from its dump graph.
+    original = record_of(source, topic)
+    assert facts[str(DCTERMS.source)] == ox.NamedNode(original)
+    assert facts[str(PROV.wasDerivedFrom)] == ox.NamedNode(original)
+    assert str(CIR.harvested) in facts
+    # As published (the description as accepted, the record with its provenance), with the
+    # agents it cites, it conforms to the profile.
+    shown = history.current(harvesting.records, harvesting.layout.record_id_for(topic)).triples
+    agents = registered_agents(harvesting.records, shown)
+    report = harvesting.shapes.validate(formats.to_rdflib(shown), agents)
+    assert report.conforms, report.text()
+    # The feed carries the description as the second registry accepted it: the round trip.
+    state = read_state(harvesting.records, record)
+    ours = description_text(harvesting.store, version_iri(record, state.version))
+    theirs = description_text(source.store, version_iri(original, 1))
+    assert ours and theirs
+    assert isomorphic(parsed(ours), parsed(theirs))
+
+
+def parsed(text: str) -> Graph:
+    return formats.to_rdflib(formats.parse(text.encode(), NTRIPLES))
+
+
+def test_a_dropped_dataset_is_withdrawn_after_a_complete_run(
+    source: Registry, harvesting: Registry
+) -> None:
+    harvest(harvesting, "dump")
+    topic = sorted(sample_datasets())[0]
+    withdraw_record(source.records, source.layout.record_id_for(topic))
+    source.dump.write()
+    report = harvest(harvesting, "dump")
+    assert report.status == "complete" and report.withdrawn == [topic], report
+    assert read_state(harvesting.records, record_of(harvesting, topic)).withdrawn
+    assert report.unchanged == 35 and report.created == report.updated == 0
+
+
+def test_a_run_that_would_withdraw_most_records_withdraws_none(
+    source: Registry, harvesting: Registry
+) -> None:
+    harvest(harvesting, "dump")
+    dropped = sorted(sample_datasets())[:20]
+    for topic in dropped:
+        withdraw_record(source.records, source.layout.record_id_for(topic))
+    source.dump.write()
+    report = harvest(harvesting, "dump")
+    assert report.withdrawn == [] and "20 of its 36" in (report.withdrawals_held or "")
+    assert not any(
+        read_state(harvesting.records, record_of(harvesting, t)).withdrawn for t in dropped
+    )
+
+
+def test_the_feed_is_read_from_where_the_last_run_stopped(
+    source: Registry, harvesting: Registry
+) -> None:
+    harvest(harvesting, "feed")
+    gone, changed = sorted(sample_datasets())[:2]
+    withdraw_record(source.records, source.layout.record_id_for(gone))
+    submitted(source, revised(sample_description(changed)))
+    report = harvest(harvesting, "feed")
+    assert report.status == "complete", report
+    assert report.documents == 1  # the last fragment only
+    assert report.updated == 1 and report.withdrawn == [gone], report
+    assert report.unchanged == report.created == 0
+
+
+def test_a_local_record_is_never_overwritten_nor_a_harvested_one_by_a_provider(
+    source: Registry, harvesting: Registry
+) -> None:
+    data = PROSTATE.read_bytes()
+    local = submit(harvesting.records, data, TURTLE)
+    report = harvest(harvesting, "dump")
+    assert [r["topic"] for r in report.refused] == [local.topic]
+    assert read_state(harvesting.records, local.record).harvested_from is None
+    other = sorted(sample_datasets() - {local.topic})[0]
+    triples = sample_description(other)
+    publisher = next(t.object.value for t in triples if t.predicate.value == str(DCTERMS.publisher))
+    with pytest.raises(Conflict, match="harvested"):
+        publish(
+            harvesting.records,
+            Provider("p", publisher),
+            formats.serialize(triples, NTRIPLES),
+            NTRIPLES,
+            "publish",
+        )
