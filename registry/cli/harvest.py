@@ -9,14 +9,18 @@ server's schedule runs it within ``REGISTRY_HARVEST_CHECK_INTERVAL`` seconds.
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from registry.config import load_settings
 from registry.errors import RegistryError
 
+if TYPE_CHECKING:
+    from registry.federation.harvest.sources import Sources
 
-def _sources():  # type: ignore[no-untyped-def]
+
+def _sources() -> Sources:
     from registry.federation.harvest.sources import Sources
 
     return Sources(load_settings().harvest_path)
@@ -83,8 +87,6 @@ def show(name: str, count: int) -> None:
 @click.option("--withdraw-records", "keep", flag_value=False, help="Withdraw its records.")
 def remove(name: str, keep: bool | None) -> None:
     """Forget a source; say what becomes of its records (--keep-records or --withdraw-records)."""
-    from registry.cli.opening import open_for_command
-
     if keep is None:
         raise click.UsageError(
             "Say what becomes of its records: --keep-records or --withdraw-records."
@@ -94,22 +96,26 @@ def remove(name: str, keep: bool | None) -> None:
     except RegistryError as error:
         raise click.ClickException(error.message) from None
     if not keep:
-        registry = open_for_command()
-        try:
-            withdrawn = registry.harvester.withdraw_all(name)
-        finally:
-            registry.close()
-        click.echo(f"Withdrew {len(withdrawn)} records of {name}.")
+        click.echo(f"Withdrew {len(_withdraw_all(name))} records of {name}.")
     _sources().remove(name)
     click.echo(f"Removed the source {name}.")
+
+
+def _withdraw_all(name: str) -> list[str]:
+    """Withdraw the source's records (the store to ourselves, as ``registry load``)."""
+    from registry.cli.opening import open_for_command
+
+    registry = open_for_command()
+    try:
+        return registry.harvester.withdraw_all(name)
+    finally:
+        registry.close()
 
 
 @harvest.command("run")
 @click.argument("names", nargs=-1)
 def run(names: tuple[str, ...]) -> None:
     """Harvest the named sources (all without a name) now; exit 1 if a run did not complete."""
-    from registry.cli.opening import held_by_server
-
     sources = _sources()
     try:
         wanted = list(names) or [source.name for source in sources.all()]
@@ -117,8 +123,8 @@ def run(names: tuple[str, ...]) -> None:
             sources.get(name)
     except RegistryError as error:
         raise click.ClickException(error.message) from None
-    registry = held_by_server()
-    if registry is None:
+    reports = _run_here(wanted)
+    if reports is None:
         for name in wanted:
             sources.request_run(name)
         click.echo(
@@ -126,23 +132,31 @@ def run(names: tuple[str, ...]) -> None:
             "(see /harvest or `registry harvest show`)."
         )
         return
+    for report in reports:
+        click.echo(summary(report))
+    raise SystemExit(0 if all(r["status"] == "complete" for r in reports) else 1)
+
+
+def _run_here(names: list[str]) -> list[dict[str, Any]] | None:
+    """Run the sources in this process; None if a running server holds the store."""
+    from registry.cli.opening import held_by_server
+
+    registry = held_by_server()
+    if registry is None:
+        return None
     try:
-        reports = [registry.harvester.run(name) for name in wanted]
+        return [registry.harvester.run(name).as_dict() for name in names]
     finally:
         registry.close()
-    for report in reports:
-        click.echo(summary(report.as_dict()))
-    raise SystemExit(0 if all(r.status == "complete" for r in reports) else 1)
 
 
-def summary(report: dict[str, object]) -> str:
+def summary(report: dict[str, Any]) -> str:
     """One paragraph of a run's report for the terminal."""
     refused = report["refused"]
-    assert isinstance(refused, list)
     lines = [
         f"{report['source']}: {report['status']}; {report['created']} created, "
         f"{report['updated']} updated, {report['unchanged']} unchanged, {len(refused)} refused, "
-        f"{len(report['withdrawn'])} withdrawn ({report['documents']} documents)"  # type: ignore[arg-type]
+        f"{len(report['withdrawn'])} withdrawn ({report['documents']} documents)"
     ]
     if report["stopped"]:
         lines.append(f"  stopped: {report['stopped']}")

@@ -15,8 +15,8 @@ from registry.federation.harvest.run import Report
 from registry.federation.harvest.sources import Source
 from registry.rdf import formats
 from registry.rdf.namespaces import CIR
-from registry.records.accounts import Provider
 from registry.records import history
+from registry.records.accounts import Provider
 from registry.records.history import description_text
 from registry.records.layout import record_facts, version_iri
 from registry.records.submission import publish, registered_agents, submit
