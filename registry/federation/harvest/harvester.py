@@ -13,6 +13,7 @@ import logging
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from registry.config import Settings
 from registry.federation.harvest.fetch import Limits
@@ -62,6 +63,15 @@ class Harvester:
             for record in found:
                 withdraw_harvested(self.harvest.records, record.record_id, source, author)
         return [record.topic for record in found]
+
+    def overview(self) -> list[dict[str, Any]]:
+        """Each source with its latest run, for the /harvest page (operational data: never in
+        the store)."""
+        shown = []
+        for source in self.sources.all():
+            runs = self.sources.runs(source.name, limit=1)
+            shown.append({"source": source, "run": runs[0] if runs else None})
+        return shown
 
     def due(self, now: datetime | None = None) -> list[str]:
         """The sources whose interval has passed since their last run, and those asked for."""
