@@ -1,5 +1,6 @@
 """Backup and restore: the whole store as N-Quads (records, versions, history, vocabularies)
-plus the accounts file, in one folder; restore loads them into a new, empty store.
+plus the accounts file, the audit log and the harvest sources and runs, in one folder;
+restore loads them into a new, empty store.
 
 N-Quads rather than a copy of the database files: it is portable across Oxigraph versions
 and a restored store can be compared with the original by isomorphism.
@@ -12,10 +13,12 @@ from pathlib import Path
 
 from registry.config import Settings
 from registry.errors import RegistryError
+from registry.federation.harvest.sources import Sources
 from registry.records.accounts import Accounts
 from registry.store.oxigraph import OxigraphStore
 
 QUADS, ACCOUNTS, AUDIT = "store.nq", "accounts.sqlite", "audit.jsonl"
+HARVEST = "harvest.sqlite"
 
 
 def backup(settings: Settings, folder: Path) -> None:
@@ -31,6 +34,8 @@ def backup(settings: Settings, folder: Path) -> None:
     Accounts(settings.accounts_path).backup(folder / ACCOUNTS)
     if settings.audit_path.exists():
         shutil.copyfile(settings.audit_path, folder / AUDIT)
+    if settings.harvest_path.exists():
+        Sources(settings.harvest_path).backup(folder / HARVEST)
 
 
 def restore(settings: Settings, folder: Path) -> None:
@@ -50,3 +55,5 @@ def restore(settings: Settings, folder: Path) -> None:
         Accounts(folder / ACCOUNTS).backup(settings.accounts_path)
     if (folder / AUDIT).is_file():
         shutil.copyfile(folder / AUDIT, settings.audit_path)
+    if (folder / HARVEST).is_file():
+        Sources(folder / HARVEST).backup(settings.harvest_path)

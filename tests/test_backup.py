@@ -14,6 +14,7 @@ from rdflib.compare import isomorphic
 
 from registry.cli.main import main
 from registry.config import load_settings
+from registry.federation.harvest.sources import Source, Sources
 from registry.rdf import formats
 from registry.records.accounts import Accounts
 from registry.records.submission import publish
@@ -48,6 +49,7 @@ def test_backup_and_restore_round_trip(
     provider = accounts.add_provider("procancer", PUBLISHER)
     token = accounts.new_token("procancer")
     registry = open_registry(settings)
+    registry.harvester.sources.add(Source("national", "https://national.example/", "dcat", 0))
     publish(registry.records, provider, BODY, TURTLE, "create")
     publish(registry.records, provider, CHANGED, TURTLE, "replace", RECORD_ID)
     withdraw_record(registry.records, RECORD_ID)
@@ -75,3 +77,5 @@ def test_backup_and_restore_round_trip(
         Accounts(load_settings({"store": str(restored)}).accounts_path).authenticate(token).agent
         == PUBLISHER
     )
+    harvest = load_settings({"store": str(restored)}).harvest_path
+    assert Sources(harvest).get("national").url == "https://national.example/"

@@ -224,6 +224,14 @@ class Sources:
             db.execute("DELETE FROM run_request")
         return names
 
+    def backup(self, target: Path) -> None:
+        """Copy the sources and runs into ``target`` consistently (SQLite's online backup)."""
+        with (
+            closing(sqlite3.connect(self.path)) as original,
+            closing(sqlite3.connect(target)) as copy,
+        ):
+            original.backup(copy)
+
 
 def _run(row: tuple[Any, ...]) -> Run:
     return Run(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]))
