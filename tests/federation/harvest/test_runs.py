@@ -4,6 +4,8 @@ nothing; a dropped dataset is withdrawn after a complete run, and only then."""
 
 from __future__ import annotations
 
+import time
+
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph
@@ -11,8 +13,10 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, PROV
 
 from registry.errors import Conflict
+from registry.federation.harvest.oai import overlapped
 from registry.federation.harvest.run import Report
 from registry.federation.harvest.sources import Source
+from registry.federation.listing import SETTLE
 from registry.rdf import formats
 from registry.rdf.namespaces import CIR
 from registry.records import history
@@ -179,3 +183,22 @@ def test_a_local_record_is_never_overwritten_nor_a_harvested_one_by_a_provider(
             NTRIPLES,
             "publish",
         )
+
+
+def test_oai_pmh_reads_from_the_last_complete_run(source: Registry, harvesting: Registry) -> None:
+    harvest(harvesting, "oai")
+    position = harvesting.harvester.sources.get("other").position
+    assert position and position.endswith("Z")
+    gone, changed = sorted(sample_datasets())[:2]
+    withdraw_record(source.records, source.layout.record_id_for(gone))
+    submitted(source, revised(sample_description(changed)))
+    time.sleep(SETTLE.total_seconds() + 1)  # the source lists what settled before it answers
+    report = harvest(harvesting, "oai")
+    assert report.status == "complete", report
+    assert report.updated == 1 and report.withdrawn == [gone], report
+    assert report.created == 0 and report.unchanged < 36  # only what changed since `from`
+
+
+def test_the_next_from_overlaps_the_last_answer() -> None:
+    assert overlapped("2026-12-06T12:00:00Z") == "2026-12-06T11:55:00Z"
+    assert overlapped("2026-12-06") == "2026-12-05"
