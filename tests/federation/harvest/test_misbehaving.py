@@ -123,3 +123,25 @@ def test_an_invalid_record_is_refused_and_named(harvesting: Registry) -> None:
     (refused,) = report.refused
     assert refused["topic"] in datasets_in(bad) and "dct:accessRights" in refused["reason"]
     assert report.created == 1
+
+
+def test_a_source_that_moves_its_pages_keeps_the_same_record(harvesting: Registry) -> None:
+    """ckanext-harvest made duplicates when a source changed its URLs: the dataset's IRI
+    names the record, wherever it was read."""
+    with misbehaving(lambda path: (200, TURTLE, page(PROSTATE_TRIPLES, None))) as url:
+        first = run(harvesting, url + "old")
+        harvesting.harvester.sources.remove("bad")
+        second = run(harvesting, url + "new/place")
+    assert first.created == 1 and second.created == 0 and second.unchanged == 1, second
+    assert [r.topic for r in harvesting.harvester.harvest_records("bad")] == [FIRST]
+
+
+def test_the_records_belong_to_the_sources_provider(harvesting: Registry) -> None:
+    agent = "https://provider.example/id/national-node"
+    harvesting.harvester.harvest.owner_of = lambda name: agent if name == "national" else None
+    with misbehaving(lambda path: (200, TURTLE, page(PROSTATE_TRIPLES, None))) as url:
+        harvesting.harvester.sources.add(Source("bad", url, "dcat", 0, provider="national"))
+        report = harvesting.harvester.run("bad")
+    assert report.created == 1, report
+    record = harvesting.layout.record_iri(harvesting.layout.record_id_for(FIRST))
+    assert read_state(harvesting.records, record).owner == agent
