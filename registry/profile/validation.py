@@ -156,12 +156,7 @@ def results_of(report_graph: Graph) -> tuple[Result, ...]:
         sorted(
             results,
             key=lambda r: (
-                order[r.severity],
-                r.focus,
-                r.path or "",
-                r.value or "",
-                r.message,
-                r.shape or "",
+                order[r.severity], r.focus, r.path or "", r.value or "", r.message, r.shape or ""
             ),
         )
     )

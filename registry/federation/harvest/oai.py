@@ -1,7 +1,8 @@
 """Reader of an OAI-PMH 2.0 repository's ``dcat_ap`` records
 (https://www.openarchives.org/OAI/openarchivesprotocol.html): ``ListRecords`` followed by
 ``resumptionToken`` (section 3.5), from the last complete run on (``from``, section 2.7.1,
-less an overlap); a header with ``status="deleted"`` withdraws the record harvested from that identifier.
+less an overlap); a header with ``status="deleted"`` withdraws the record harvested from
+that identifier.
 
 An answer that is not OAI-PMH XML, or an ``<error>`` other than ``noRecordsMatch``, stops
 the run (section 3.6: errors come with HTTP 200).
