@@ -128,8 +128,9 @@ def run(names: tuple[str, ...]) -> None:
         for name in wanted:
             sources.request_run(name)
         click.echo(
-            f"The store is in use by a running server: asked it to harvest {', '.join(wanted)} "
-            "(see /harvest or `registry harvest show`)."
+            f"The store is in use (a running server): asked it to harvest {', '.join(wanted)} "
+            "at its next look, every REGISTRY_HARVEST_CHECK_INTERVAL seconds (see /harvest or "
+            "`registry harvest show`)."
         )
         return
     for report in reports:
