@@ -94,6 +94,25 @@ class Settings:
     """The operator's e-mail address (OAI-PMH Identify); empty: the catalogue publisher's
     contact e-mail, else postmaster@ the base IRI's host."""
 
+    harvest_timeout: float = 30.0
+    """Seconds one harvest request may wait for the source (connecting, or between bytes)."""
+    harvest_run_seconds: float = 3600.0
+    """Seconds one harvest run may take; a run stopped by it is partial (withdraws nothing)."""
+    harvest_page_bytes: int = 50_000_000
+    """Largest document one harvest request may read (a page, a record, a SPARQL answer)."""
+    harvest_run_bytes: int = 2_000_000_000
+    """Bytes one harvest run may read in all (a dump counts as it streams)."""
+    harvest_pages: int = 10_000
+    """Documents one harvest run may fetch (pages, records, fragments)."""
+    harvest_redirects: int = 5
+    """Redirects one harvest request may follow (http(s) only, on the source's own host)."""
+    harvest_withdraw_share: float = 0.5
+    """Largest share (0 to 1) of a source's records one run may withdraw; a run that would
+    withdraw more withdraws nothing and says why."""
+    harvest_check_interval: float = 30.0
+    """Seconds between two looks of ``registry serve`` for sources due (or asked for) a run;
+    0: the server never harvests."""
+
     @property
     def store_path(self) -> Path:
         return Path(self.store)
@@ -121,6 +140,11 @@ class Settings:
             "accounts": self.store_path.with_name(name + "-accounts.sqlite"),
             "audit": self.store_path.with_name(name + "-audit.jsonl"),
         }
+
+    @property
+    def harvest_path(self) -> Path:
+        """Harvest sources and runs: a SQLite file beside the store, out of SPARQL's reach."""
+        return self.store_path.with_name(self.store_path.name + "-harvest.sqlite")
 
     @property
     def dump_path(self) -> Path:
@@ -191,4 +215,9 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> Settings:
     for url in settings.fdp_ping_urls.split(","):
         if url.strip() and not url.strip().startswith(("http://", "https://")):
             raise ValueError(f"{ENV_PREFIX}FDP_PING_URLS: {url.strip()!r} is not an http(s) URL")
+    if settings.harvest_withdraw_share > 1:
+        raise ValueError(
+            f"{ENV_PREFIX}HARVEST_WITHDRAW_SHARE is a share between 0 and 1, "
+            f"not {settings.harvest_withdraw_share}"
+        )
     return settings

@@ -25,12 +25,14 @@ from registry.database import Database, open_database
 from registry.errors import StoreMismatch
 from registry.federation.dump import Dump, DumpSchedule
 from registry.federation.feed import Feed
+from registry.federation.harvest.harvester import Harvester, Schedule
 from registry.federation.listing import Listing
 from registry.profile.pool import shared_pool
 from registry.profile.validation import Shapes, load_profile
 from registry.queries import query
 from registry.rdf.formats import oxigraph_iri, to_rdflib
 from registry.rdf.namespaces import CIR, DCATAP, EHDS_REGULATION
+from registry.records.accounts import Accounts
 from registry.records.audit import AuditLog
 from registry.records.changes import backfill
 from registry.records.facade import Records
@@ -59,8 +61,11 @@ class Registry:
     dump: Dump
     listing: Listing
     """The dataset records in the stable order harvesters page through."""
+    harvester: Harvester
+    """The harvest sources, their runs, and the schedule ``registry serve`` starts."""
     _endpoint: Endpoint | None = field(default=None, repr=False)
     _dumps: DumpSchedule | None = field(default=None, repr=False)
+    _harvests: Schedule | None = field(default=None, repr=False)
     _starting: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def endpoint(self) -> Endpoint:
@@ -84,7 +89,16 @@ class Registry:
             self._dumps = DumpSchedule(self.dump, self.settings.dump_interval)
             self._dumps.start()
 
+    def schedule_harvests(self) -> None:
+        """Harvest sources on their schedule, and when asked, while serving (0: never)."""
+        interval = self.settings.harvest_check_interval
+        if interval > 0 and self._harvests is None:
+            self._harvests = Schedule(self.harvester, interval)
+            self._harvests.start()
+
     def close(self) -> None:
+        if self._harvests is not None:
+            self._harvests.stop()
         if self._dumps is not None:
             self._dumps.stop()
         with self._starting:
@@ -181,8 +195,20 @@ def open_registry(settings: Settings) -> Registry:
     feed = Feed(changes, store, layout, settings.feed_page_size, title)
     scratch = settings.store_path.with_name(settings.store_path.name + ".dump-views")
     dump = Dump(store, layout, settings.dump_path, scratch)
+    harvester = Harvester(records, settings, Accounts(database).agent_of)
     return Registry(
-        settings, store, database, shapes, search, records, catalogue, index, feed, dump, listing
+        settings,
+        store,
+        database,
+        shapes,
+        search,
+        records,
+        catalogue,
+        index,
+        feed,
+        dump,
+        listing,
+        harvester,
     )
 
 

@@ -18,6 +18,7 @@ from registry.backup import LEGACY, QUADS
 from registry.cli.main import main
 from registry.config import Settings, load_settings
 from registry.database import open_database
+from registry.federation.harvest.sources import Source, Sources
 from registry.rdf import formats
 from registry.records.accounts import Accounts, Provider, TokenInfo
 from registry.records.audit import AuditLog
@@ -77,6 +78,7 @@ def test_backup_and_restore_round_trip(
     accounts = Accounts(registry.database)
     provider = accounts.add_provider("procancer", PUBLISHER)
     token = accounts.new_token("procancer")
+    registry.harvester.sources.add(Source("national", "https://national.example/", "dcat", 0))
     publish(registry.records, provider, BODY, TURTLE, "create")
     publish(registry.records, provider, CHANGED, TURTLE, "replace", RECORD_ID)
     withdraw_record(registry.records, RECORD_ID)
@@ -115,6 +117,7 @@ def test_backup_and_restore_round_trip(
     database = open_database(copied)
     assert Accounts(database).authenticate(token).agent == PUBLISHER
     database.close()
+    assert Sources(copied.harvest_path).get("national").url == "https://national.example/"
 
 
 def test_a_backup_of_an_earlier_version_restores(

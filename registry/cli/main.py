@@ -20,6 +20,8 @@ import click
 from registry.cli.database import database
 from registry.cli.dicom import dicom
 from registry.cli.generate import generate
+from registry.cli.harvest import harvest
+from registry.cli.opening import open_for_command as _open
 from registry.cli.profile import profile, validate
 from registry.cli.provider import provider
 from registry.config import load_settings
@@ -27,23 +29,6 @@ from registry.errors import RegistryError
 
 if TYPE_CHECKING:
     from registry.runtime import Registry
-
-
-def _open() -> Registry:
-    """Open the configured registry, turning setup problems into one-line messages."""
-    from registry.runtime import open_registry
-
-    try:
-        return open_registry(load_settings())
-    except RegistryError as error:
-        raise click.ClickException(error.message) from None
-    except ValueError as error:
-        raise click.ClickException(str(error)) from None
-    except OSError as error:
-        raise click.ClickException(
-            f"Cannot open the store: {error}. Is another registry process using it, "
-            "or is REGISTRY_STORE not a folder?"
-        ) from None
 
 
 def _load(registry: Registry, paths: list[Path]) -> int:
@@ -100,6 +85,7 @@ def serve(host: str | None, port: int | None, sample: bool) -> None:
     if sample:
         _load(registry, [resource_dir("data") / "sample"])
     registry.schedule_dumps()
+    registry.schedule_harvests()
     # Off unless REGISTRY_FDP_PING_URLS names indexes: then now, and weekly.
     start_pinging(ping_urls(settings.fdp_ping_urls), settings.base_iri)
     threading.Thread(target=registry.listing.warm, name="listing", daemon=True).start()
@@ -126,6 +112,7 @@ main.add_command(generate)
 main.add_command(dicom)
 main.add_command(provider)
 main.add_command(database)
+main.add_command(harvest)
 
 
 @contextmanager

@@ -18,7 +18,7 @@ from registry.records.accounts import Accounts
 
 
 @contextmanager
-def _accounts() -> Iterator[Accounts]:
+def provider_accounts() -> Iterator[Accounts]:
     """The configured accounts; their errors (a name in use, no database) as one line."""
     try:
         database = open_database(load_settings())
@@ -40,7 +40,7 @@ def provider() -> None:
 @click.option("--agent", required=True, help="IRI of the foaf:Agent the provider publishes as.")
 def add(name: str, agent: str) -> None:
     """Create the account NAME for the agent IRI its datasets name as dct:publisher."""
-    with _accounts() as accounts:
+    with provider_accounts() as accounts:
         accounts.add_provider(name, agent)
     click.echo(
         f"Provider {name} publishes as <{agent}>. Give it a token: registry provider token {name}"
@@ -55,7 +55,7 @@ def add(name: str, agent: str) -> None:
 def token(name: str, expires_in: int | None) -> None:
     """Print a new API token for provider NAME (it is shown this once, and kept hashed)."""
     expires = datetime.now(UTC) + timedelta(days=expires_in) if expires_in else None
-    with _accounts() as accounts:
+    with provider_accounts() as accounts:
         secret = accounts.new_token(name, expires)
     click.echo(secret)
 
@@ -63,7 +63,7 @@ def token(name: str, expires_in: int | None) -> None:
 @provider.command("list")
 def list_providers() -> None:
     """List the accounts, their agents and their tokens (ids and dates, never secrets)."""
-    with _accounts() as accounts:
+    with provider_accounts() as accounts:
         listed = accounts.providers()
     for account, tokens in listed:
         click.echo(f"{account.name}\t<{account.agent}>")
@@ -76,6 +76,6 @@ def list_providers() -> None:
 @click.argument("token_id")
 def revoke(token_id: str) -> None:
     """Revoke the token TOKEN_ID (the id ``registry provider list`` shows)."""
-    with _accounts() as accounts:
+    with provider_accounts() as accounts:
         accounts.revoke(token_id)
     click.echo(f"Token {token_id} revoked.")

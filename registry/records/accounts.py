@@ -101,6 +101,12 @@ class Accounts:
             for name, agent in rows
         ]
 
+    def agent_of(self, name: str) -> str | None:
+        """The agent IRI provider ``name`` publishes as (None if there is no such account)."""
+        with self.database.reading() as db:
+            row = db.execute(select(provider.c.agent).where(provider.c.name == name)).first()
+        return row[0] if row else None
+
     def authenticate(self, bearer: str | None) -> Provider:
         """Return the provider a bearer token belongs to, or raise Unauthorized."""
         parts = (bearer or "").split("_", 2)

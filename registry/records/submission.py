@@ -45,6 +45,7 @@ from registry.records.write import (
     is_record_statement,
     may_change,
     may_create,
+    refuse_harvested,
     write_record,
 )
 
@@ -336,6 +337,7 @@ def may_publish(provider: str) -> Precondition:
     """The web form's "publish": create, or replace the provider's own record."""
 
     def check(state: RecordState) -> None:
+        refuse_harvested(state)
         if state.exists and state.owner and state.owner != provider:
             raise Conflict(f"This dataset is registered by another provider (<{state.owner}>).")
 

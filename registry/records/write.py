@@ -44,6 +44,8 @@ class RecordState:
     owner: str | None = None
     digest: str | None = None
     issued: Term | None = None
+    harvested_from: str | None = None
+    """The harvest source the record came from (None: a provider's or the operator's own)."""
 
     @property
     def etag(self) -> str:
@@ -62,6 +64,9 @@ class Change:
     digest: str
     owner: str | None
     """The agent the record is attributed to: the dataset's publisher, or the agent itself."""
+    about_record: tuple[tuple[ox.NamedNode, Term], ...] = ()
+    """More (predicate, object) pairs about the ``dcat:CatalogRecord``: a harvested record's
+    provenance (``records.harvested``)."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,7 @@ def read_state(records: Records, record: str) -> RecordState:
         return RecordState(exists=False)
     number, owner = facts.get(str(CIR.versionNumber)), facts.get(str(PROV.wasAttributedTo))
     digest = facts.get(str(CIR.descriptionDigest))
+    source = facts.get(str(CIR.harvestedFrom))
     return RecordState(
         exists=True,
         withdrawn=str(CIR.withdrawn) in facts,
@@ -93,6 +99,7 @@ def read_state(records: Records, record: str) -> RecordState:
         owner=owner.value if isinstance(owner, ox.NamedNode) else None,
         digest=digest.value if isinstance(digest, ox.Literal) else None,
         issued=facts.get(str(DCTERMS.issued)),
+        harvested_from=source.value if isinstance(source, ox.NamedNode) else None,
     )
 
 
@@ -119,6 +126,7 @@ def _record_meta(
     ]
     if change.owner:
         triples.append(ox.Triple(rec, _iri(PROV.wasAttributedTo), ox.NamedNode(change.owner)))
+    triples.extend(ox.Triple(rec, predicate, value) for predicate, value in change.about_record)
     if change.kind == "dataset":
         catalog = _iri(records.catalog_iri)
         triples.append(ox.Triple(catalog, _iri(DCAT.record), rec))
@@ -289,7 +297,7 @@ def withdraw_record(
             str(DCTERMS.issued),
             str(PROV.wasAttributedTo),
         ]
-        kept += [str(CIR.versionNumber), str(CIR.currentVersion)]
+        kept += [str(CIR.versionNumber), str(CIR.currentVersion), str(CIR.harvestedFrom)]
         tombstone = [ox.Triple(rec, ox.NamedNode(p), facts[p]) for p in kept if p in facts]
         tombstone += [
             ox.Triple(rec, _iri(DCTERMS.modified), _when(now)),
@@ -311,6 +319,7 @@ def may_create(provider: str | None) -> Precondition:
     """POST: the record must not exist (a withdrawn one of the same provider may return)."""
 
     def check(state: RecordState) -> None:
+        refuse_harvested(state)
         if state.exists and state.owner and provider and state.owner != provider:
             raise Conflict(
                 f"This dataset is registered by another provider (<{state.owner}>).",
@@ -327,6 +336,7 @@ def may_change(provider: str | None, if_match: str | None) -> Precondition:
     def check(state: RecordState) -> None:
         if not state.exists:
             raise NotFound("There is no such record; create it with POST /api/records.")
+        refuse_harvested(state)
         if provider and state.owner != provider:
             raise Forbidden("This record belongs to another provider.")
         if state.withdrawn:
@@ -338,3 +348,12 @@ def may_change(provider: str | None, if_match: str | None) -> Precondition:
             )
 
     return check
+
+
+def refuse_harvested(state: RecordState) -> None:
+    """A harvested record follows its source: a provider's write would be undone by the next
+    run, so it is refused (the source, or removing it, changes the record)."""
+    if state.harvested_from:
+        raise Conflict(
+            f"This record is harvested from <{state.harvested_from}>; change it at its source."
+        )

@@ -18,6 +18,7 @@ from registry.web.dump import dump
 from registry.web.errors import handle_error
 from registry.web.federation import federation
 from registry.web.feed import feed
+from registry.web.harvest import harvest_pages
 from registry.web.linked_data import linked_data
 from registry.web.observability import observability, observe
 from registry.web.pages import pages
@@ -42,7 +43,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["accounts"] = Accounts(registry.database)
     app.register_error_handler(Exception, handle_error)
     blueprints = (pages, endpoint, linked_data, api, provider_pages, feed, dump, federation)
-    for blueprint in (*blueprints, observability):
+    for blueprint in (*blueprints, harvest_pages, observability):
         app.register_blueprint(blueprint)
     observe(app)
     app.before_request(bounded_arguments)

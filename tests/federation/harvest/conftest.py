@@ -13,10 +13,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from registry.records.layout import record_id_for
+from registry.records.loading import load_files
 from registry.runtime import Registry
 from registry.web.app import create_app
-from tests.conftest import BASE_IRI, writing_to
+from tests.conftest import BASE_IRI, SAMPLE_FILES, writing_to
 from tests.federation.harvest.harvesting import load_sample_catalogue, sample_datasets
+from tests.federation.harvest.servers import SOURCE_BASE, serving_registry
 
 PAGE_SIZE = 10
 """Datasets per page: the 36 sample datasets make four pages."""
@@ -72,3 +74,26 @@ def harvest_client(harvest_app: Flask) -> FlaskClient:
 def sample_ids() -> dict[str, str]:
     """The sample datasets: dataset IRI -> record id."""
     return {topic: record_id_for(topic) for topic in sample_datasets()}
+
+
+@pytest.fixture(scope="session")
+def source_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A second registry's store (base ``SOURCE_BASE``) with the whole sample catalogue."""
+    path = tmp_path_factory.mktemp("source") / "store"
+    with writing_to(path, base_iri=SOURCE_BASE, feed_page_size=10) as registry:
+        assert not load_files(registry.records, SAMPLE_FILES).rejected
+    return path
+
+
+@pytest.fixture
+def source(tmp_path: Path, source_template: Path) -> Iterator[Registry]:
+    """The second registry, served on 127.0.0.1 (a fresh copy per test: tests change it)."""
+    with serving_registry(source_template, tmp_path / "source") as registry:
+        yield registry
+
+
+@pytest.fixture
+def harvesting(empty_harvest_app: Flask) -> Registry:
+    """The registry that harvests: agents registered, no dataset."""
+    registry: Registry = empty_harvest_app.extensions["registry"]
+    return registry

@@ -1,0 +1,170 @@
+"""``registry harvest``: add, list, show, remove and run the catalogues the registry harvests.
+
+``add``, ``list`` and ``show`` touch only the harvest file. ``run`` and ``remove
+--withdraw-records`` write records, so they open the store, as ``registry load`` does; if a
+running server holds it, ``run`` leaves a request in the harvest file instead, and the
+server's schedule runs it within ``REGISTRY_HARVEST_CHECK_INTERVAL`` seconds.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from registry.config import load_settings
+from registry.errors import RegistryError
+
+if TYPE_CHECKING:
+    from registry.federation.harvest.sources import Sources
+
+
+def _sources() -> Sources:
+    from registry.federation.harvest.sources import Sources
+
+    return Sources(load_settings().harvest_path)
+
+
+@click.group()
+def harvest() -> None:
+    """Catalogues the registry harvests (DCAT-AP pages, feeds, FDP, OAI-PMH, SPARQL, dumps)."""
+
+
+@harvest.command("add")
+@click.argument("name")
+@click.argument("url")
+@click.option("--kind", type=click.Choice(["dcat", "feed", "fdp", "oai", "sparql", "dump"]))
+@click.option("--every", default="24h", show_default=True, help="Run interval (30m, 24h, 0).")
+@click.option("--provider", help="The provider account the harvested records belong to.")
+def add(name: str, url: str, kind: str | None, every: str, provider: str | None) -> None:
+    """Add a source; without --kind, find it from what URL answers."""
+    from registry.cli.provider import provider_accounts
+    from registry.federation.harvest.fetch import Fetcher, Limits
+    from registry.federation.harvest.readers import detect
+    from registry.federation.harvest.sources import Source, parse_every
+
+    settings = load_settings()
+    try:
+        if provider:
+            with provider_accounts() as accounts:
+                known = accounts.agent_of(provider) is not None
+            if not known:
+                raise click.ClickException(f"There is no provider account named {provider!r}.")
+        kind = kind or detect(Fetcher(url, Limits.from_settings(settings)), url)
+        source = Source(name, url, kind, parse_every(every), provider)
+        _sources().add(source)
+    except RegistryError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"Added {name}: {kind} source <{url}>, every {every}.")
+
+
+@harvest.command("list")
+def list_sources() -> None:
+    """List the sources with their last run."""
+    sources = _sources()
+    for source in sources.all():
+        runs = sources.runs(source.name, limit=1)
+        last = f"{runs[0].started} {runs[0].status}" if runs else "never run"
+        click.echo(f"{source.name}\t{source.kind}\t{source.url}\t{last}")
+
+
+@harvest.command("show")
+@click.argument("name")
+@click.option("--runs", "count", default=5, show_default=True, help="How many runs to show.")
+def show(name: str, count: int) -> None:
+    """Show a source and its last runs with their reports (JSON)."""
+    sources = _sources()
+    try:
+        source = sources.get(name)
+    except RegistryError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(json.dumps(source.__dict__, indent=2))
+    for run in sources.runs(name, limit=count):
+        click.echo(json.dumps(run.__dict__, indent=2))
+
+
+@harvest.command("remove")
+@click.argument("name")
+@click.option("--keep-records", "keep", flag_value=True, default=None, help="Keep its records.")
+@click.option("--withdraw-records", "keep", flag_value=False, help="Withdraw its records.")
+def remove(name: str, keep: bool | None) -> None:
+    """Forget a source; say what becomes of its records (--keep-records or --withdraw-records)."""
+    if keep is None:
+        raise click.UsageError(
+            "Say what becomes of its records: --keep-records or --withdraw-records."
+        )
+    try:
+        _sources().get(name)
+    except RegistryError as error:
+        raise click.ClickException(error.message) from None
+    if not keep:
+        click.echo(f"Withdrew {len(_withdraw_all(name))} records of {name}.")
+    _sources().remove(name)
+    click.echo(f"Removed the source {name}.")
+
+
+def _withdraw_all(name: str) -> list[str]:
+    """Withdraw the source's records (the store to ourselves, as ``registry load``)."""
+    from registry.cli.opening import open_for_command
+
+    registry = open_for_command()
+    try:
+        return registry.harvester.withdraw_all(name)
+    finally:
+        registry.close()
+
+
+@harvest.command("run")
+@click.argument("names", nargs=-1)
+def run(names: tuple[str, ...]) -> None:
+    """Harvest the named sources (all without a name) now; exit 1 if a run did not complete."""
+    sources = _sources()
+    try:
+        wanted = list(names) or [source.name for source in sources.all()]
+        for name in wanted:
+            sources.get(name)
+    except RegistryError as error:
+        raise click.ClickException(error.message) from None
+    reports = _run_here(wanted)
+    if reports is None:
+        for name in wanted:
+            sources.request_run(name)
+        click.echo(
+            f"The store is in use (a running server): asked it to harvest {', '.join(wanted)} "
+            "at its next look, every REGISTRY_HARVEST_CHECK_INTERVAL seconds (see /harvest or "
+            "`registry harvest show`)."
+        )
+        return
+    for report in reports:
+        click.echo(summary(report))
+    raise SystemExit(0 if all(r["status"] == "complete" for r in reports) else 1)
+
+
+def _run_here(names: list[str]) -> list[dict[str, Any]] | None:
+    """Run the sources in this process; None if a running server holds the store."""
+    from registry.cli.opening import held_by_server
+
+    registry = held_by_server()
+    if registry is None:
+        return None
+    try:
+        return [registry.harvester.run(name).as_dict() for name in names]
+    finally:
+        registry.close()
+
+
+def summary(report: dict[str, Any]) -> str:
+    """One paragraph of a run's report for the terminal."""
+    refused = report["refused"]
+    lines = [
+        f"{report['source']}: {report['status']}; {report['created']} created, "
+        f"{report['updated']} updated, {report['unchanged']} unchanged, {len(refused)} refused, "
+        f"{len(report['withdrawn'])} withdrawn ({report['documents']} documents)"
+    ]
+    if report["stopped"]:
+        lines.append(f"  stopped: {report['stopped']}")
+    if report["withdrawals_held"]:
+        lines.append(f"  {report['withdrawals_held']}")
+    lines += [f"  refused <{r['topic']}>: {r['reason']}" for r in refused]
+    return "\n".join(lines)

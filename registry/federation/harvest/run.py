@@ -1,0 +1,241 @@
+"""One harvest run: read the source, validate each description with the profile, store the
+valid ones through ``records`` with their provenance, then, only if the source was read to
+the end, withdraw what it no longer lists or says is deleted.
+
+Descriptions are validated in batches (one call to the validator processes, every core, as
+``registry load`` does); agents go first, one at a time, since the datasets are validated
+with the agents they cite as registered. One bad description never stops the run: it is
+refused and named in the report. A run stopped early (a limit, a cycle, an unreadable page,
+a network error) keeps what it wrote whole and withdraws nothing. A complete run that would
+withdraw more than ``withdraw_share`` of the source's records withdraws nothing either: a
+source that suddenly lists half its datasets is more likely broken than emptied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from registry.errors import Conflict, RegistryError
+from registry.federation.harvest.documents import Deleted, Item, Position
+from registry.federation.harvest.fetch import Fetcher, HarvestStopped, Limits
+from registry.federation.harvest.readers import READERS, reads_all
+from registry.federation.harvest.sources import Source, Sources
+from registry.federation.harvest.split import Description
+from registry.rdf.formats import DOCUMENT_SYNTAXES, serialize
+from registry.records.audit import Author
+from registry.records.facade import Records
+from registry.records.harvested import (
+    Provenance,
+    harvested_records,
+    store_harvested,
+    withdraw_harvested,
+)
+from registry.records.loading import BATCH, reason
+from registry.records.submission import Checked, check_many
+
+NTRIPLES = next(s for s in DOCUMENT_SYNTAXES if s.suffix == "nt")
+
+
+@dataclass
+class Report:
+    """What a run did, kept as JSON with the run and shown on /harvest."""
+
+    source: str
+    kind: str
+    url: str
+    status: str = "running"
+    stopped: str | None = None
+    """Why the run ended before reading the source to the end."""
+    created: int = 0
+    """Dataset records created (``updated``, ``unchanged``: datasets too)."""
+    updated: int = 0
+    unchanged: int = 0
+    refused: list[dict[str, str]] = field(default_factory=list)
+    """Each dataset or agent the profile (or ownership) refused, and why."""
+    withdrawn: list[str] = field(default_factory=list)
+    withdrawals_held: str | None = None
+    """Why nothing was withdrawn although the source no longer lists some records."""
+    agents_written: int = 0
+    """Agents the source describes, stored (new or changed) before the datasets citing them."""
+    agents_kept: int = 0
+    """Agents the source describes that are registered here already (kept as they are)."""
+    documents: int = 0
+    bytes: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Harvest:
+    """What a run needs: the write side, the sources file, and the limits."""
+
+    records: Records
+    sources: Sources
+    limits: Limits = field(default_factory=Limits)
+    withdraw_share: float = 0.5
+    owner_of: Callable[[str], str | None] = lambda provider: None
+    """Returns the agent IRI of a provider account name (the source's records' owner)."""
+
+    def source_iri(self, name: str) -> str:
+        return self.records.layout.iri("harvest") + "#" + name
+
+    def run_iri(self, run_id: int) -> str:
+        return self.records.layout.iri(f"harvest/runs/{run_id}")
+
+
+@dataclass
+class _Pass:
+    """The state of one run while it reads."""
+
+    source: Source
+    run_id: int
+    report: Report
+    author: Author
+    owner: str | None
+    listed: set[str] = field(default_factory=set)
+    agents_done: set[str] = field(default_factory=set)
+    deleted: dict[str, Deleted] = field(default_factory=dict)
+    pending: list[Description] = field(default_factory=list)
+    position: str | None = None
+
+
+def run_source(harvest: Harvest, name: str) -> Report:
+    """Harvest one source now; the run and its report are kept in ``harvest.sources``."""
+    source = harvest.sources.get(name)
+    run_id = harvest.sources.start_run(name)
+    owner = harvest.owner_of(source.provider) if source.provider else None
+    state = _Pass(
+        source,
+        run_id,
+        Report(name, source.kind, source.url),
+        Author(f"harvest:{name}", owner),
+        owner,
+    )
+    fetcher = Fetcher(source.url, harvest.limits)
+    try:
+        for item in READERS[source.kind](fetcher, source.url, source.position):
+            _take(harvest, state, item)
+        _store_pending(harvest, state)
+        state.report.status = "complete"
+    except (HarvestStopped, RegistryError) as error:
+        _store_pending(harvest, state)
+        state.report.stopped = error.message
+        state.report.status = "partial" if fetcher.documents > 1 else "failed"
+    except Exception as error:  # a bug or the store: the run is failed, the server lives on
+        state.report.stopped = f"{type(error).__name__}: {error}"
+        state.report.status = "failed"
+    state.report.documents, state.report.bytes = fetcher.documents, fetcher.bytes_read
+    if state.report.status == "complete":
+        _withdraw(harvest, state)
+        harvest.sources.keep_position(name, state.position)
+    harvest.sources.finish_run(run_id, state.report.status, state.report.as_dict())
+    return state.report
+
+
+def _take(harvest: Harvest, state: _Pass, item: Item) -> None:
+    """Handle one item a reader yields: store agents at once, batch datasets."""
+    if isinstance(item, Position):
+        state.position = item.value
+    elif isinstance(item, Deleted):
+        state.deleted[item.topic or item.original or ""] = item
+    elif item.kind == "agent":
+        if item.topic not in state.agents_done:
+            state.agents_done.add(item.topic)
+            _store(harvest, state, [item])
+    else:
+        state.listed.add(item.topic)
+        state.deleted.pop(item.topic, None)
+        if item.original:
+            state.deleted.pop(item.original, None)
+        state.pending.append(item)
+        if len(state.pending) >= BATCH:
+            _store_pending(harvest, state)
+
+
+def _store_pending(harvest: Harvest, state: _Pass) -> None:
+    batch, state.pending = state.pending, []
+    if batch:
+        _store(harvest, state, batch)
+
+
+def _store(harvest: Harvest, state: _Pass, batch: list[Description]) -> None:
+    """Validate a batch in one call to the validators, then write each valid description."""
+    documents = [(serialize(d.triples, NTRIPLES), NTRIPLES) for d in batch]
+    outcomes = check_many(harvest.records, documents, state.author)
+    fetched = datetime.now(UTC)
+    for description, outcome in zip(batch, outcomes, strict=True):
+        try:
+            if isinstance(outcome, RegistryError):
+                raise outcome
+            _write(harvest, state, description, outcome, fetched)
+        except Conflict:
+            if description.kind != "agent":
+                raise_conflict(state, description)
+            # An agent registered here already (a provider's own, say) is cited as it is.
+            state.report.agents_kept += 1
+        except RegistryError as error:
+            state.report.refused.append({"topic": description.topic, "reason": reason(error)})
+
+
+def raise_conflict(state: _Pass, description: Description) -> None:
+    """Name a dataset whose record is a local provider's or another source's."""
+    state.report.refused.append(
+        {
+            "topic": description.topic,
+            "reason": "Conflict: the registry holds this dataset as a local provider's or "
+            "another source's record; the harvest leaves it.",
+        }
+    )
+
+
+def _write(
+    harvest: Harvest, state: _Pass, description: Description, checked: Checked, when: datetime
+) -> None:
+    provenance = Provenance(
+        harvest.source_iri(state.source.name),
+        harvest.run_iri(state.run_id),
+        description.document,
+        when,
+        description.original,
+    )
+    owner = state.owner if description.kind == "dataset" else None
+    written = store_harvested(harvest.records, checked, provenance, state.author, owner)
+    report = state.report
+    if description.kind == "agent":
+        report.agents_written += written.changed
+    elif not written.changed:
+        report.unchanged += 1
+    elif written.created:
+        report.created += 1
+    else:
+        report.updated += 1
+
+
+def _withdraw(harvest: Harvest, state: _Pass) -> None:
+    """After a complete run: withdraw what the source deleted, and (for a source read whole)
+    what it no longer lists, unless that is more than the allowed share."""
+    current = harvested_records(harvest.records, harvest.source_iri(state.source.name))
+    by_key = {r.topic: r for r in current} | {r.original: r for r in current if r.original}
+    gone = {by_key[key].record_id: by_key[key].topic for key in state.deleted if key in by_key}
+    if reads_all(state.source):
+        gone |= {r.record_id: r.topic for r in current if r.topic not in state.listed}
+    if not gone:
+        return
+    if len(gone) > harvest.withdraw_share * len(current):
+        state.report.withdrawals_held = (
+            f"The source no longer lists {len(gone)} of its {len(current)} records, more "
+            f"than {harvest.withdraw_share:.0%} (REGISTRY_HARVEST_WITHDRAW_SHARE): nothing "
+            "was withdrawn. Check the source; withdraw them by hand, or raise the share."
+        )
+        return
+    for record_id, topic in sorted(gone.items()):
+        try:
+            source = harvest.source_iri(state.source.name)
+            withdraw_harvested(harvest.records, record_id, source, state.author)
+            state.report.withdrawn.append(topic)
+        except RegistryError as error:
+            state.report.refused.append({"topic": topic, "reason": error.message})
