@@ -189,3 +189,11 @@ class PreconditionFailed(RegistryError):
 
     status = 412
     title = "Precondition failed"
+
+
+class TangledBlankNodes(RegistryError):
+    """A description's blank nodes are shared or cyclic beyond what its canonical form
+    (digest, differences between versions) may cost."""
+
+    status = 422
+    title = "Blank nodes cannot be told apart"

@@ -24,7 +24,7 @@ from registry.config import Settings
 from registry.errors import StoreMismatch
 from registry.profile.validation import Shapes, load_profile
 from registry.queries import query
-from registry.rdf.formats import oxigraph_iri, to_rdflib
+from registry.rdf.formats import oxigraph_iri
 from registry.rdf.namespaces import CIR, DCATAP, EHDS_REGULATION
 from registry.records.audit import AuditLog
 from registry.records.facade import Records
@@ -143,7 +143,7 @@ def open_registry(settings: Settings) -> Registry:
         # description (data/sample/catalog.ttl, say) replaces it and is kept across restarts.
         triples = catalog_triples(settings, layout)
         catalog = URIRef(layout.catalog_iri)
-        write_record(records, catalog_change(triples, to_rdflib(triples), catalog))
+        write_record(records, catalog_change(triples, catalog))
     load_vocabularies(store, shapes, layout)
     index.reconcile()
     return Registry(settings, store, shapes, search, records, catalogue, index)

@@ -9,14 +9,13 @@ fails with a Violation raises before the store is touched, so a rejection change
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
-from rdflib.compare import to_isomorphic
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
 
 from registry.errors import (
@@ -30,6 +29,7 @@ from registry.errors import (
 from registry.profile.validation import Report, Shapes
 from registry.queries import query
 from registry.rdf import formats
+from registry.rdf.canonical import canonical
 from registry.rdf.formats import RdfSyntax
 from registry.records.accounts import Provider
 from registry.records.agents import agent_descriptions, cited_iris
@@ -128,13 +128,15 @@ def refuse_foreign_subjects(records: Records, graph: Graph, record: str) -> None
             )
 
 
-def digest(graph: Graph) -> str:
+def digest(triples: Iterable[ox.Triple]) -> str:
     """Return a fingerprint of a description that ignores blank-node labels and triple order.
 
     Kept on the record because the store normalises some literals (``xsd:nonNegativeInteger``
     comes back as ``xsd:integer``), so stored triples cannot be compared with submitted ones.
+    Its cost is bounded (``rdf.canonical``); rdflib's ``to_isomorphic``, used before, was
+    exponential in alike blank nodes.
     """
-    return format(to_isomorphic(graph).graph_digest(), "x")
+    return canonical(triples).digest
 
 
 @dataclass(frozen=True)
@@ -189,7 +191,7 @@ def change_for(records: Records, checked: Checked) -> Change:
         owner = publishers[0] if publishers else None
     else:
         owner = str(topic.iri)
-    return Change(topic.iri, topic.kind, checked.triples, digest(graph), owner)
+    return Change(topic.iri, topic.kind, checked.triples, digest(checked.triples), owner)
 
 
 @contextmanager
@@ -206,9 +208,9 @@ def refusals_audited(
         raise
 
 
-def catalog_change(triples: list[ox.Triple], graph: Graph, catalog: URIRef) -> Change:
+def catalog_change(triples: list[ox.Triple], catalog: URIRef) -> Change:
     """The catalogue's own description as a record change (the operator's; no owner)."""
-    return Change(catalog, "catalog", triples, digest(graph), None)
+    return Change(catalog, "catalog", triples, digest(triples), None)
 
 
 def submit(
@@ -225,7 +227,7 @@ def submit(
         topic = checked.topic
         if topic.kind == "catalog":
             refuse_foreign_subjects(records, checked.graph, records.catalog_iri)
-            change = catalog_change(checked.triples, checked.graph, topic.iri)
+            change = catalog_change(checked.triples, topic.iri)
         else:
             change = change_for(records, checked)
         written = write_record(records, change, author, now=now)
