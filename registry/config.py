@@ -31,6 +31,18 @@ class Settings:
     """Worker threads of the WSGI server."""
     max_body_bytes: int = 5_000_000
     """Largest request body accepted (submissions, SPARQL POST)."""
+    max_record_bytes: int = 1_000_000
+    """Largest description a record may have, in bytes (a submission or validation body)."""
+    max_record_triples: int = 5_000
+    """Most triples one description may have (the samples have at most 165)."""
+    max_literal_length: int = 10_000
+    """Most characters in one literal of a description (a title, a description...)."""
+    max_blank_node_depth: int = 16
+    """Deepest nesting of blank nodes in a description (the samples nest 3 deep)."""
+    max_jsonld_contexts: int = 16
+    """Most ``@context`` entries (scoped ones included) in one JSON-LD description."""
+    max_jsonld_depth: int = 32
+    """Deepest nesting of JSON objects and arrays in one JSON-LD description."""
     catalog_title: str = "Cancer Image Registry"
     catalog_description: str = (
         "Public catalogue of cancer-imaging datasets described in HealthDCAT-AP."

@@ -197,3 +197,11 @@ class TangledBlankNodes(RegistryError):
 
     status = 422
     title = "Blank nodes cannot be told apart"
+
+
+class DescriptionTooLarge(RegistryError):
+    """A description above a limit of ``rdf.limits`` (bytes, triples, a literal's length,
+    blank-node depth, JSON-LD contexts or nesting); the message names the setting."""
+
+    status = 413
+    title = "Description too large"

@@ -25,6 +25,7 @@ from registry.errors import StoreMismatch
 from registry.profile.validation import Shapes, load_profile
 from registry.queries import query
 from registry.rdf.formats import oxigraph_iri
+from registry.rdf.limits import DescriptionLimits
 from registry.rdf.namespaces import CIR, DCATAP, EHDS_REGULATION
 from registry.records.audit import AuditLog
 from registry.records.facade import Records
@@ -134,7 +135,8 @@ def open_registry(settings: Settings) -> Registry:
     shapes = load_profile()
     assert shapes.vocabularies is not None
     search = SearchIndex(search_index_path(settings))
-    records = Records(store, shapes, layout, AuditLog(settings.audit_path))
+    limits = DescriptionLimits.from_settings(settings)
+    records = Records(store, shapes, layout, AuditLog(settings.audit_path), limits)
     catalogue = Catalogue(store, search, shapes.vocabularies.labels, layout, settings.page_size)
     index = IndexSync(search, store, layout)
     records.subscribe(index.record_written)

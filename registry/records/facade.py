@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from registry.profile.validation import Shapes
+from registry.rdf.limits import DescriptionLimits
 from registry.records.audit import AuditLog
 from registry.records.layout import Layout
 from registry.store.oxigraph import OxigraphStore
@@ -31,6 +32,8 @@ class Records:
     shapes: Shapes
     layout: Layout
     audit: AuditLog
+    limits: DescriptionLimits = field(default_factory=DescriptionLimits)
+    """What one submitted description may weigh (from the settings)."""
     writing: threading.Lock = field(default_factory=threading.Lock)
     """Held while a record is read, checked and written, so preconditions cannot race."""
     listeners: list[CommitListener] = field(default_factory=list)

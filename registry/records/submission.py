@@ -31,6 +31,7 @@ from registry.queries import query
 from registry.rdf import formats
 from registry.rdf.canonical import canonical
 from registry.rdf.formats import RdfSyntax
+from registry.rdf.limits import DescriptionLimits
 from registry.records.accounts import Provider
 from registry.records.agents import agent_descriptions, cited_iris
 from registry.records.audit import OPERATOR, Author
@@ -156,6 +157,7 @@ def check(
     catalog: str,
     known: Callable[[list[ox.Triple]], Graph] = lambda triples: Graph(),
     record_of: Callable[[str], str] | None = None,
+    limits: DescriptionLimits | None = None,
 ) -> Checked:
     """Parse, validate and identify the topic; raise the first reason it cannot be stored.
 
@@ -164,10 +166,11 @@ def check(
     IRIs resolve against the catalogue's base, so ``<catalog>`` names the catalogue.
     ``record_of`` returns the IRI of a topic's record: the statements the registry writes
     about that record, which a record read back carries, are set aside (it writes them
-    again), so a record read with GET can be sent back with PUT as it is.
+    again), so a record read with GET can be sent back with PUT as it is. ``limits`` bound
+    its size before anything else (the defaults if not given).
     """
     base = catalog.rsplit("/", 1)[0] + "/"
-    triples = formats.parse(data, syntax, base_iri=base)
+    triples = formats.parse(data, syntax, base_iri=base, limits=limits or DescriptionLimits())
     graph = formats.to_rdflib(triples)
     topic = find_topic(graph, catalog)  # first: "two datasets" explains many violations
     if record_of is not None and topic.kind != "catalog":
@@ -245,6 +248,7 @@ def check_for(records: Records, data: bytes, syntax: RdfSyntax) -> Checked:
         records.catalog_iri,
         known=lambda triples: registered_agents(records, triples),
         record_of=lambda topic: records.record_iri(records.layout.record_id_for(topic)),
+        limits=records.limits,
     )
 
 
