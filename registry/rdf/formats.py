@@ -15,6 +15,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from registry.errors import EmptyBody, RdfSyntaxError, UnsupportedMediaType
+from registry.rdf.characters import refuse_unwritable
 from registry.rdf.jsonld import inline_contexts
 from registry.rdf.limits import DescriptionLimits
 from registry.rdf.namespaces import PREFIXES
@@ -110,6 +111,7 @@ def parse(
         raise EmptyBody(f"The {syntax.name} body is empty: send a dataset description.")
     if limits is not None:
         limits.check_size(data)
+    document = data
     if syntax.oxigraph == ox.RdfFormat.JSON_LD:
         data = inline_contexts(data, limits)
     elif syntax.oxigraph == ox.RdfFormat.RDF_XML:
@@ -129,6 +131,7 @@ def parse(
             f"{syntax.name}: quoted triples (RDF-star) are not part of DCAT-AP; "
             "state the facts as plain triples."
         )
+    refuse_unwritable(document, triples, syntax.name)
     if limits is not None:
         limits.check_triples(triples)
     return triples

@@ -19,7 +19,7 @@ import pyoxigraph as ox
 
 from registry.config import ENV_PREFIX, Settings
 from registry.errors import DescriptionTooLarge
-from registry.rdf.namespaces import compact
+from registry.rdf.namespaces import named
 
 T = TypeVar("T")
 
@@ -75,7 +75,7 @@ class DescriptionLimits:
             value = triple.object
             if isinstance(value, ox.Literal) and len(value.value) > self.max_literal:
                 raise DescriptionTooLarge(
-                    f"The value of {compact(triple.predicate.value)} on {_name(triple.subject)} "
+                    f"The value of {named(triple.predicate)} on {named(triple.subject)} "
                     f"has {len(value.value):,} characters; a literal may have at most "
                     f"{self.max_literal:,} ({_setting('max_literal_length')})."
                 )
@@ -99,10 +99,6 @@ class DescriptionLimits:
                 f"The JSON-LD document nests objects and arrays more than {self.max_nesting} "
                 f"deep ({_setting('max_jsonld_depth')})."
             )
-
-
-def _name(term: ox.NamedNode | ox.BlankNode | ox.Triple) -> str:
-    return f"<{term.value}>" if isinstance(term, ox.NamedNode) else "a blank node"
 
 
 def blank_node_depth(triples: list[ox.Triple]) -> int:
