@@ -96,10 +96,10 @@ def sitemap_index() -> Response:
 @linked_data.get("/sitemap/<int:number>.xml")
 def sitemap(number: int) -> Response:
     search = get_catalogue().search
-    start = (number - 1) * SITEMAP_URLS
-    ids = list(search.record_ids("dataset", start, SITEMAP_URLS))
-    if number < 1 or (not ids and number > 1):
+    files = max(1, -(-search.summary()["datasets"] // SITEMAP_URLS))
+    if not 1 <= number <= files:  # checked first: a huge offset overflows SQLite's integers
         raise NotFound(f"There is no sitemap {number}.")
+    ids = list(search.record_ids("dataset", (number - 1) * SITEMAP_URLS, SITEMAP_URLS))
     providers = list(search.record_ids("agent", 0, SITEMAP_URLS)) if number == 1 else []
     body = render_template("sitemap.xml", datasets=ids, providers=providers, first=number == 1)
     return Response(body, mimetype="application/xml")

@@ -121,10 +121,14 @@ class SearchIndex:
             if len(removed) + len(added) > FOLLOW_LIMIT:
                 self._bitmaps = None
                 return
+            # A copy, swapped in whole: a search reading the bitmaps meanwhile keeps the
+            # ones it started with (its counts and hits agree, its loops see no new key).
+            followed = self._bitmaps.copy()
             for rid, facets in removed:
-                self._bitmaps.remove(rid, facets)
+                followed.remove(rid, facets)
             for rid, facets in added:
-                self._bitmaps.add(rid, facets)
+                followed.add(rid, facets)
+            self._bitmaps = followed
 
     # ------------------------------------------------------------------ reading
 
@@ -232,8 +236,12 @@ class SearchIndex:
             wanted = set(positions(hits))
             page = [rid for rid in ranked if rid in wanted][offset : offset + size]
         else:
+            # The ranks are read from SQLite after the bitmaps: a record replaced meanwhile
+            # (a new rid) is in one and not the other. Its old rid has no card any more and
+            # is left out (this was a KeyError, a 500, under concurrent writes).
             ranks = self._ranks(order)
-            page = sorted(positions(hits), key=ranks.__getitem__)[offset : offset + size]
+            known = (rid for rid in positions(hits) if rid in ranks)
+            page = sorted(known, key=ranks.__getitem__)[offset : offset + size]
         return Hits(hits.bit_count(), self._cards(page), bitmaps.counts(hits))
 
     def _listing(self, order: str) -> list[int]:
