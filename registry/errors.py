@@ -205,3 +205,11 @@ class DescriptionTooLarge(RegistryError):
 
     status = 413
     title = "Description too large"
+
+
+class ForeignSubject(RegistryError):
+    """A description makes statements about a node its record does not own: the catalogue,
+    a vocabulary concept, or a node its topic does not link to."""
+
+    status = 422
+    title = "Statements about a node the record does not own"

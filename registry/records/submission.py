@@ -15,14 +15,16 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
+from rdflib.term import Node
 
 from registry.errors import (
     Conflict,
     DatasetNotFound,
     Forbidden,
     ForeignDataset,
+    ForeignSubject,
     InvalidDescription,
     RegistryError,
 )
@@ -98,16 +100,25 @@ def find_topic(graph: Graph, catalog: str) -> Topic:
     return Topic(dataset, "dataset")
 
 
-def refuse_foreign_subjects(records: Records, graph: Graph, record: str) -> None:
-    """Refuse statements about registry IRIs (the catalogue's own description aside), or
-    about a dataset or agent that another record describes."""
-    base = records.layout.base_iri
+def refuse_foreign_subjects(records: Records, graph: Graph, record: str, topic: URIRef) -> None:
+    """Refuse statements about any node but ``topic`` and the nodes it reaches that no other
+    record describes: never registry IRIs, the catalogue (unless it is the topic, the
+    operator's description), a vocabulary concept, or another record's dataset, agent or
+    distribution. (Another record's blank nodes cannot be named: every write is an INSERT
+    DATA, whose blank nodes are fresh.)
+    """
+    base, catalog = records.layout.base_iri, records.catalog_iri
     subjects = sorted({str(s) for s in graph.subjects() if isinstance(s, URIRef)})
-    claimed = [s for s in subjects if s.startswith(base) and s != records.catalog_iri]
+    claimed = [s for s in subjects if s.startswith(base) and s != str(topic)]
     if (None, DCAT.record, None) in graph or (None, DCAT.dataset, None) in graph:
         raise DatasetNotFound(
             "The description lists catalogue records or datasets (dcat:record, dcat:dataset); "
             "the registry writes those links itself when it stores each dataset."
+        )
+    if catalog in claimed:
+        raise ForeignSubject(
+            f"The description makes statements about the catalogue <{catalog}>; its "
+            "description is the operator's. Describe your dataset under your own IRIs."
         )
     if claimed:
         raise DatasetNotFound(
@@ -121,12 +132,37 @@ def refuse_foreign_subjects(records: Records, graph: Graph, record: str) -> None
             query("owned_subject"),
             {"subject": ox.NamedNode(subject), "record": ox.NamedNode(record)},
         )
-        if any(True for _ in rows):  # type: ignore[union-attr]
+        for row in rows:  # type: ignore[union-attr]
+            if row["other"].value == records.layout.vocabularies_graph:
+                raise ForeignSubject(
+                    f"<{subject}> is a term of the registry's vocabularies; a description may "
+                    "cite it, not make statements about it."
+                )
             raise ForeignDataset(
                 f"<{subject}> is described by another record; a description may only make "
                 "statements about its own dataset and the nodes it introduces (cite a "
                 "registered agent by its IRI instead of describing it again)."
             )
+    stray = unreached(graph, topic)
+    if stray:
+        raise ForeignSubject(
+            f"The description makes statements about {', '.join(stray[:3])}, which "
+            f"<{topic}> does not link to; a record describes its dataset and the nodes it "
+            "links to (its distributions, contact points...)."
+        )
+
+
+def unreached(graph: Graph, topic: URIRef) -> list[str]:
+    """The subjects of ``graph`` not reached from ``topic`` by following statements."""
+    reached: set[Node] = {topic}
+    frontier: list[Node] = [topic]
+    while frontier:
+        for value in graph.objects(frontier.pop()):
+            if isinstance(value, URIRef | BNode) and value not in reached:
+                reached.add(value)
+                frontier.append(value)
+    stray = {s for s in graph.subjects() if s not in reached}
+    return sorted(f"<{s}>" if isinstance(s, URIRef) else "a blank node" for s in stray)
 
 
 def digest(triples: Iterable[ox.Triple]) -> str:
@@ -188,7 +224,8 @@ def change_for(records: Records, checked: Checked) -> Change:
     """Return what a checked dataset or agent description would store, after refusing
     statements about other records' subjects."""
     topic, graph = checked.topic, checked.graph
-    refuse_foreign_subjects(records, graph, records.record_iri(record_id_for(str(topic.iri))))
+    record = records.record_iri(record_id_for(str(topic.iri)))
+    refuse_foreign_subjects(records, graph, record, topic.iri)
     if topic.kind == "dataset":
         publishers = sorted(str(o) for o in graph.objects(topic.iri, DCTERMS.publisher))
         owner = publishers[0] if publishers else None
@@ -229,7 +266,7 @@ def submit(
         checked = check_for(records, data, syntax)
         topic = checked.topic
         if topic.kind == "catalog":
-            refuse_foreign_subjects(records, checked.graph, records.catalog_iri)
+            refuse_foreign_subjects(records, checked.graph, records.catalog_iri, topic.iri)
             change = catalog_change(checked.triples, topic.iri)
         else:
             change = change_for(records, checked)
