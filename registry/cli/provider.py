@@ -23,18 +23,39 @@ def provider() -> None:
     """Provider accounts: an agent IRI and its API tokens."""
 
 
+NAMESPACE_HELP = (
+    "IRI prefix the provider's dataset IRIs must start with (repeat for several; end it with "
+    "/ or #). Without any, the provider may register any dataset IRI."
+)
+
+
 @provider.command("add")
 @click.argument("name")
 @click.option("--agent", required=True, help="IRI of the foaf:Agent the provider publishes as.")
-def add(name: str, agent: str) -> None:
+@click.option("--namespace", "namespaces", multiple=True, metavar="PREFIX", help=NAMESPACE_HELP)
+def add(name: str, agent: str, namespaces: tuple[str, ...]) -> None:
     """Create the account NAME for the agent IRI its datasets name as dct:publisher."""
     try:
-        _accounts().add_provider(name, agent)
+        account = _accounts().add_provider(name, agent, namespaces)
     except AccountError as error:
         raise click.ClickException(error.message) from None
     click.echo(
-        f"Provider {name} publishes as <{agent}>. Give it a token: registry provider token {name}"
+        f"Provider {name} publishes as <{account.agent}>"
+        + "".join(f", datasets under <{n}>" for n in account.namespaces)
+        + f". Give it a token: registry provider token {name}"
     )
+
+
+@provider.command("namespaces")
+@click.argument("name")
+@click.option("--namespace", "namespaces", multiple=True, metavar="PREFIX", help=NAMESPACE_HELP)
+def set_namespaces(name: str, namespaces: tuple[str, ...]) -> None:
+    """Replace the namespaces of account NAME (none given: any dataset IRI again)."""
+    try:
+        _accounts().set_namespaces(name, namespaces)
+    except AccountError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"Provider {name} registers datasets under: {', '.join(namespaces) or 'any IRI'}.")
 
 
 @provider.command("token")
@@ -57,6 +78,8 @@ def list_providers() -> None:
     """List the accounts, their agents and their tokens (ids and dates, never secrets)."""
     for account, tokens in _accounts().providers():
         click.echo(f"{account.name}\t<{account.agent}>")
+        for namespace in account.namespaces:
+            click.echo(f"  datasets under <{namespace}>")
         for t in tokens:
             state = f"revoked {t.revoked}" if t.revoked else f"expires {t.expires or 'never'}"
             click.echo(f"  token {t.id}\tcreated {t.created}\t{state}")

@@ -11,19 +11,25 @@ import hashlib
 import hmac
 import secrets
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from registry.errors import AccountError, Unauthorized
+from registry.rdf.iris import normal_iri
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS provider (
     name TEXT PRIMARY KEY,
     agent TEXT NOT NULL UNIQUE,
     created TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS namespace (
+    provider TEXT NOT NULL REFERENCES provider(name),
+    prefix TEXT NOT NULL,
+    PRIMARY KEY (provider, prefix)
 );
 CREATE TABLE IF NOT EXISTS token (
     id TEXT PRIMARY KEY,
@@ -43,6 +49,8 @@ class Provider:
 
     name: str
     agent: str
+    namespaces: tuple[str, ...] = ()
+    """IRI prefixes its dataset IRIs must start with (none: any IRI, as before)."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +72,19 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
+def _normal_namespaces(namespaces: Sequence[str]) -> list[str]:
+    """The namespaces in normal form (``rdf.iris``), as dataset IRIs are compared with them;
+    each must be an http(s) IRI with at least the ``/`` after its host."""
+    normal = sorted({normal_iri(namespace) for namespace in namespaces})
+    for namespace in normal:
+        if not namespace.startswith(("http://", "https://")) or namespace.count("/") < 3:
+            raise AccountError(
+                f"A namespace is an http(s) IRI prefix with a path, such as "
+                f"https://data.example.org/datasets/ (not {namespace!r})."
+            )
+    return normal
+
+
 class Accounts:
     """The accounts file; every call opens its own connection, so threads and processes
     (the server, the ``registry provider`` command) share it safely."""
@@ -80,18 +101,42 @@ class Accounts:
         with closing(sqlite3.connect(self.path, timeout=30)) as db, db:
             yield db
 
-    def add_provider(self, name: str, agent: str) -> Provider:
-        """Create an account for ``agent``; a name or agent already in use is refused."""
+    def add_provider(self, name: str, agent: str, namespaces: Sequence[str] = ()) -> Provider:
+        """Create an account for ``agent``, limited to dataset IRIs under ``namespaces`` if
+        any are given; a name or agent already in use is refused."""
         if not name.strip() or not agent.startswith(("http://", "https://")):
             raise AccountError("Give a name and the agent's http(s) IRI.")
+        agent, namespaces = normal_iri(agent), _normal_namespaces(namespaces)
         try:
             with self._connect() as db:
                 db.execute("INSERT INTO provider VALUES (?, ?, ?)", (name, agent, _now()))
+                db.executemany(
+                    "INSERT OR IGNORE INTO namespace VALUES (?, ?)",
+                    [(name, namespace) for namespace in namespaces],
+                )
         except sqlite3.IntegrityError:
             raise AccountError(
                 f"A provider named {name!r} or with agent <{agent}> exists."
             ) from None
-        return Provider(name, agent)
+        return Provider(name, agent, tuple(namespaces))
+
+    def set_namespaces(self, name: str, namespaces: Sequence[str]) -> None:
+        """Replace the namespaces of account ``name`` (none: any dataset IRI)."""
+        namespaces = _normal_namespaces(namespaces)
+        with self._connect() as db:
+            if not db.execute("SELECT 1 FROM provider WHERE name = ?", (name,)).fetchone():
+                raise AccountError(f"There is no provider named {name!r}.")
+            db.execute("DELETE FROM namespace WHERE provider = ?", (name,))
+            db.executemany(
+                "INSERT OR IGNORE INTO namespace VALUES (?, ?)",
+                [(name, namespace) for namespace in namespaces],
+            )
+
+    def _namespaces(self, db: sqlite3.Connection, name: str) -> tuple[str, ...]:
+        rows = db.execute(
+            "SELECT prefix FROM namespace WHERE provider = ? ORDER BY prefix", (name,)
+        )
+        return tuple(prefix for (prefix,) in rows)
 
     def new_token(self, name: str, expires: datetime | None = None) -> str:
         """Return a new token for provider ``name``; only its digest is kept."""
@@ -123,9 +168,10 @@ class Accounts:
             tokens = db.execute(
                 "SELECT id, provider, created, expires, revoked FROM token ORDER BY created"
             ).fetchall()
+            accounts = [Provider(name, agent, self._namespaces(db, name)) for name, agent in rows]
         return [
-            (Provider(name, agent), [TokenInfo(*t) for t in tokens if t[1] == name])
-            for name, agent in rows
+            (account, [TokenInfo(*t) for t in tokens if t[1] == account.name])
+            for account in accounts
         ]
 
     def authenticate(self, token: str | None) -> Provider:
@@ -139,13 +185,14 @@ class Accounts:
                 "JOIN provider ON provider.name = token.provider WHERE token.id = ?",
                 (parts[1],),
             ).fetchone()
+            namespaces = self._namespaces(db, row[3]) if row is not None else ()
         if row is None or not hmac.compare_digest(row[0], _digest(parts[2])):
             raise Unauthorized("This token is not valid.")
         if row[2] is not None:
             raise Unauthorized("This token was revoked; ask the operator for a new one.")
         if row[1] is not None and row[1] <= _now():
             raise Unauthorized("This token has expired; ask the operator for a new one.")
-        return Provider(row[3], row[4])
+        return Provider(row[3], row[4], namespaces)
 
     def backup(self, target: Path) -> None:
         """Copy the accounts into ``target`` consistently (SQLite's online backup)."""

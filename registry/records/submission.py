@@ -33,6 +33,7 @@ from registry.queries import query
 from registry.rdf import formats
 from registry.rdf.canonical import canonical
 from registry.rdf.formats import RdfSyntax
+from registry.rdf.iris import normal_iri, normalised
 from registry.rdf.limits import DescriptionLimits
 from registry.records.accounts import Provider
 from registry.records.agents import agent_descriptions, cited_iris
@@ -210,7 +211,8 @@ def check(
     its size before anything else (the defaults if not given).
     """
     base = catalog.rsplit("/", 1)[0] + "/"
-    triples = formats.parse(data, syntax, base_iri=base, limits=limits or DescriptionLimits())
+    parsed = formats.parse(data, syntax, base_iri=base, limits=limits or DescriptionLimits())
+    triples = normalised(parsed)  # the spellings of one IRI name one record
     graph = formats.to_rdflib(triples)
     topic = find_topic(graph, catalog)  # first: "two datasets" explains many violations
     if record_of is not None and topic.kind != "catalog":
@@ -298,6 +300,19 @@ def registered_agents(records: Records, triples: list[ox.Triple]) -> Graph:
     return formats.to_rdflib(agent_descriptions(records.store, records.layout, cited_iris(triples)))
 
 
+def refuse_outside_namespaces(provider: Provider, topic: Topic) -> None:
+    """Refuse a dataset IRI outside the namespaces the operator gave the provider's account
+    (an account without namespaces may claim any IRI, as before they existed)."""
+    namespaces = [normal_iri(namespace) for namespace in provider.namespaces]
+    if topic.kind != "dataset" or not namespaces or str(topic.iri).startswith(tuple(namespaces)):
+        return
+    raise Forbidden(
+        f"Your account registers datasets under {', '.join(f'<{n}>' for n in namespaces)} "
+        f"only, and <{topic.iri}> is not under them; ask the operator if your organisation "
+        "uses another namespace."
+    )
+
+
 def may_publish(provider: str) -> Precondition:
     """The web form's "publish": create, or replace the provider's own record."""
 
@@ -328,7 +343,9 @@ def publish(
         if checked.topic.kind == "catalog":
             raise Forbidden("The catalogue's description is the operator's; describe a dataset.")
         change = change_for(records, checked)
-        if change.owner != provider.agent:
+        refuse_outside_namespaces(provider, checked.topic)
+        agent = normal_iri(provider.agent)  # as the description's IRIs are
+        if change.owner != agent:
             raise Forbidden(
                 f"Your token publishes as <{provider.agent}>, but this description's publisher is "
                 f"<{change.owner}>: a provider may only submit its own datasets."
@@ -339,9 +356,9 @@ def publish(
                 f"{record_id_for(str(change.topic))}, not {record_id}."
             )
         if mode == "create":
-            precondition = may_create(provider.agent)
+            precondition = may_create(agent)
         elif mode == "replace":
-            precondition = may_change(provider.agent, if_match)
+            precondition = may_change(agent, if_match)
         else:
-            precondition = may_publish(provider.agent)
+            precondition = may_publish(agent)
         return write_record(records, change, author, precondition), checked.report

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from registry.catalogue import read
 from registry.errors import NotFound
+from registry.rdf.iris import normal_iri
 from registry.records.layout import record_id_for
 from registry.web.context import get_catalogue
 from registry.web.negotiation import negotiated, suffix_document
@@ -36,7 +37,7 @@ def record(record_id: str) -> BaseResponse:
 @linked_data.get("/resolve")
 def resolve() -> BaseResponse:
     """Send a provider's own dataset (or agent) IRI to its page in the registry."""
-    iri = request.args.get("iri", "")
+    iri = normal_iri(request.args.get("iri", ""))  # any spelling of the IRI
     record_id = record_id_for(iri)
     card = get_catalogue().search.card(record_id)
     if card is None or card["topic"] != iri:

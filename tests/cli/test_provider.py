@@ -44,3 +44,28 @@ def test_only_digests_are_stored(tmp_path: Path) -> None:
     accounts.add_provider("p", AGENT)
     token = accounts.new_token("p")
     assert token.split("_", 2)[2].encode() not in (tmp_path / "accounts.sqlite").read_bytes()
+
+
+def test_provider_namespaces_from_the_command_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REGISTRY_STORE", str(tmp_path / "store"))
+    runner = CliRunner()
+    added = runner.invoke(
+        main,
+        ["provider", "add", "procancer", "--agent", AGENT,
+         "--namespace", "https://datasets.procancer-i.example/",
+         "--namespace", "https://Archive.procancer-i.example:443/old/"],
+    )
+    assert added.exit_code == 0, added.output
+    listed = runner.invoke(main, ["provider", "list"]).output
+    assert "datasets under <https://archive.procancer-i.example/old/>" in listed
+    assert "datasets under <https://datasets.procancer-i.example/>" in listed
+    token = runner.invoke(main, ["provider", "token", "procancer"]).output.strip()
+    accounts = Accounts(load_settings().accounts_path)
+    assert len(accounts.authenticate(token).namespaces) == 2
+    cleared = runner.invoke(main, ["provider", "namespaces", "procancer"])
+    assert cleared.exit_code == 0 and "any IRI" in cleared.output
+    assert accounts.authenticate(token).namespaces == ()
+    bad = runner.invoke(main, ["provider", "namespaces", "procancer", "--namespace", "ftp://x"])
+    assert bad.exit_code == 1 and "namespace" in bad.output
