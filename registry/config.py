@@ -43,6 +43,20 @@ class Settings:
     """Most ``@context`` entries (scoped ones included) in one JSON-LD description."""
     max_jsonld_depth: int = 32
     """Deepest nesting of JSON objects and arrays in one JSON-LD description."""
+    rate_limit_writes: str = "30 per minute; 600 per hour"
+    """Writes (``/api/records``, ``/submit``) one client IP, and one token, may make; empty:
+    no limit."""
+    rate_limit_validation: str = "30 per minute; 600 per hour"
+    """Validations (``/api/validate``) one client IP may ask for; empty: no limit."""
+    rate_limit_failed_auth: str = "10 per minute; 100 per hour"
+    """Failed sign-ins (401 answers of the write routes) one client IP may have; empty: no
+    limit."""
+    rate_limit_storage: str = "memory://"
+    """Where the rate limits are counted: ``memory://`` (one process) or a ``redis://`` or
+    ``memcached://`` URI shared by several web processes."""
+    trusted_proxies: int = 0
+    """Proxies in front of the server that set ``X-Forwarded-For`` and ``-Proto``: the
+    client's IP (for rate limits) and scheme are read from them; 0: none, trust no header."""
     catalog_title: str = "Cancer Image Registry"
     catalog_description: str = (
         "Public catalogue of cancer-imaging datasets described in HealthDCAT-AP."
@@ -98,6 +112,10 @@ class Settings:
         return self.base_iri.rstrip("/") + "/" + path.lstrip("/")
 
 
+COUNTS_FROM_ZERO = frozenset({"trusted_proxies"})
+"""Whole-number settings for which 0 means something (none); the others start at 1."""
+
+
 def _coerce(name: str, raw: Any) -> Any:
     """Convert a raw value (often a string from the environment) to the field's type."""
     kind = {f.name: f.type for f in fields(Settings)}[name]
@@ -111,12 +129,14 @@ def _coerce(name: str, raw: Any) -> Any:
             raise ValueError(message)
         return number
     if kind in ("int", int):
-        message = f"{ENV_PREFIX}{name.upper()} must be a whole number above 0, not {raw!r}"
+        least = 0 if name in COUNTS_FROM_ZERO else 1
+        above = "0 or more" if least == 0 else "above 0"
+        message = f"{ENV_PREFIX}{name.upper()} must be a whole number {above}, not {raw!r}"
         try:
             value = int(raw)
         except (TypeError, ValueError):
             raise ValueError(message) from None
-        if value < 1:
+        if value < least:
             raise ValueError(message)
         return value
     return str(raw)
