@@ -61,11 +61,16 @@ def set_namespaces(name: str, namespaces: tuple[str, ...]) -> None:
 @provider.command("token")
 @click.argument("name")
 @click.option(
-    "--expires-in", type=int, default=None, metavar="DAYS", help="Expire after DAYS days."
+    "--expires-in",
+    type=click.IntRange(min=1, max=36_500),
+    default=None,
+    metavar="DAYS",
+    help="Expire after DAYS days (1 or more; without it the token never expires).",
 )
 def token(name: str, expires_in: int | None) -> None:
     """Print a new API token for provider NAME (it is shown this once, and kept hashed)."""
-    expires = datetime.now(UTC) + timedelta(days=expires_in) if expires_in else None
+    # 0 made a token that never expired (a falsy "if expires_in") and -3 one already expired.
+    expires = datetime.now(UTC) + timedelta(days=expires_in) if expires_in is not None else None
     try:
         secret = _accounts().new_token(name, expires)
     except AccountError as error:

@@ -69,3 +69,37 @@ def test_provider_namespaces_from_the_command_line(
     assert accounts.authenticate(token).namespaces == ()
     bad = runner.invoke(main, ["provider", "namespaces", "procancer", "--namespace", "ftp://x"])
     assert bad.exit_code == 1 and "namespace" in bad.output
+
+
+@pytest.mark.parametrize("days", ["0", "-1", "-3650", "99999999999"])
+def test_token_expires_in_zero_or_negative_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, days: str
+) -> None:
+    """``--expires-in 0`` made a token that never expired; negative values were accepted."""
+    monkeypatch.setenv("REGISTRY_STORE", str(tmp_path / "store"))
+    runner = CliRunner()
+    assert runner.invoke(main, ["provider", "add", "procancer", "--agent", AGENT]).exit_code == 0
+    refused = runner.invoke(main, ["provider", "token", "procancer", "--expires-in", days])
+    assert refused.exit_code == 2
+    assert "--expires-in" in refused.output and "1<=x<=36500" in refused.output
+    assert all(not tokens for _, tokens in Accounts(load_settings().accounts_path).providers())
+
+
+def test_token_expires_in_one_day_expires(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REGISTRY_STORE", str(tmp_path / "store"))
+    runner = CliRunner()
+    runner.invoke(main, ["provider", "add", "procancer", "--agent", AGENT])
+    assert runner.invoke(main, ["provider", "token", "procancer", "--expires-in", "1"]).exit_code == 0
+    ((_, tokens),) = Accounts(load_settings().accounts_path).providers()
+    assert tokens[0].expires is not None
+
+
+def test_a_token_expiring_in_the_past_is_refused(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from registry.errors import AccountError
+
+    accounts = Accounts(tmp_path / "accounts.sqlite")
+    accounts.add_provider("p", AGENT)
+    with pytest.raises(AccountError, match="future"):
+        accounts.new_token("p", datetime(2000, 1, 1, tzinfo=UTC))
