@@ -72,10 +72,10 @@ def operator(name: str) -> BaseResponse:
     """The catalogue's publisher (``<agent/operator>``), described in the catalogue graph."""
     catalogue = get_catalogue()
     iri = catalogue.layout.iri(f"agent/{name}")
-    triples = [
+    triples = [  # compared as text: a name with a space or a control character is no IRI
         t
         for t in catalogue.store.graph_triples(catalogue.catalog_iri)
-        if t.subject == ox.NamedNode(iri)
+        if isinstance(t.subject, ox.NamedNode) and t.subject.value == iri
     ]
     if not triples:
         raise NotFound(f"The registry names no agent {name!r}.")

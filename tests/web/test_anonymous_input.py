@@ -71,3 +71,11 @@ def test_huge_lower_bounds_match_nothing_and_huge_upper_bounds_everything(
 def test_500s_on_anonymous_input_sitemap_numbers(client: FlaskClient, number: str) -> None:
     assert client.get(f"/sitemap/{number}.xml").status_code == 404
     assert client.get("/sitemap/1.xml").status_code == 200
+
+
+@pytest.mark.parametrize("name", ["%C2%8A%C3%8Br", "a%20b", "%00", "operator%0A"])
+def test_500s_on_anonymous_input_agent_name_that_is_no_iri(client: FlaskClient, name: str) -> None:
+    """Found by the fuzz suite: /agent/<name> built an IRI of the name, and pyoxigraph
+    refused it (ValueError, a 500)."""
+    assert client.get(f"/agent/{name}", headers={"Accept": "text/html"}).status_code == 404
+    assert client.get("/agent/operator", headers={"Accept": "text/turtle"}).status_code == 200
