@@ -93,13 +93,3 @@ def test_token_expires_in_one_day_expires(tmp_path: Path, monkeypatch: pytest.Mo
     ((_, tokens),) = Accounts(load_settings().accounts_path).providers()
     assert tokens[0].expires is not None
 
-
-def test_a_token_expiring_in_the_past_is_refused(tmp_path: Path) -> None:
-    from datetime import UTC, datetime
-
-    from registry.errors import AccountError
-
-    accounts = Accounts(tmp_path / "accounts.sqlite")
-    accounts.add_provider("p", AGENT)
-    with pytest.raises(AccountError, match="future"):
-        accounts.new_token("p", datetime(2000, 1, 1, tzinfo=UTC))
