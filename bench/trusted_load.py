@@ -86,7 +86,7 @@ def prepared(registry: Registry, number: int, generated: GeneratedFile) -> tuple
     current = replace.pop(record)
     described = set(change.triples)
     meta = [t for t in current if t not in described]
-    entry = read_entry(record_id, record, current)
+    entry = read_entry(record_id, record, current, registry.index.thesaurus)
     assert entry is not None
     blocks = [trig_record(generated, record, meta)]
     blocks += [trig_graph(graph, triples) for graph, triples in [*replace.items(), *append.items()]]
@@ -103,12 +103,12 @@ def trusted_bulk_load(registry: Registry, files: Iterable[GeneratedFile]) -> int
         blocks.append(block)
         entries.append(entry)
         if len(blocks) == BATCH:
-            registry.store.trusted_bulk_load(b"\n".join(blocks))
+            registry.store.trusted_bulk_load(b"".join(blocks), ox.RdfFormat.N_QUADS)
             registry.search.write(entries)
             count += len(blocks)
             blocks, entries = [], []
     if blocks:
-        registry.store.trusted_bulk_load(b"\n".join(blocks))
+        registry.store.trusted_bulk_load(b"".join(blocks), ox.RdfFormat.N_QUADS)
         registry.search.write(entries)
         count += len(blocks)
     stale = registry.index.reconcile()

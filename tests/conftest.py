@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import gc
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -73,17 +75,29 @@ def children(pid: int) -> set[int]:
     return found
 
 
+@contextmanager
+def writing_to(store: Path, **settings: object) -> Iterator[Registry]:
+    """The registry over ``store`` for a fixture to fill, closed after (the embedded store
+    is closed when its last reference goes, so it is collected before another opens it)."""
+    registry: Registry = create_app(
+        {"store": str(store), "base_iri": BASE_IRI, **settings}
+    ).extensions["registry"]
+    try:
+        yield registry
+    finally:
+        registry.close()
+        del registry
+        gc.collect()
+
+
 @pytest.fixture(scope="session")
 def template_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store with the vocabularies (loading them takes seconds) and the sample agents
     registered, once per session: the sample datasets cite the agents by IRI."""
     path = tmp_path_factory.mktemp("template") / "store"
-    registry = create_app({"store": str(path), "base_iri": BASE_IRI}).extensions["registry"]
-    summary = load_files(registry.records, AGENTS)
-    assert not summary.rejected, summary.rejected
-    registry.close()
-    del registry
-    gc.collect()  # the embedded store is closed when its last reference goes
+    with writing_to(path) as registry:
+        summary = load_files(registry.records, AGENTS)
+        assert not summary.rejected, summary.rejected
     return path
 
 
@@ -94,6 +108,23 @@ def app(tmp_path: Path, template_store: Path) -> Iterator[Flask]:
     app = create_app({"store": str(tmp_path / "store"), "base_iri": BASE_IRI})
     yield app
     app.extensions["registry"].close()
+
+
+@pytest.fixture
+def make_app(tmp_path: Path, template_store: Path) -> Iterator[Callable[..., Flask]]:
+    """Build apps over fresh copies of the template store, with the given settings."""
+    apps: list[Flask] = []
+
+    def make(**settings: Any) -> Flask:
+        store = tmp_path / f"store{len(apps)}"
+        shutil.copytree(template_store, store)
+        app = create_app({"store": str(store), "base_iri": BASE_IRI, **settings})
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        app.extensions["registry"].close()
 
 
 @pytest.fixture

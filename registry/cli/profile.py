@@ -35,6 +35,7 @@ def validate(files: tuple[Path, ...]) -> None:
     registered, so ``registry validate data/sample`` checks datasets that cite them.
     """
     from registry.rdf import formats
+    from registry.records.layout import Layout
     from registry.records.loading import described_agents, description_files, reason
     from registry.records.submission import check
 
@@ -48,7 +49,7 @@ def validate(files: tuple[Path, ...]) -> None:
                 shapes,
                 path.read_bytes(),
                 formats.syntax_for_path(path),
-                load_settings().iri("catalog"),
+                Layout(load_settings().base_iri).catalog_iri,
                 known=lambda triples: agents,
             )
         except InvalidDescription as error:

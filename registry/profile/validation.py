@@ -6,11 +6,14 @@ The shapes are parsed once (``Shapes.load``) and reused; a validation result is 
 
 from __future__ import annotations
 
+import copy
 import functools
+import pickle
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from pyshacl import Validator
 from pyshacl.errors import ConstraintLoadError, ReportableRuntimeError
@@ -56,7 +59,19 @@ class Report:
     """The outcome of validating one description: conforming means no Violation."""
 
     results: tuple[Result, ...]
-    graph: Graph = field(repr=False, compare=False)
+    source: Graph | bytes = field(repr=False, compare=False)
+    """The ``sh:ValidationReport`` graph, or its triples pickled by a validator process."""
+
+    @functools.cached_property
+    def graph(self) -> Graph:
+        """The ``sh:ValidationReport`` graph (unpickled on first use when it came from a
+        validator process: most reports are only read as results)."""
+        if isinstance(self.source, Graph):
+            return self.source
+        graph = Graph()
+        for triple in pickle.loads(self.source):
+            graph.add(triple)
+        return graph
 
     @property
     def violations(self) -> list[Result]:
@@ -111,7 +126,7 @@ def _path(report_graph: Graph, path: Node | None) -> str | None:
     return _text(path)
 
 
-def _results(report_graph: Graph) -> tuple[Result, ...]:
+def results_of(report_graph: Graph) -> tuple[Result, ...]:
     results = []
     for node in report_graph.subjects(RDF.type, SH.ValidationResult):
         # Nested results (sh:detail) are explained by their parent; report top-level ones.
@@ -135,7 +150,16 @@ def _results(report_graph: Graph) -> tuple[Result, ...]:
             )
         )
     order = {"Violation": 0, "Warning": 1, "Info": 2}
-    return tuple(sorted(results, key=lambda r: (order[r.severity], r.focus, r.path or "")))
+    # Sorted on every field: results of one focus and path otherwise come in the order of
+    # the report graph's blank nodes, which differs from run to run and process to process.
+    return tuple(
+        sorted(
+            results,
+            key=lambda r: (
+                order[r.severity], r.focus, r.path or "", r.value or "", r.message, r.shape or ""
+            ),
+        )
+    )
 
 
 def refuse_pathless_property_shapes(shapes: Graph, parts: dict[Path, Graph]) -> None:
@@ -190,13 +214,23 @@ def read_shapes(folder: Path) -> tuple[Graph, str]:
     return graph, versions.pop()
 
 
+class Validators(Protocol):
+    """Processes that validate with the shipped profile (``registry.profile.pool``)."""
+
+    def validate(self, data: Graph, known: Graph | None = None) -> Report: ...
+
+    def validate_many(self, items: Sequence[tuple[Graph, Graph | None]]) -> list[Report]: ...
+
+
 class Shapes:
-    """The profile's shapes, parsed once, and ``validate``."""
+    """The profile's shapes, parsed once, and ``validate``: in this process, or in the
+    validator processes of ``in_processes``."""
 
     def __init__(self, graph: Graph, version: str, vocabularies: Vocabularies | None = None):
         self.graph = graph
         self.version = version
         self.vocabularies = vocabularies
+        self.validators: Validators | None = None
         speedups.apply()  # before the probes below, which are validations too
         try:
             self._selection = ShapeSelection(graph)
@@ -223,6 +257,12 @@ class Shapes:
         graph, version = read_shapes(folder)
         return cls(graph, version, vocabularies)
 
+    def in_processes(self, validators: Validators) -> Shapes:
+        """These shapes, validating in ``validators`` (processes loading the same profile)."""
+        shapes = copy.copy(self)
+        shapes.validators = validators
+        return shapes
+
     def validate(self, data: Graph, known: Graph | None = None) -> Report:
         """Validate ``data`` with the rules of its access level and the cited concepts' facts.
 
@@ -230,10 +270,25 @@ class Shapes:
         registered agents): validated with it, merged in the same single copy.
         Violations make it non-conforming; Warnings and Infos are reported alongside.
         """
+        if self.validators is not None:
+            return self.validators.validate(data, known)
+        return self.validate_merged(self.merge(data, known))
+
+    def validate_many(self, items: Sequence[tuple[Graph, Graph | None]]) -> list[Report]:
+        """``validate`` each (data, known) pair: split across the validator processes."""
+        if self.validators is not None:
+            return self.validators.validate_many(items)
+        return [self.validate(data, known) for data, known in items]
+
+    def merge(self, data: Graph, known: Graph | None = None) -> Graph:
+        """``data`` with ``known`` and the facts of the concepts they cite, in one new graph."""
         if self.vocabularies is not None:
-            data = self.vocabularies.background_for(data, known)
-        elif known is not None:
-            data = data + known
+            return self.vocabularies.background_for(data, known)
+        return data + known if known is not None else data
+
+    def validate_merged(self, data: Graph) -> Report:
+        """Validate a description already merged with what it cites (``merge``); pySHACL
+        may add to ``data``."""
         options: dict[str, Any] = {
             "inference": "none",
             "allow_warnings": True,
@@ -242,7 +297,7 @@ class Shapes:
         }
         with self._lock:
             report_graph = self._run(data, options)
-        return Report(results=_results(report_graph), graph=report_graph)
+        return Report(results=results_of(report_graph), source=report_graph)
 
     def _run(self, data: Graph, options: dict[str, Any]) -> Graph:
         compiled = self._selection.shapes_for(data)

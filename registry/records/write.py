@@ -1,6 +1,6 @@
 """Writing records: every create, replace and withdraw goes through ``write_record`` or
 ``withdraw_record`` and ends in ``commit``: one store transaction holding the current record
-graph, the new immutable version graph and the history event.
+graph, the new immutable version graph, the history event and the change-log entry.
 
 ``commit`` announces each written record to the listeners subscribed on ``Records`` (the
 search index's sync, say), after the store transaction, the source of truth.
@@ -38,6 +38,7 @@ from registry.rdf.namespaces import CIR
 from registry.records.audit import OPERATOR, Author
 from registry.records.facade import Records
 from registry.records.layout import CATALOG_RECORD, history_iri, record_facts, version_iri
+from registry.store import changelog
 from registry.store.oxigraph import OxigraphStore, Term
 
 DESCRIPTION = ox.NamedNode(str(CIR.description))
@@ -108,15 +109,24 @@ def read_state(records: Records, record: str) -> RecordState:
 def described(store: OxigraphStore, version: str) -> list[ox.Triple] | None:
     """Return the description accepted as the version graph ``version``, triple for triple as
     submitted; None if that graph keeps none."""
-    node = ox.NamedNode(version)
-    for triple in store.graph_triples(version):
-        if triple.subject == node and triple.predicate == DESCRIPTION:
-            text = triple.object.value.encode("utf-8")  # type: ignore[union-attr]
-            # Lenient: the registry serialised these triples itself from a parsed description,
-            # so their IRIs need no second check (parsing is a third faster).
-            quads = ox.parse(text, format=ox.RdfFormat.N_TRIPLES, lenient=True)
-            return [quad.triple for quad in quads]
-    return None
+    text = description_text(store, version)
+    if text is None:
+        return None
+    # Lenient: the registry serialised these triples itself from a parsed description,
+    # so their IRIs need no second check (parsing is a third faster).
+    quads = ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    return [quad.triple for quad in quads]
+
+
+def description_text(store: OxigraphStore, version: str) -> str | None:
+    """Return the description accepted as the version graph ``version`` as the registry keeps
+    it: N-Triples, one triple a line, sorted (``commit``); None if that graph keeps none.
+
+    Documents that carry descriptions whole (the feed, the dump) copy these lines as they are
+    instead of parsing and serialising them again.
+    """
+    found = store.objects(version, DESCRIPTION.value, version)
+    return found[0].value if found and isinstance(found[0], ox.Literal) else None
 
 
 def unchanged(records: Records, record: str, state: RecordState, change: Change) -> bool:
@@ -250,20 +260,27 @@ def commit(
     records: Records,
     replace: dict[str, list[ox.Triple]],
     append: dict[str, list[ox.Triple]],
-) -> None:
+    event: changelog.Event,
+) -> changelog.Change:
     """Write a record change: the one call every create, replace and withdraw goes through.
 
-    The store transaction comes first and is the source of truth; then the listeners hear
-    of each record's new current graph in ``replace`` (a tombstone has no
-    ``dcat:Dataset``). Callers hold ``records.writing``, so listeners see writes in store
-    order. A crash between the two is healed by the listener's own reconciliation (the
-    search index reconciles with the store when the registry opens).
+    The store transaction comes first and is the source of truth: it holds the record's
+    graphs and ``event``'s entry in the change log, numbered here. Callers hold
+    ``records.writing``, so the number follows the latest one in the store and no other
+    write can take it; if the transaction fails, nothing is written and the number is taken
+    by the next write, so the log has no gap. Then the listeners hear of each record's new
+    current graph in ``replace`` (a tombstone has no ``dcat:Dataset``), in store order. A
+    crash between the two is healed by the listener's own reconciliation (the search index
+    reconciles with the store when the registry opens).
     """
-    records.store.write_graphs(replace, append)
+    change = records.changes.number(event)
+    log_replace, log_append = records.changes.graphs([change])
+    records.store.write_graphs({**replace, **log_replace}, {**append, **log_append})
     for graph, triples in replace.items():
         record_id = records.layout.record_id_of(graph)
         if record_id is not None:  # the current graph, not a version
             records.announce(record_id, triples)
+    return change
 
 
 def write_record(
@@ -289,7 +306,9 @@ def write_record(
             return Written(record_id, record, state.version, changed=False)
         number = state.version + 1
         action = "replace" if state.exists and not state.withdrawn else "create"
-        commit(records, *record_graphs(records, change, state, author, now))
+        kind = "update" if action == "replace" else "create"
+        event = changelog.Event(kind, str(change.topic), record_id, number, now)
+        commit(records, *record_graphs(records, change, state, author, now), event)
     records.audit.log(author, action, record_id, str(change.topic), number, "accepted")
     return Written(record_id, record, number, changed=True, created=action == "create")
 
@@ -327,13 +346,14 @@ def withdraw_record(
             ox.Triple(rec, _iri(DCTERMS.modified), _when(now)),
             ox.Triple(rec, _iri(CIR.withdrawn), _when(now)),
         ]
+        topic = facts.get(str(FOAF.primaryTopic))
+        topic_iri = topic.value if isinstance(topic, ox.NamedNode) else None
         commit(
             records,
             replace={record: tombstone},
             append={history_iri(record): _event(record, "withdraw", author, state.version, now)},
+            event=changelog.Event("delete", topic_iri or record, record_id, state.version, now),
         )
-    topic = facts.get(str(FOAF.primaryTopic))
-    topic_iri = topic.value if isinstance(topic, ox.NamedNode) else None
     records.audit.log(author, "withdraw", record_id, topic_iri, state.version, "accepted")
     return state
 

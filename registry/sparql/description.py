@@ -10,6 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from registry.config import Settings
+from registry.records.layout import Layout
 from registry.sparql.service import FORMATS
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -47,7 +48,7 @@ def examples() -> tuple[Example, ...]:
 
 def service_triples(settings: Settings) -> list[ox.Triple]:
     """Describe the endpoint as an ``sd:Service`` (SPARQL 1.1 Service Description)."""
-    service = ox.NamedNode(settings.iri("sparql"))
+    service = ox.NamedNode(Layout(settings.base_iri).iri("sparql"))
     dataset, graph = ox.BlankNode(), ox.BlankNode()
 
     def sd(name: str) -> ox.NamedNode:
@@ -64,7 +65,7 @@ def service_triples(settings: Settings) -> list[ox.Triple]:
         ox.Triple(dataset, sd("defaultGraph"), graph),
         ox.Triple(graph, a, sd("Graph")),
         ox.Triple(
-            ox.NamedNode(settings.iri("catalog")),
+            ox.NamedNode(Layout(settings.base_iri).catalog_iri),
             ox.NamedNode("http://www.w3.org/ns/dcat#servedBy"),
             service,
         ),

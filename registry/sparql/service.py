@@ -24,6 +24,7 @@ from registry.errors import (
     ResultTooLarge,
 )
 from registry.rdf.formats import DOCUMENT_SYNTAXES
+from registry.records.layout import Layout
 from registry.sparql.workers import (
     Busy,
     Job,
@@ -163,7 +164,7 @@ class Endpoint:
         job = Job(
             query=request.query,
             snapshot=str(self.snapshots.current()),
-            base_iri=self.settings.iri("sparql"),
+            base_iri=Layout(self.settings.base_iri).iri("sparql"),
             service_hosts=self.settings.service_hosts,
             default_graphs=request.default_graphs if graphs else None,
             named_graphs=request.named_graphs if graphs else None,

@@ -163,6 +163,29 @@ def test_a_visitor_searches_filters_pages_reads_and_downloads(
     assert any(t.object == ox.NamedNode("http://www.w3.org/ns/dcat#Dataset") for t in triples)
 
 
+def test_a_misspelt_and_a_german_query_find_datasets(site: str, browser: Chrome) -> None:
+    browser.get(site + "/search")
+    box = browser.find_element(By.ID, "q")
+    box.send_keys("prostrate")
+    box.submit()
+    corrected = browser.find_element(By.CSS_SELECTOR, ".corrected").text
+    assert "prostate" in corrected and "prostrate" in corrected
+    assert browser.find_elements(By.CSS_SELECTOR, ".result h3 a")
+    visit(browser, "13-search-corrected")
+    browser.get(site + "/search?lang=de")
+    box = browser.find_element(By.ID, "q")
+    box.send_keys("Lungenkrebs")
+    box.submit()
+    assert "lang=de" in browser.current_url
+    assert browser.find_elements(By.CSS_SELECTOR, ".result h3 a")
+    offer = browser.find_element(By.CSS_SELECTOR, ".offer a")
+    assert offer.text == "Lungenkrebs"
+    visit(browser, "14-search-german")
+    offer.click()
+    assert "condition=" in browser.current_url
+    assert browser.find_element(By.CSS_SELECTOR, ".facet a.selected")
+
+
 def test_other_pages_render_and_are_accessible(site: str, browser: Chrome) -> None:
     browser.get(site + "/search?q=xylophone")
     assert "No dataset matches" in browser.page_source

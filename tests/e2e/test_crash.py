@@ -18,6 +18,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -117,43 +118,57 @@ def inconsistencies(registry: Registry, record_ids: list[str], acknowledged: set
     return problems
 
 
-def test_sigkill_during_bulk_submission_leaves_every_record_whole_or_absent(
-    tmp_path: Path,
-) -> None:
-    store = tmp_path / "store"
-    submissions = prepare(store, BASE_IRI, RECORDS)
-    pending = list(reversed(submissions))
-    acknowledged: set[str] = set()
-    refused: list[str] = []
-    rng = random.Random(20260101)
-    kills = 0
-    while (kills < KILLS or pending) and not refused:
+@dataclass
+class KillRun:
+    """What a submission under SIGKILLs ended with."""
+
+    acknowledged: set[str] = field(default_factory=set)
+    refused: list[str] = field(default_factory=list)
+    kills: int = 0
+
+
+def submit_under_kills(
+    store: Path, submissions: list[Submission], kills: int, seed: int
+) -> KillRun:
+    """Serve ``store`` and have two clients submit every record, SIGKILLing the server
+    ``kills`` times at random moments (after a random number of this round's records were
+    acknowledged, plus up to 0.3 s: mid-parse, -validate, -write), restarting it each time."""
+    run, pending, rng = KillRun(), list(reversed(submissions)), random.Random(seed)
+    while (run.kills < kills or pending) and not run.refused:
         port = free_port()
         server = serve(store, port)
         wait_for_port(port, server, seconds=60)
         clients = [
             threading.Thread(
                 target=submit_until_refused,
-                args=(f"http://127.0.0.1:{port}", pending, acknowledged, refused),
+                args=(f"http://127.0.0.1:{port}", pending, run.acknowledged, run.refused),
             )
             for _ in range(2)
         ]
         for client in clients:
             client.start()
-        # Kill at a random moment while the clients write: after a random number of this
-        # round's records were acknowledged, plus up to 0.3 s (mid-parse, -validate, -write).
-        if kills < KILLS:
-            target = len(acknowledged) + rng.randint(1, max(1, RECORDS // KILLS))
-            while len(acknowledged) < target and any(c.is_alive() for c in clients):
+        if run.kills < kills:
+            target = len(run.acknowledged) + rng.randint(1, max(1, len(submissions) // kills))
+            while len(run.acknowledged) < target and any(c.is_alive() for c in clients):
                 time.sleep(0.01)
             time.sleep(rng.uniform(0, 0.3))
             server.send_signal(signal.SIGKILL)
-            kills += 1
+            run.kills += 1
         for client in clients:
             client.join(timeout=120)
         server.kill()
         server.wait(timeout=30)
     gc.collect()
+    return run
+
+
+def test_sigkill_during_bulk_submission_leaves_every_record_whole_or_absent(
+    tmp_path: Path,
+) -> None:
+    store = tmp_path / "store"
+    submissions = prepare(store, BASE_IRI, RECORDS)
+    run = submit_under_kills(store, submissions, KILLS, seed=20260101)
+    acknowledged, refused, kills = run.acknowledged, run.refused, run.kills
     registry = open_registry(load_settings({"store": str(store), "base_iri": BASE_IRI}))
     try:
         problems = inconsistencies(registry, [s.record_id for s in submissions], acknowledged)

@@ -23,29 +23,11 @@ from registry.rdf.namespaces import PREFIXES
 from registry.sparql.service import SERVICE_FAILED
 from registry.web.app import create_app
 from tests.conftest import BASE_IRI, children, load_samples
-from tests.sparql.test_limits import Listener
+from tests.sparql.test_limits import JSON_RESULTS, Listener
 
-JSON_RESULTS = "application/sparql-results+json"
 HTML = {"Accept": "text/html"}
 MEMORY_HOG = "SELECT * { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f LIMIT 1"
 """The review's query: 2.8 GB in 2 s over the vocabularies' 140,000 triples."""
-
-
-@pytest.fixture
-def make_app(tmp_path: Path, template_store: Path) -> Iterator[Callable[..., Flask]]:
-    """Build apps over fresh copies of the template store, with the given settings."""
-    apps: list[Flask] = []
-
-    def make(**settings: Any) -> Flask:
-        store = tmp_path / f"store{len(apps)}"
-        shutil.copytree(template_store, store)
-        app = create_app({"store": str(store), "base_iri": BASE_IRI, **settings})
-        apps.append(app)
-        return app
-
-    yield make
-    for app in apps:
-        app.extensions["registry"].close()
 
 
 @pytest.fixture

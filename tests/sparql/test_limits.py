@@ -6,43 +6,23 @@ from __future__ import annotations
 
 import html as html_module
 import re
-import shutil
 import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
 import pytest
 from flask import Flask
 
 from registry.rdf import formats
-from registry.web.app import create_app
 from tests.conftest import BASE_IRI, SAMPLES, load_samples
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 """The vocabularies alone are 140,000 triples: this join would run for years."""
 JSON_RESULTS = "application/sparql-results+json"
 DATASETS = "SELECT ?d WHERE { ?d a dcat:Dataset } ORDER BY ?d"
-
-
-@pytest.fixture
-def make_app(tmp_path: Path, template_store: Path) -> Iterator[Callable[..., Flask]]:
-    """Build apps over fresh copies of the template store, with the given settings."""
-    apps: list[Flask] = []
-
-    def make(**settings: Any) -> Flask:
-        store = tmp_path / f"store{len(apps)}"
-        shutil.copytree(template_store, store)
-        app = create_app({"store": str(store), "base_iri": BASE_IRI, **settings})
-        apps.append(app)
-        return app
-
-    yield make
-    for app in apps:
-        app.extensions["registry"].close()
 
 
 class Listener:
