@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, g, request
 from flask_limiter import Limiter
 from limits import parse_many
 from werkzeug.wrappers import Response
@@ -55,8 +55,33 @@ def _message(what: str, setting: str, value: str) -> str:
     )
 
 
+def _own_retry_after(response: Response) -> Response:
+    """Note the Retry-After the view itself set (runs before flask-limiter's headers)."""
+    g.own_retry_after = response.headers.get("Retry-After")
+    return response
+
+
+def _limits_retry_after_on_429_only(response: Response) -> Response:
+    """Keep flask-limiter's Retry-After on its 429s only (runs after its headers).
+
+    With headers enabled it sets Retry-After on every answer of a limited route to the time
+    the window resets, at least what the view said: a full validator pool's 503 said 59 s
+    instead of 1, and a 201 carried one too. Other answers get back the view's own.
+    """
+    if response.status_code == 429:
+        return response
+    own = g.pop("own_retry_after", None)
+    if own is None:
+        response.headers.pop("Retry-After", None)
+    else:
+        response.headers["Retry-After"] = own
+    return response
+
+
 def init_rate_limits(app: Flask, settings: Settings) -> Limiter:
     """Count and cap the routes above for ``app``; refuse a limit flask-limiter cannot read."""
+    # Flask runs after-request functions last registered first: this one after the limiter's.
+    app.after_request(_limits_retry_after_on_429_only)
     limiter = Limiter(
         client_ip,
         app=app,
@@ -64,6 +89,7 @@ def init_rate_limits(app: Flask, settings: Settings) -> Limiter:
         headers_enabled=True,
         key_prefix="registry",
     )
+    app.after_request(_own_retry_after)  # and this one before it
     rules: list[tuple[str, str, tuple[str, ...], Callable[[], str], str, dict[str, object]]] = [
         ("writes", "rate_limit_writes", WRITES, client_ip, "writes per client", {}),
         ("writes", "rate_limit_writes", WRITES, token_key, "writes per token", {}),

@@ -127,3 +127,15 @@ def test_trusted_proxies_counts_from_zero() -> None:
         load_settings({"trusted_proxies": "-1"})
     with pytest.raises(ValueError, match="above 0"):
         load_settings({"threads": "0"})
+
+
+def test_retry_after_only_on_a_rate_limit_429(limited: Any) -> None:
+    """flask-limiter set Retry-After on every answer of a limited route (its window's reset):
+    a 200 carried one, and a full validator pool's 503 said 59 s instead of its own 1 s
+    (tests/records/test_write_path.py holds the 503)."""
+    client = limited(rate_limit_validation="1 per minute").test_client()
+    accepted = client.post("/api/validate", data=BODY, headers=TURTLE)
+    assert accepted.status_code == 200 and "Retry-After" not in accepted.headers
+    assert accepted.headers["X-RateLimit-Limit"] == "1"
+    refused = client.post("/api/validate", data=BODY, headers=TURTLE)
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
