@@ -126,6 +126,8 @@ SEARCH_ARGUMENTS = (
     "lang",
 )
 SPARQL_ARGUMENTS = ("query", "default-graph-uri", "named-graph-uri", "format", "update", "lang")
+CATALOG_ARGUMENTS = ("page", "modified_since", "as_of")
+OAI_ARGUMENTS = ("verb", "metadataPrefix", "identifier", "from", "until", "set", "resumptionToken")
 ROUTES = [
     Route("GET", "/", ("lang",)),
     Route("GET", "/search", SEARCH_ARGUMENTS),
@@ -144,8 +146,15 @@ ROUTES = [
     Route("GET", "/record/{id}"),
     Route("GET", "/record/{id}.{suffix}"),
     Route("GET", "/resolve", ("iri",)),
-    Route("GET", "/catalog"),
-    Route("GET", "/catalog.{suffix}"),
+    Route("GET", "/catalog", CATALOG_ARGUMENTS),
+    Route("GET", "/catalog.{suffix}", CATALOG_ARGUMENTS),
+    Route("GET", "/oai", OAI_ARGUMENTS),
+    Route("POST", "/oai", OAI_ARGUMENTS, body=True),
+    Route("GET", "/feed"),
+    Route("GET", "/feed/{fragment}"),
+    Route("GET", "/feed/change/{sequence}"),
+    Route("GET", "/dump.nq.gz"),
+    Route("GET", "/.well-known/void"),
     Route("GET", "/agent/{name}"),
     Route("GET", "/sitemap.xml"),
     Route("GET", "/sitemap/{number}.xml"),
@@ -221,8 +230,10 @@ def requests_for(draw: st.DrawFn, known: list[str], tokens: list[str]) -> Reques
         "suffix": st.one_of(st.sampled_from(["ttl", "jsonld", "rdf", "nt", "nq", "xml", "html"]), values),
         "number": st.one_of(st.sampled_from(["1", "0", "-1", "9" * 30, "9" * 5_000]), values),
     }
+    holes["fragment"] = holes["sequence"] = holes["number"]
     path = route.path
-    for hole in ("id", "suffix", "scheme", "code", "name", "number", "path"):
+    holed = ("id", "suffix", "scheme", "code", "name", "number", "path", "fragment", "sequence")
+    for hole in holed:
         if "{" + hole + "}" in path:
             path = path.replace("{" + hole + "}", _encoded(draw(holes.get(hole, values))))
     names = st.one_of(st.sampled_from(route.arguments or ("x",)), st.text(max_size=10))

@@ -5,6 +5,7 @@ hostile requests are made in ``tests/web/fuzzing.py``."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -72,6 +73,18 @@ def test_fuzz_every_route_with_hostile_requests(fuzzed: Any) -> None:
     assert tally.requests >= 250
     assert not tally.failures, "\n".join(tally.failures[:20])
     assert {r.path.split("{")[0] for r in ROUTES} >= {"/", "/search", "/sparql", "/api/records"}
+
+
+def test_the_fuzz_routes_are_every_route_of_the_app(fuzzed: Any) -> None:
+    """A route added later is fuzzed too: ``ROUTES`` names every rule and method."""
+    app = fuzzed[0]
+    served = {
+        (method, re.sub(r"<[^>]+>", "{}", rule.rule))
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    fuzzed_routes = {(r.method, re.sub(r"\{[^}]+\}", "{}", r.path)) for r in ROUTES}
+    assert served <= fuzzed_routes, sorted(served - fuzzed_routes)
 
 
 def test_fuzz_every_operation_of_the_openapi_document(fuzzed: Any) -> None:
