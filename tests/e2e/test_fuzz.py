@@ -7,6 +7,7 @@ version is ``tests/web/test_fuzz.py``."""
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -46,6 +47,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
     with running_server(folder / "store", settings=UNLIMITED, sample=True) as url:
         accounts = Accounts(folder / "store-accounts.sqlite")
         accounts.add_provider("procancer", PUBLISHER)
+        # The dump is written in the background at start; until then /dump.nq.gz is a
+        # deliberate 503 (Not ready), which the fuzz would count as a server error.
+        deadline = time.monotonic() + 120
+        while requests.head(url + "/dump.nq.gz", timeout=10).status_code == 503:
+            assert time.monotonic() < deadline, "the dump was not written within 120 s"
+            time.sleep(1)
         yield url, accounts.new_token("procancer")
 
 
