@@ -40,6 +40,32 @@ class Settings:
     """Seconds an idle or stalled connection (a slow client's half-sent request) is kept."""
     max_body_bytes: int = 5_000_000
     """Largest request body accepted (submissions, SPARQL POST)."""
+    max_record_bytes: int = 1_000_000
+    """Largest description a record may have, in bytes (a submission or validation body)."""
+    max_record_triples: int = 5_000
+    """Most triples one description may have (the samples have at most 165)."""
+    max_literal_length: int = 10_000
+    """Most characters in one literal of a description (a title, a description...)."""
+    max_blank_node_depth: int = 16
+    """Deepest nesting of blank nodes in a description (the samples nest 3 deep)."""
+    max_jsonld_contexts: int = 16
+    """Most ``@context`` entries (scoped ones included) in one JSON-LD description."""
+    max_jsonld_depth: int = 32
+    """Deepest nesting of JSON objects and arrays in one JSON-LD description."""
+    rate_limit_writes: str = "30 per minute; 600 per hour"
+    """Writes (``/api/records``, ``/submit``) one client IP, and one token, may make; empty:
+    no limit."""
+    rate_limit_validation: str = "30 per minute; 600 per hour"
+    """Validations (``/api/validate``) one client IP may ask for; empty: no limit."""
+    rate_limit_failed_auth: str = "10 per minute; 100 per hour"
+    """Failed sign-ins (401 answers of the write routes) one client IP may have; empty: no
+    limit."""
+    rate_limit_storage: str = "memory://"
+    """Where the rate limits are counted: ``memory://`` (one process) or a ``redis://`` or
+    ``memcached://`` URI shared by several web processes."""
+    trusted_proxies: int = 0
+    """Proxies in front of the server that set ``X-Forwarded-For`` and ``-Proto``: the
+    client's IP (for rate limits) and scheme are read from them; 0: none, trust no header."""
     catalog_title: str = "Cancer Image Registry"
     catalog_description: str = (
         "Public catalogue of cancer-imaging datasets described in HealthDCAT-AP."
@@ -152,6 +178,11 @@ class Settings:
         return self.store_path.with_name(self.store_path.name + "-dump.nq.gz")
 
 
+
+COUNTS_FROM_ZERO = frozenset({"trusted_proxies"})
+"""Whole-number settings for which 0 means something (none); the others start at 1."""
+
+
 def _coerce(name: str, raw: Any) -> Any:
     """Convert a raw value (often a string from the environment) to the field's type."""
     kind = {f.name: f.type for f in fields(Settings)}[name]
@@ -165,12 +196,14 @@ def _coerce(name: str, raw: Any) -> Any:
             raise ValueError(message)
         return number
     if kind in ("int", int):
-        message = f"{ENV_PREFIX}{name.upper()} must be a whole number above 0, not {raw!r}"
+        least = 0 if name in COUNTS_FROM_ZERO else 1
+        above = "0 or more" if least == 0 else "above 0"
+        message = f"{ENV_PREFIX}{name.upper()} must be a whole number {above}, not {raw!r}"
         try:
             value = int(raw)
         except (TypeError, ValueError):
             raise ValueError(message) from None
-        if value < 1:
+        if value < least:
             raise ValueError(message)
         return value
     return str(raw)

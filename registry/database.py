@@ -59,6 +59,13 @@ provider = Table(
     Column("created", Text, nullable=False),
 )
 """Times are ISO 8601 text in UTC, as the earlier files had them: they sort as strings."""
+namespace = Table(
+    "namespace",
+    metadata,
+    Column("provider", Text, ForeignKey("provider.name"), primary_key=True),
+    Column("prefix", Text, primary_key=True),
+)
+"""IRI prefixes a provider's dataset IRIs must start with (none: any)."""
 token = Table(
     "token",
     metadata,
@@ -99,13 +106,20 @@ imported_file = Table(
 )
 """The files of earlier versions (accounts, audit) already imported: each once."""
 
-DATA_TABLES = (provider, token, audit)
+DATA_TABLES = (provider, namespace, token, audit)
 """What a backup holds, parents before children (tokens name their provider)."""
 
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     # Version 1 is the schema as first released. A later change to one of its tables is a
     # new step, and this step then keeps its own copy of the table as it was.
-    (1, "accounts, tokens, audit", lambda db: metadata.create_all(db, checkfirst=False)),
+    (
+        1,
+        "accounts, tokens, audit",
+        lambda db: metadata.create_all(
+            db, [provider, token, audit, schema_version, imported_file], checkfirst=False
+        ),
+    ),
+    (2, "provider namespaces", lambda db: namespace.create(db, checkfirst=False)),
 ]
 LATEST = MIGRATIONS[-1][0]
 CONNECT_TIMEOUT = 5

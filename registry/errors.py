@@ -213,3 +213,27 @@ class PreconditionFailed(RegistryError):
 
     status = 412
     title = "Precondition failed"
+
+
+class TangledBlankNodes(RegistryError):
+    """A description's blank nodes are shared or cyclic beyond what its canonical form
+    (digest, differences between versions) may cost."""
+
+    status = 422
+    title = "Blank nodes cannot be told apart"
+
+
+class DescriptionTooLarge(RegistryError):
+    """A description above a limit of ``rdf.limits`` (bytes, triples, a literal's length,
+    blank-node depth, JSON-LD contexts or nesting); the message names the setting."""
+
+    status = 413
+    title = "Description too large"
+
+
+class ForeignSubject(RegistryError):
+    """A description makes statements about a node its record does not own: the catalogue,
+    a vocabulary concept, or a node its topic does not link to."""
+
+    status = 422
+    title = "Statements about a node the record does not own"

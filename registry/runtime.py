@@ -30,7 +30,8 @@ from registry.federation.listing import Listing
 from registry.profile.pool import shared_pool
 from registry.profile.validation import Shapes, load_profile
 from registry.queries import query
-from registry.rdf.formats import oxigraph_iri, to_rdflib
+from registry.rdf.formats import oxigraph_iri
+from registry.rdf.limits import DescriptionLimits
 from registry.rdf.namespaces import CIR, DCATAP, EHDS_REGULATION
 from registry.records.accounts import Accounts
 from registry.records.audit import AuditLog
@@ -175,8 +176,9 @@ def open_registry(settings: Settings) -> Registry:
     shapes = load_profile().in_processes(validators)
     assert shapes.vocabularies is not None
     search = SearchIndex(search_index_path(settings))
+    limits = DescriptionLimits.from_settings(settings)
     changes = ChangeLog(store, layout.changes_graph)
-    records = Records(store, shapes, layout, AuditLog(database), changes)
+    records = Records(store, shapes, layout, AuditLog(database), changes, limits)
     catalogue = Catalogue(store, search, shapes.vocabularies.labels, layout, settings.page_size)
     index = IndexSync(search, store, layout)
     records.subscribe(index.record_written)
@@ -188,7 +190,7 @@ def open_registry(settings: Settings) -> Registry:
         # description (data/sample/catalog.ttl, say) replaces it and is kept across restarts.
         triples = catalog_triples(settings, layout)
         catalog = URIRef(layout.catalog_iri)
-        write_record(records, catalog_change(triples, to_rdflib(triples), catalog))
+        write_record(records, catalog_change(triples, catalog))
     load_vocabularies(store, shapes, layout)
     index.reconcile()
     title = f"{settings.catalog_title}: changes"

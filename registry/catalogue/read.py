@@ -152,7 +152,10 @@ def record_document(catalogue: Catalogue, record_id: str) -> list[ox.Triple]:
 
 def concept_document(catalogue: Catalogue, iri: str) -> list[ox.Triple]:
     """Return what the vocabularies graph says about a concept, or raise NotFound."""
-    concept_node = ox.NamedNode(iri)
+    try:
+        concept_node = ox.NamedNode(iri)
+    except ValueError:  # no IRI at all (``/term`` without ``iri``, ``/vocab/a%20b/x``)
+        raise NotFound(f"{iri!r} is not an IRI: the vocabularies have no such term.") from None
     rows = catalogue.store.query(
         query("concept"),
         {"concept": concept_node, "graph": ox.NamedNode(catalogue.vocabularies_graph)},

@@ -35,26 +35,50 @@ def provider() -> None:
     """Provider accounts: an agent IRI and its API tokens."""
 
 
+NAMESPACE_HELP = (
+    "IRI prefix the provider's dataset IRIs must start with (repeat for several; end it with "
+    "/ or #). Without any, the provider may register any dataset IRI."
+)
+
+
 @provider.command("add")
 @click.argument("name")
 @click.option("--agent", required=True, help="IRI of the foaf:Agent the provider publishes as.")
-def add(name: str, agent: str) -> None:
+@click.option("--namespace", "namespaces", multiple=True, metavar="PREFIX", help=NAMESPACE_HELP)
+def add(name: str, agent: str, namespaces: tuple[str, ...]) -> None:
     """Create the account NAME for the agent IRI its datasets name as dct:publisher."""
     with provider_accounts() as accounts:
-        accounts.add_provider(name, agent)
+        account = accounts.add_provider(name, agent, namespaces)
     click.echo(
-        f"Provider {name} publishes as <{agent}>. Give it a token: registry provider token {name}"
+        f"Provider {name} publishes as <{account.agent}>"
+        + "".join(f", datasets under <{n}>" for n in account.namespaces)
+        + f". Give it a token: registry provider token {name}"
     )
+
+
+@provider.command("namespaces")
+@click.argument("name")
+@click.option("--namespace", "namespaces", multiple=True, metavar="PREFIX", help=NAMESPACE_HELP)
+def set_namespaces(name: str, namespaces: tuple[str, ...]) -> None:
+    """Replace the namespaces of account NAME (none given: any dataset IRI again)."""
+    with provider_accounts() as accounts:
+        accounts.set_namespaces(name, namespaces)
+    click.echo(f"Provider {name} registers datasets under: {', '.join(namespaces) or 'any IRI'}.")
 
 
 @provider.command("token")
 @click.argument("name")
 @click.option(
-    "--expires-in", type=int, default=None, metavar="DAYS", help="Expire after DAYS days."
+    "--expires-in",
+    type=click.IntRange(min=1, max=36_500),
+    default=None,
+    metavar="DAYS",
+    help="Expire after DAYS days (1 or more; without it the token never expires).",
 )
 def token(name: str, expires_in: int | None) -> None:
     """Print a new API token for provider NAME (it is shown this once, and kept hashed)."""
-    expires = datetime.now(UTC) + timedelta(days=expires_in) if expires_in else None
+    # 0 made a token that never expired (a falsy "if expires_in") and -3 one already expired.
+    expires = datetime.now(UTC) + timedelta(days=expires_in) if expires_in is not None else None
     with provider_accounts() as accounts:
         secret = accounts.new_token(name, expires)
     click.echo(secret)
@@ -67,6 +91,8 @@ def list_providers() -> None:
         listed = accounts.providers()
     for account, tokens in listed:
         click.echo(f"{account.name}\t<{account.agent}>")
+        for namespace in account.namespaces:
+            click.echo(f"  datasets under <{namespace}>")
         for t in tokens:
             state = f"revoked {t.revoked}" if t.revoked else f"expires {t.expires or 'never'}"
             click.echo(f"  token {t.id}\tcreated {t.created}\t{state}")

@@ -37,9 +37,8 @@ from registry.errors import NotReady
 from registry.federation.graphs import in_graph, scoped
 from registry.queries import query
 from registry.rdf.namespaces import CIR
-from registry.records.history import description_text
 from registry.records.layout import Layout
-from registry.records.write import is_record_statement
+from registry.records.write import description_text, is_record_statement
 from registry.store.changelog import ChangeLog, timestamp
 from registry.store.oxigraph import OxigraphStore
 from registry.store.snapshots import checkpoint

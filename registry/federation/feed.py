@@ -26,8 +26,8 @@ from rdflib.namespace import DCTERMS, RDF, XSD
 from registry.errors import NotFound
 from registry.federation.graphs import Document, scoped
 from registry.rdf.namespaces import AS, DCAT_AP_FEEDS_SHAPE, LDES, TREE
-from registry.records.history import description_text
 from registry.records.layout import Layout, version_iri
+from registry.records.write import description_text
 from registry.store.changelog import Change, ChangeLog, timestamp
 from registry.store.oxigraph import OxigraphStore
 

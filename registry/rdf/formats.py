@@ -15,7 +15,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from registry.errors import EmptyBody, RdfSyntaxError, UnsupportedMediaType
+from registry.rdf.characters import refuse_unwritable
 from registry.rdf.jsonld import inline_contexts
+from registry.rdf.limits import DescriptionLimits
 from registry.rdf.namespaces import PREFIXES
 from registry.rdf.xml_entities import check_entities
 
@@ -98,17 +100,32 @@ def syntax_for_path(path: Path) -> RdfSyntax:
     return syntax
 
 
-def parse(data: bytes, syntax: RdfSyntax, base_iri: str | None = None) -> list[ox.Triple]:
-    """Parse one RDF description (a single graph) into triples, or raise with line and column."""
+def parse(
+    data: bytes,
+    syntax: RdfSyntax,
+    base_iri: str | None = None,
+    limits: DescriptionLimits | None = None,
+) -> list[ox.Triple]:
+    """Parse one RDF description (a single graph) into triples, or raise with line and column.
+
+    ``limits`` bound what a client's description may weigh (``rdf.limits``); files the
+    registry ships (vocabularies, samples) are read without them.
+    """
     if not data.strip():
         raise EmptyBody(f"The {syntax.name} body is empty: send a dataset description.")
+    if limits is not None:
+        limits.check_size(data)
+    document = data
     if syntax.oxigraph == ox.RdfFormat.JSON_LD:
-        data = inline_contexts(data)
+        data = inline_contexts(data, limits)
     elif syntax.oxigraph == ox.RdfFormat.RDF_XML:
         check_entities(data)
     try:
-        quads = ox.parse(data, format=syntax.oxigraph, base_iri=base_iri, without_named_graphs=True)
-        triples = [quad.triple for quad in quads]
+        quads = ox.parse(
+            data, format=syntax.oxigraph, base_iri=base_iri, without_named_graphs=True
+        )
+        counted = limits.counted(quads) if limits is not None else quads
+        triples = [quad.triple for quad in counted]
     except SyntaxError as error:
         raise RdfSyntaxError(f"{syntax.name}: {error.msg}", error.lineno, error.offset) from None
     except ValueError as error:  # e.g. invalid IRIs reported outside the grammar
@@ -118,6 +135,9 @@ def parse(data: bytes, syntax: RdfSyntax, base_iri: str | None = None) -> list[o
             f"{syntax.name}: quoted triples (RDF-star) are not part of DCAT-AP; "
             "state the facts as plain triples."
         )
+    refuse_unwritable(document, triples, syntax.name)
+    if limits is not None:
+        limits.check_triples(triples)
     return triples
 
 

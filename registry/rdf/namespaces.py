@@ -4,6 +4,7 @@ HealthDCAT-AP's namespace is still provisional (Release 8), so its IRI appears h
 nowhere else; the rest of the code refers to ``HEALTHDCATAP.<term>``.
 """
 
+import pyoxigraph as ox
 from rdflib import Namespace
 from rdflib.namespace import (
     DCAT,
@@ -224,3 +225,11 @@ def compact(iri: str) -> str:
         if iri.startswith(namespace) and len(iri) > len(namespace):
             return f"{prefix}:{iri[len(namespace) :]}"
     return iri
+
+
+def named(term: object) -> str:
+    """Return how a message names a term: ``prefix:local``, ``<iri>``, or "a blank node"."""
+    if not isinstance(term, ox.NamedNode):
+        return "a blank node"
+    short = compact(term.value)
+    return short if short != term.value else f"<{term.value}>"

@@ -10,14 +10,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from registry.database import Database, now, provider, token
+from registry.database import Database, namespace, now, provider, token
 from registry.errors import AccountError, Unauthorized
+from registry.rdf.iris import normal_iri
 
 PREFIX = "cir"
 
@@ -28,6 +30,8 @@ class Provider:
 
     name: str
     agent: str
+    namespaces: tuple[str, ...] = ()
+    """IRI prefixes its dataset IRIs must start with (none: any IRI, as before)."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,31 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
+def _normal_namespaces(namespaces: Sequence[str]) -> list[str]:
+    """The namespaces in normal form (``rdf.iris``), as dataset IRIs are compared with them;
+    each must be an http(s) IRI with at least the ``/`` after its host."""
+    normal = sorted({normal_iri(namespace) for namespace in namespaces})
+    for prefix in normal:
+        if not prefix.startswith(("http://", "https://")) or prefix.count("/") < 3:
+            raise AccountError(
+                f"A namespace is an http(s) IRI prefix with a path, such as "
+                f"https://data.example.org/datasets/ (not {prefix!r})."
+            )
+    return normal
+
+
+def _namespaces_of(db: Connection, name: str) -> tuple[str, ...]:
+    rows = db.execute(
+        select(namespace.c.prefix).where(namespace.c.provider == name).order_by("prefix")
+    )
+    return tuple(prefix for (prefix,) in rows)
+
+
+def _insert_namespaces(db: Connection, name: str, namespaces: list[str]) -> None:
+    if namespaces:
+        db.execute(insert(namespace), [{"provider": name, "prefix": p} for p in namespaces])
+
+
 class Accounts:
     """The accounts in the database; each call is one transaction, so threads and processes
     (the web processes, the ``registry provider`` command) share them safely."""
@@ -52,18 +81,30 @@ class Accounts:
     def __init__(self, database: Database) -> None:
         self.database = database
 
-    def add_provider(self, name: str, agent: str) -> Provider:
-        """Create an account for ``agent``; a name or agent already in use is refused."""
+    def add_provider(self, name: str, agent: str, namespaces: Sequence[str] = ()) -> Provider:
+        """Create an account for ``agent``, limited to dataset IRIs under ``namespaces`` if
+        any are given; a name or agent already in use is refused."""
         if not name.strip() or not agent.startswith(("http://", "https://")):
             raise AccountError("Give a name and the agent's http(s) IRI.")
+        agent, normal = normal_iri(agent), _normal_namespaces(namespaces)
         try:
             with self.database.writing() as db:
                 db.execute(insert(provider).values(name=name, agent=agent, created=now()))
+                _insert_namespaces(db, name, normal)
         except IntegrityError:
             raise AccountError(
                 f"A provider named {name!r} or with agent <{agent}> exists."
             ) from None
-        return Provider(name, agent)
+        return Provider(name, agent, tuple(normal))
+
+    def set_namespaces(self, name: str, namespaces: Sequence[str]) -> None:
+        """Replace the namespaces of account ``name`` (none: any dataset IRI)."""
+        normal = _normal_namespaces(namespaces)
+        with self.database.writing() as db:
+            if db.execute(select(provider.c.name).where(provider.c.name == name)).first() is None:
+                raise AccountError(f"There is no provider named {name!r}.")
+            db.execute(delete(namespace).where(namespace.c.provider == name))
+            _insert_namespaces(db, name, normal)
 
     def new_token(self, name: str, expires: datetime | None = None) -> str:
         """Return a new token for provider ``name``; only its digest is kept."""
@@ -96,9 +137,10 @@ class Accounts:
         with self.database.reading() as db:
             rows = db.execute(select(provider.c.name, provider.c.agent).order_by("name")).all()
             tokens = db.execute(select(*columns).order_by(token.c.created, token.c.id)).all()
+            accounts = [Provider(name, agent, _namespaces_of(db, name)) for name, agent in rows]
         return [
-            (Provider(name, agent), [TokenInfo(*t) for t in tokens if t[1] == name])
-            for name, agent in rows
+            (account, [TokenInfo(*t) for t in tokens if t[1] == account.name])
+            for account in accounts
         ]
 
     def agent_of(self, name: str) -> str | None:
@@ -117,10 +159,11 @@ class Accounts:
         ).join_from(token, provider).where(token.c.id == parts[1])
         with self.database.reading() as db:
             row = db.execute(found).first()
+            namespaces = _namespaces_of(db, row[3]) if row is not None else ()
         if row is None or not hmac.compare_digest(row[0], _digest(parts[2])):
             raise Unauthorized("This token is not valid.")
         if row[2] is not None:
             raise Unauthorized("This token was revoked; ask the operator for a new one.")
         if row[1] is not None and row[1] <= now():
             raise Unauthorized("This token has expired; ask the operator for a new one.")
-        return Provider(row[3], row[4])
+        return Provider(row[3], row[4], namespaces)

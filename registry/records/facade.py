@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from registry.profile.validation import Shapes
+from registry.rdf.limits import DescriptionLimits
 from registry.records.audit import AuditLog
 from registry.records.layout import Layout
 from registry.store.changelog import ChangeLog
@@ -35,6 +36,8 @@ class Records:
     audit: AuditLog
     changes: ChangeLog
     """The ordered change log, written in each record's transaction (``write.commit``)."""
+    limits: DescriptionLimits = field(default_factory=DescriptionLimits)
+    """What one submitted description may weigh (from the settings)."""
     writing: threading.Lock = field(default_factory=threading.Lock)
     """Held while a record is read, checked and written, so preconditions cannot race."""
     listeners: list[CommitListener] = field(default_factory=list)

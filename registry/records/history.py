@@ -3,24 +3,22 @@ difference between two versions, the audit trail and the list harvesters sync fr
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib.compare import graph_diff, to_isomorphic
 from rdflib.namespace import FOAF, XSD
 
 from registry.errors import Gone, NotFound, RegistryError
 from registry.queries import query
-from registry.rdf import formats
+from registry.rdf.canonical import canonical
 from registry.rdf.namespaces import CIR, compact
 from registry.records.facade import Records
 from registry.records.layout import Layout, history_iri, record_facts, version_iri
-from registry.records.write import RecordState, is_record_statement, read_state
+from registry.records.write import RecordState, described, is_record_statement, read_state
 from registry.store.oxigraph import OxigraphStore
-
-DESCRIPTION = ox.NamedNode(str(CIR.description))
 
 
 @dataclass(frozen=True)
@@ -73,29 +71,6 @@ def published(
     return [t for t in stored if is_record_statement(t, record, catalog, topic.value)] + exact
 
 
-def described(store: OxigraphStore, version: str) -> list[ox.Triple] | None:
-    """Return the description accepted as the version graph ``version``, triple for triple as
-    submitted; None if that graph keeps none."""
-    text = description_text(store, version)
-    if text is None:
-        return None
-    # Lenient: the registry serialised these triples itself from a parsed description,
-    # so their IRIs need no second check (parsing is a third faster).
-    quads = ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, lenient=True)
-    return [quad.triple for quad in quads]
-
-
-def description_text(store: OxigraphStore, version: str) -> str | None:
-    """Return the description accepted as the version graph ``version`` as the registry keeps
-    it: N-Triples, one triple a line, sorted (``write``); None if that graph keeps none.
-
-    Documents that carry descriptions whole (the feed, the dump) copy these lines as they are
-    instead of parsing and serialising them again.
-    """
-    found = store.objects(version, DESCRIPTION.value, version)
-    return found[0].value if found and isinstance(found[0], ox.Literal) else None
-
-
 def _value(term: Any) -> Any:
     if term is None:
         return None
@@ -146,27 +121,25 @@ def version(records: Records, record_id: str, number: int) -> list[ox.Triple]:
     return triples
 
 
-def _line(triple: tuple[Any, Any, Any]) -> str:
+def _line(triple: ox.Triple) -> str:
     """A triple as a reader sees it: compact IRIs, quoted literals, ``_:`` for blank nodes."""
-    words = []
-    for term in triple:
-        text = term.n3()
-        words.append(compact(str(term)) if text.startswith("<") else text)
+    terms = (triple.subject, triple.predicate, triple.object)
+    words = [compact(t.value) if isinstance(t, ox.NamedNode) else str(t) for t in terms]
     return " ".join(words) + " ."
 
 
 def diff(records: Records, record_id: str, first: int, second: int) -> dict[str, list[str]]:
     """Return the triples removed and added from version ``first`` to ``second``.
 
-    Blank nodes are compared by structure (canonical labels), so an unchanged nested
-    distribution does not show up as removed and added.
+    Blank nodes are compared by structure (canonical labels, ``rdf.canonical``: bounded in
+    cost like the digest), so an unchanged nested distribution does not show up as removed
+    and added.
     """
-    old = to_isomorphic(formats.to_rdflib(version(records, record_id, first)))
-    new = to_isomorphic(formats.to_rdflib(version(records, record_id, second)))
-    _, removed, added = graph_diff(old, new)
+    old = Counter(canonical(version(records, record_id, first)).triples)
+    new = Counter(canonical(version(records, record_id, second)).triples)
     return {
-        "removed": sorted(_line(t) for t in removed),
-        "added": sorted(_line(t) for t in added),
+        "removed": sorted(_line(t) for t in (old - new).elements()),
+        "added": sorted(_line(t) for t in (new - old).elements()),
     }
 
 

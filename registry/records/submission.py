@@ -10,28 +10,32 @@ fails with a Violation raises before the store is touched, so a rejection change
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
-from rdflib.compare import _TripleCanonicalizer
+from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
+from rdflib.term import Node
 
 from registry.errors import (
     Conflict,
     DatasetNotFound,
     Forbidden,
     ForeignDataset,
+    ForeignSubject,
     InvalidDescription,
     RegistryError,
 )
 from registry.profile.validation import Report, Shapes
 from registry.queries import query
 from registry.rdf import formats
+from registry.rdf.canonical import canonical
 from registry.rdf.formats import RdfSyntax
+from registry.rdf.iris import normal_iri, normalised
+from registry.rdf.limits import DescriptionLimits
 from registry.records.accounts import Provider
 from registry.records.agents import agent_descriptions, cited_iris
 from registry.records.audit import OPERATOR, Author
@@ -99,16 +103,25 @@ def find_topic(graph: Graph, catalog: str) -> Topic:
     return Topic(dataset, "dataset")
 
 
-def refuse_foreign_subjects(records: Records, graph: Graph, record: str) -> None:
-    """Refuse statements about registry IRIs (the catalogue's own description aside), or
-    about a dataset or agent that another record describes."""
-    base = records.layout.base_iri
+def refuse_foreign_subjects(records: Records, graph: Graph, record: str, topic: URIRef) -> None:
+    """Refuse statements about any node but ``topic`` and the nodes it reaches that no other
+    record describes: never registry IRIs, the catalogue (unless it is the topic, the
+    operator's description), a vocabulary concept, or another record's dataset, agent or
+    distribution. (Another record's blank nodes cannot be named: every write is an INSERT
+    DATA, whose blank nodes are fresh.)
+    """
+    base, catalog = records.layout.base_iri, records.catalog_iri
     subjects = sorted({str(s) for s in graph.subjects() if isinstance(s, URIRef)})
-    claimed = [s for s in subjects if s.startswith(base) and s != records.catalog_iri]
+    claimed = [s for s in subjects if s.startswith(base) and s != str(topic)]
     if (None, DCAT.record, None) in graph or (None, DCAT.dataset, None) in graph:
         raise DatasetNotFound(
             "The description lists catalogue records or datasets (dcat:record, dcat:dataset); "
             "the registry writes those links itself when it stores each dataset."
+        )
+    if catalog in claimed:
+        raise ForeignSubject(
+            f"The description makes statements about the catalogue <{catalog}>; its "
+            "description is the operator's. Describe your dataset under your own IRIs."
         )
     if claimed:
         raise DatasetNotFound(
@@ -117,28 +130,57 @@ def refuse_foreign_subjects(records: Records, graph: Graph, record: str) -> None
         )
     # One indexed lookup per subject of this description (about ten): SPARQL substitution
     # binds single terms, and the alternative, pasting a VALUES list, would put data in a query.
+    # The topic is skipped: its record is the one its IRI names, and the registry writes
+    # statements about the catalogue into every dataset's record.
     for subject in subjects:
+        if subject == str(topic):
+            continue
         rows = records.store.query(
             query("owned_subject"),
             {"subject": ox.NamedNode(subject), "record": ox.NamedNode(record)},
         )
-        if any(True for _ in rows):  # type: ignore[union-attr]
+        for row in rows:  # type: ignore[union-attr]
+            if row["other"].value == records.layout.vocabularies_graph:
+                raise ForeignSubject(
+                    f"<{subject}> is a term of the registry's vocabularies; a description may "
+                    "cite it, not make statements about it."
+                )
             raise ForeignDataset(
                 f"<{subject}> is described by another record; a description may only make "
                 "statements about its own dataset and the nodes it introduces (cite a "
                 "registered agent by its IRI instead of describing it again)."
             )
+    stray = unreached(graph, topic)
+    if stray:
+        raise ForeignSubject(
+            f"The description makes statements about {', '.join(stray[:3])}, which "
+            f"<{topic}> does not link to; a record describes its dataset and the nodes it "
+            "links to (its distributions, contact points...)."
+        )
 
 
-def digest(graph: Graph) -> str:
+def unreached(graph: Graph, topic: URIRef) -> list[str]:
+    """The subjects of ``graph`` not reached from ``topic`` by following statements."""
+    reached: set[Node] = {topic}
+    frontier: list[Node] = [topic]
+    while frontier:
+        for value in graph.objects(frontier.pop()):
+            if isinstance(value, URIRef | BNode) and value not in reached:
+                reached.add(value)
+                frontier.append(value)
+    stray = {s for s in graph.subjects() if s not in reached}
+    return sorted(f"<{s}>" if isinstance(s, URIRef) else "a blank node" for s in stray)
+
+
+def digest(triples: Iterable[ox.Triple]) -> str:
     """Return a fingerprint of a description that ignores blank-node labels and triple order.
 
     Kept on the record because the store normalises some literals (``xsd:nonNegativeInteger``
     comes back as ``xsd:integer``), so stored triples cannot be compared with submitted ones.
+    Its cost is bounded (``rdf.canonical``); rdflib's ``to_isomorphic``, used before, was
+    exponential in alike blank nodes.
     """
-    # rdflib's IsomorphicGraph.graph_digest, without copying the graph into one first (the
-    # copy was half the cost of a digest, and a digest a sixth of the web process's work).
-    return format(_TripleCanonicalizer(graph).to_hash(), "x")
+    return canonical(triples).digest
 
 
 @dataclass(frozen=True)
@@ -167,11 +209,14 @@ def prepare(
     catalog: str,
     known: Callable[[list[ox.Triple]], Graph] = lambda triples: Graph(),
     record_of: Callable[[str], str] | None = None,
+    limits: DescriptionLimits | None = None,
 ) -> Prepared:
     """Parse and identify the topic (``check`` without the validation); raise the first
-    reason the description cannot be stored."""
+    reason the description cannot be stored. ``limits`` bound its size before anything else
+    (the defaults if not given)."""
     base = catalog.rsplit("/", 1)[0] + "/"
-    triples = formats.parse(data, syntax, base_iri=base)
+    parsed = formats.parse(data, syntax, base_iri=base, limits=limits or DescriptionLimits())
+    triples = normalised(parsed)  # the spellings of one IRI name one record
     graph = formats.to_rdflib(triples)
     topic = find_topic(graph, catalog)  # first: "two datasets" explains many violations
     if record_of is not None and topic.kind != "catalog":
@@ -196,6 +241,7 @@ def check(
     catalog: str,
     known: Callable[[list[ox.Triple]], Graph] = lambda triples: Graph(),
     record_of: Callable[[str], str] | None = None,
+    limits: DescriptionLimits | None = None,
 ) -> Checked:
     """Parse, validate and identify the topic; raise the first reason it cannot be stored.
 
@@ -204,9 +250,10 @@ def check(
     IRIs resolve against the catalogue's base, so ``<catalog>`` names the catalogue.
     ``record_of`` returns the IRI of a topic's record: the statements the registry writes
     about that record, which a record read back carries, are set aside (it writes them
-    again), so a record read with GET can be sent back with PUT as it is.
+    again), so a record read with GET can be sent back with PUT as it is. ``limits`` bound
+    its size before anything else (the defaults if not given).
     """
-    prepared = prepare(data, syntax, catalog, known, record_of)
+    prepared = prepare(data, syntax, catalog, known, record_of, limits)
     return verdict(prepared, shapes.validate(prepared.graph, prepared.known))
 
 
@@ -214,13 +261,14 @@ def change_for(records: Records, checked: Checked) -> Change:
     """Return what a checked dataset or agent description would store, after refusing
     statements about other records' subjects."""
     topic, graph = checked.topic, checked.graph
-    refuse_foreign_subjects(records, graph, records.record_iri(record_id_for(str(topic.iri))))
+    record = records.record_iri(record_id_for(str(topic.iri)))
+    refuse_foreign_subjects(records, graph, record, topic.iri)
     if topic.kind == "dataset":
         publishers = sorted(str(o) for o in graph.objects(topic.iri, DCTERMS.publisher))
         owner = publishers[0] if publishers else None
     else:
         owner = str(topic.iri)
-    return Change(topic.iri, topic.kind, checked.triples, digest(graph), owner)
+    return Change(topic.iri, topic.kind, checked.triples, digest(checked.triples), owner)
 
 
 @contextmanager
@@ -237,9 +285,9 @@ def refusals_audited(
         raise
 
 
-def catalog_change(triples: list[ox.Triple], graph: Graph, catalog: URIRef) -> Change:
+def catalog_change(triples: list[ox.Triple], catalog: URIRef) -> Change:
     """The catalogue's own description as a record change (the operator's; no owner)."""
-    return Change(catalog, "catalog", triples, digest(graph), None)
+    return Change(catalog, "catalog", triples, digest(triples), None)
 
 
 def submit(
@@ -262,8 +310,8 @@ def store(
     or agent's after refusing statements about other records' subjects)."""
     topic = checked.topic
     if topic.kind == "catalog":
-        refuse_foreign_subjects(records, checked.graph, records.catalog_iri)
-        change = catalog_change(checked.triples, checked.graph, topic.iri)
+        refuse_foreign_subjects(records, checked.graph, records.catalog_iri, topic.iri)
+        change = catalog_change(checked.triples, topic.iri)
     else:
         change = change_for(records, checked)
     written = write_record(records, change, author, now=now)
@@ -319,6 +367,7 @@ def prepare_for(records: Records, data: bytes, syntax: RdfSyntax) -> Prepared:
         records.catalog_iri,
         known=lambda triples: registered_agents(records, triples),
         record_of=lambda topic: records.record_iri(records.layout.record_id_for(topic)),
+        limits=records.limits,
     )
 
 
@@ -331,6 +380,19 @@ def check_for(records: Records, data: bytes, syntax: RdfSyntax) -> Checked:
 def registered_agents(records: Records, triples: list[ox.Triple]) -> Graph:
     """Return the stored descriptions of the agents ``triples`` cite without describing them."""
     return formats.to_rdflib(agent_descriptions(records.store, records.layout, cited_iris(triples)))
+
+
+def refuse_outside_namespaces(provider: Provider, topic: Topic) -> None:
+    """Refuse a dataset IRI outside the namespaces the operator gave the provider's account
+    (an account without namespaces may claim any IRI, as before they existed)."""
+    namespaces = [normal_iri(namespace) for namespace in provider.namespaces]
+    if topic.kind != "dataset" or not namespaces or str(topic.iri).startswith(tuple(namespaces)):
+        return
+    raise Forbidden(
+        f"Your account registers datasets under {', '.join(f'<{n}>' for n in namespaces)} "
+        f"only, and <{topic.iri}> is not under them; ask the operator if your organisation "
+        "uses another namespace."
+    )
 
 
 def may_publish(provider: str) -> Precondition:
@@ -364,7 +426,9 @@ def publish(
         if checked.topic.kind == "catalog":
             raise Forbidden("The catalogue's description is the operator's; describe a dataset.")
         change = change_for(records, checked)
-        if change.owner != provider.agent:
+        refuse_outside_namespaces(provider, checked.topic)
+        agent = normal_iri(provider.agent)  # as the description's IRIs are
+        if change.owner != agent:
             raise Forbidden(
                 f"Your token publishes as <{provider.agent}>, but this description's publisher is "
                 f"<{change.owner}>: a provider may only submit its own datasets."
@@ -375,9 +439,9 @@ def publish(
                 f"{record_id_for(str(change.topic))}, not {record_id}."
             )
         if mode == "create":
-            precondition = may_create(provider.agent)
+            precondition = may_create(agent)
         elif mode == "replace":
-            precondition = may_change(provider.agent, if_match)
+            precondition = may_change(agent, if_match)
         else:
-            precondition = may_publish(provider.agent)
+            precondition = may_publish(agent)
         return write_record(records, change, author, precondition), checked.report

@@ -160,14 +160,16 @@ def report_response(report: Report, status: int) -> tuple[Response, int]:
 def api_error(error: Exception) -> Any:
     """Answer as the app does, with the report by ``Accept``; log refused writes."""
     audited = isinstance(error, RegistryError) and error.audited
-    if request.method in WRITES and request.endpoint != "api.validate" and not audited:
-        status = (
-            error.status
-            if isinstance(error, RegistryError)
-            else 503
-            if isinstance(error, OSError)  # the disk's: handle_error answers 503
-            else getattr(error, "code", 500)
-        )
+    status = (
+        error.status
+        if isinstance(error, RegistryError)
+        else 503
+        if isinstance(error, OSError)  # the disk's: handle_error answers 503
+        else getattr(error, "code", 500)
+    )
+    # A 429 is not logged: refused before any work, it would let one client grow the log.
+    logged = audited or status == 429 or request.endpoint == "api.validate"
+    if request.method in WRITES and not logged:
         provider = g.get("provider")
         get_records().audit.log(
             Author(provider.name, provider.agent) if provider else Author("anonymous"),

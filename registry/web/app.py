@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
 from registry.config import load_settings
@@ -22,6 +23,7 @@ from registry.web.harvest import harvest_pages
 from registry.web.linked_data import linked_data
 from registry.web.observability import observability, observe
 from registry.web.pages import pages
+from registry.web.rate_limits import init_rate_limits
 from registry.web.sparql import endpoint
 from registry.web.submission_pages import provider_pages
 
@@ -48,6 +50,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     observe(app)
     app.before_request(bounded_arguments)
     app.after_request(security_headers)
+    app.extensions["rate_limits"] = init_rate_limits(app, settings)
+    if settings.trusted_proxies:
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n)  # type: ignore[method-assign]
     return app
 
 

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from registry.catalogue import read
 from registry.errors import NotFound
+from registry.rdf.iris import normal_iri
 from registry.records.layout import record_id_for
 from registry.web.context import get_catalogue
 from registry.web.negotiation import negotiated, suffix_document
@@ -37,7 +38,7 @@ def record(record_id: str) -> BaseResponse:
 @linked_data.get("/resolve")
 def resolve() -> BaseResponse:
     """Send a provider's own dataset (or agent) IRI to its page in the registry."""
-    iri = request.args.get("iri", "")
+    iri = normal_iri(request.args.get("iri", ""))  # any spelling of the IRI
     record_id = record_id_for(iri)
     card = get_catalogue().search.card(record_id)
     if card is None or card["topic"] != iri:
@@ -56,10 +57,10 @@ def operator(name: str) -> BaseResponse:
     """The catalogue's publisher (``<agent/operator>``), described in the catalogue graph."""
     catalogue = get_catalogue()
     iri = catalogue.layout.iri(f"agent/{name}")
-    triples = [
+    triples = [  # compared as text: a name with a space or a control character is no IRI
         t
         for t in catalogue.store.graph_triples(catalogue.catalog_iri)
-        if t.subject == ox.NamedNode(iri)
+        if isinstance(t.subject, ox.NamedNode) and t.subject.value == iri
     ]
     if not triples:
         raise NotFound(f"The registry names no agent {name!r}.")
@@ -81,10 +82,10 @@ def sitemap_index() -> Response:
 @linked_data.get("/sitemap/<int:number>.xml")
 def sitemap(number: int) -> Response:
     search = get_catalogue().search
-    start = (number - 1) * SITEMAP_URLS
-    ids = list(search.record_ids("dataset", start, SITEMAP_URLS))
-    if number < 1 or (not ids and number > 1):
+    files = max(1, -(-search.summary()["datasets"] // SITEMAP_URLS))
+    if not 1 <= number <= files:  # checked first: a huge offset overflows SQLite's integers
         raise NotFound(f"There is no sitemap {number}.")
+    ids = list(search.record_ids("dataset", (number - 1) * SITEMAP_URLS, SITEMAP_URLS))
     providers = list(search.record_ids("agent", 0, SITEMAP_URLS)) if number == 1 else []
     body = render_template("sitemap.xml", datasets=ids, providers=providers, first=number == 1)
     return Response(body, mimetype="application/xml")

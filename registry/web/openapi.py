@@ -21,9 +21,10 @@ REASONS = {
     409: "The dataset is registered by another provider, already exists, or is another record's",
     410: "The record was withdrawn; Link names its history",
     412: "If-Match names a version that is no longer current",
-    413: "The body is larger than max_body_bytes",
+    413: "The body is larger than max_body_bytes, or the description above a limit of its size",
     415: "Content-Type is not an RDF syntax the registry reads",
     422: "The description has a Violation (the report is in the body) or no single dataset",
+    429: "Too many requests from this client or token (rate limits); retry after Retry-After",
 }
 
 
@@ -120,7 +121,10 @@ def openapi_document() -> dict[str, Any]:
                 "summary": "Create a record",
                 "security": SECURED,
                 "requestBody": BODY,
-                "responses": {"201": WRITTEN, **_errors(400, 401, 403, 409, 413, 415, 422)},
+                "responses": {
+                    "201": WRITTEN,
+                    **_errors(400, 401, 403, 409, 413, 415, 422, 429),
+                },
             },
             "get": {
                 "summary": "List records and tombstones, oldest change first",
@@ -147,7 +151,7 @@ def openapi_document() -> dict[str, Any]:
                 "requestBody": BODY,
                 "responses": {
                     "200": WRITTEN,
-                    **_errors(400, 401, 403, 404, 409, 410, 412, 413, 415, 422),
+                    **_errors(400, 401, 403, 404, 409, 410, 412, 413, 415, 422, 429),
                 },
             },
             "delete": {
@@ -156,7 +160,7 @@ def openapi_document() -> dict[str, Any]:
                 "parameters": [IF_MATCH],
                 "responses": {
                     "200": _json("Withdrawn", {"type": "object", "required": ["withdrawn"]}),
-                    **_errors(401, 403, 404, 410, 412),
+                    **_errors(401, 403, 404, 410, 412, 429),
                 },
             },
         },
@@ -193,7 +197,7 @@ def openapi_document() -> dict[str, Any]:
                             "properties": {"report": {"$ref": "#/components/schemas/Report"}},
                         },
                     ),
-                    **_errors(400, 413, 415, 422),
+                    **_errors(400, 413, 415, 422, 429),
                 },
             },
         },

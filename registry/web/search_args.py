@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from registry.catalogue.index.entry import FACET_NAMES
+from registry.catalogue.index.entry import FACET_NAMES, SEGMENTED
 from registry.catalogue.index.query import Query
 from registry.errors import TooManyArguments
 
@@ -19,6 +19,13 @@ MAX_SELECTED = 20
 ``provider=`` values once made a 606 MB page."""
 MAX_VALUE_LENGTH = 500
 """Characters of one facet value (they are IRIs or short codes)."""
+MAX_PAGE = 10**6
+LARGEST = 10**18
+"""Range bounds above this are read as this: SQLite's integers stop at 2**63 - 1 (a larger
+bound was an OverflowError), and no count comes near it."""
+CLOSED_FACETS = {SEGMENTED: ("yes", "no")}
+"""Facets whose values are words the page translates: other values are ignored (a
+``segmented=x`` was a KeyError in the translation)."""
 Args = dict[str, Any]
 
 
@@ -101,17 +108,23 @@ def query_from(args: Sequence[tuple[str, str]]) -> Query:
         individuals=parse_range(single.get("individuals_min"), single.get("individuals_max")),
         ages=parse_range(single.get("age_min"), single.get("age_max")),
         sort=sort,
-        page=int(page) if page.isdigit() and 0 < int(page) < 10**6 else 1,
+        page=min(whole_number(page) or 1, MAX_PAGE),
     )
+
+
+def whole_number(raw: str | None) -> int | None:
+    """An ASCII whole number, at most ``LARGEST``; None for anything else (``int`` reads
+    "²" as a digit and fails, and refuses more than 4,300 digits)."""
+    text = (raw or "").strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    return LARGEST if len(text) > len(str(LARGEST)) else min(int(text), LARGEST)
 
 
 def parse_range(low: str | None, high: str | None) -> tuple[int | None, int | None]:
     """Whole numbers from a range's two inputs; anything else means no bound."""
 
-    def number(raw: str | None) -> int | None:
-        return int(raw) if raw and raw.strip().isdigit() else None
-
-    return number(low), number(high)
+    return whole_number(low), whole_number(high)
 
 
 def selected_values(
@@ -123,6 +136,8 @@ def selected_values(
     """
     chosen: dict[str, set[str]] = {}
     for name, value in args:
+        if name in CLOSED_FACETS and value not in CLOSED_FACETS[name]:
+            continue
         if name in facets and value:
             if len(value) > MAX_VALUE_LENGTH:
                 raise TooManyArguments(

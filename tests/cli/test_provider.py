@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from registry.cli.main import main
+from registry.cli.provider import provider_accounts
 from registry.config import load_settings
 from registry.database import Database, open_database
 from registry.errors import Unauthorized
@@ -68,3 +69,54 @@ def test_an_unreachable_database_is_one_line(
     monkeypatch.setenv("REGISTRY_DATABASE", f"postgresql://nobody@/none?host={tmp_path}")
     listed = CliRunner().invoke(main, ["provider", "list"])
     assert listed.exit_code == 1 and "database" in listed.output and "unavailable" in listed.output
+
+
+def test_provider_namespaces_from_the_command_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REGISTRY_STORE", str(tmp_path / "store"))
+    runner = CliRunner()
+    added = runner.invoke(
+        main,
+        ["provider", "add", "procancer", "--agent", AGENT,
+         "--namespace", "https://datasets.procancer-i.example/",
+         "--namespace", "https://Archive.procancer-i.example:443/old/"],
+    )
+    assert added.exit_code == 0, added.output
+    listed = runner.invoke(main, ["provider", "list"]).output
+    assert "datasets under <https://archive.procancer-i.example/old/>" in listed
+    assert "datasets under <https://datasets.procancer-i.example/>" in listed
+    token = runner.invoke(main, ["provider", "token", "procancer"]).output.strip()
+    with provider_accounts() as accounts:
+        assert len(accounts.authenticate(token).namespaces) == 2
+        cleared = runner.invoke(main, ["provider", "namespaces", "procancer"])
+        assert cleared.exit_code == 0 and "any IRI" in cleared.output
+        assert accounts.authenticate(token).namespaces == ()
+    bad = runner.invoke(main, ["provider", "namespaces", "procancer", "--namespace", "ftp://x"])
+    assert bad.exit_code == 1 and "namespace" in bad.output
+
+
+@pytest.mark.parametrize("days", ["0", "-1", "-3650", "99999999999"])
+def test_token_expires_in_zero_or_negative_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, days: str
+) -> None:
+    """``--expires-in 0`` made a token that never expired; negative values were accepted."""
+    monkeypatch.setenv("REGISTRY_STORE", str(tmp_path / "store"))
+    runner = CliRunner()
+    assert runner.invoke(main, ["provider", "add", "procancer", "--agent", AGENT]).exit_code == 0
+    refused = runner.invoke(main, ["provider", "token", "procancer", "--expires-in", days])
+    assert refused.exit_code == 2
+    assert "--expires-in" in refused.output and "1<=x<=36500" in refused.output
+    with provider_accounts() as accounts:
+        assert all(not tokens for _, tokens in accounts.providers())
+
+
+def test_token_expires_in_one_day_expires(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REGISTRY_STORE", str(tmp_path / "store"))
+    runner = CliRunner()
+    runner.invoke(main, ["provider", "add", "procancer", "--agent", AGENT])
+    assert runner.invoke(main, ["provider", "token", "procancer", "--expires-in", "1"]).exit_code == 0
+    with provider_accounts() as accounts:
+        ((_, tokens),) = accounts.providers()
+    assert tokens[0].expires is not None
+

@@ -54,6 +54,10 @@ class FacetBitmaps:
         datasets = bitmap(rid for (rid,) in rows)
         return cls({key: bitmap(rids) for key, rids in grouped.items()}, datasets)
 
+    def copy(self) -> FacetBitmaps:
+        """A copy to change while searches read this one (the bitmaps are immutable ints)."""
+        return FacetBitmaps(dict(self.postings), self.datasets)
+
     def add(self, rid: int, facets: Iterable[tuple[str, str]]) -> None:
         bit = 1 << rid
         self.datasets |= bit

@@ -205,10 +205,14 @@ class SearchIndex:
             if len(removed) + len(added) > FOLLOW_LIMIT:
                 self._bitmaps = None
                 return
+            # A copy, swapped in whole: a search reading the bitmaps meanwhile keeps the
+            # ones it started with (its counts and hits agree, its loops see no new key).
+            followed = self._bitmaps.copy()
             for rid, facets in removed:
-                self._bitmaps.remove(rid, facets)
+                followed.remove(rid, facets)
             for rid, facets in added:
-                self._bitmaps.add(rid, facets)
+                followed.add(rid, facets)
+            self._bitmaps = followed
 
     # ------------------------------------------------------------------ reading
 
@@ -305,14 +309,12 @@ class SearchIndex:
         hits = bitmaps.matching(query.selected) & range_hits(connection, query)
         match = self.text.match(query.text)
         if match is None:
-            ranks = self._ranks(order)
-            page = sorted(positions(hits), key=ranks.__getitem__)[offset : offset + size]
+            page = self._in_order(hits, order)[offset : offset + size]
             return Hits(hits.bit_count(), self._cards(page), bitmaps.counts(hits))
         hits = match.hits(hits)
         corrected = dict(match.corrected)
         if query.sort != "relevance":
-            ranks = self._ranks(order)
-            page = sorted(positions(hits), key=ranks.__getitem__)[offset : offset + size]
+            page = self._in_order(hits, order)[offset : offset + size]
             cards = self._cards(page)
             counts = bitmaps.counts(hits)
             return Hits(hits.bit_count(), cards, counts, [], corrected, match.unmatched)
@@ -360,6 +362,16 @@ class SearchIndex:
         return self.cached(
             f"ranks {order}", lambda: {rid: i for i, rid in enumerate(self._listing(order))}
         )
+
+    def _in_order(self, hits: int, order: str) -> list[int]:
+        """The hits' rids in one sort order.
+
+        The ranks are read from SQLite after the bitmaps: a record replaced meanwhile (a new
+        rid) is in one and not the other. Its old rid has no card any more and is left out
+        (this was a KeyError, a 500, under concurrent writes).
+        """
+        ranks = self._ranks(order)
+        return sorted((rid for rid in positions(hits) if rid in ranks), key=ranks.__getitem__)
 
     def _cards(self, rids: list[int]) -> list[dict[str, Any]]:
         """The cards of these entries, in this order."""

@@ -21,10 +21,9 @@ from registry.rdf import formats
 from registry.rdf.namespaces import CIR
 from registry.records import history
 from registry.records.accounts import Provider
-from registry.records.history import description_text
 from registry.records.layout import record_facts, version_iri
 from registry.records.submission import publish, registered_agents, submit
-from registry.records.write import read_state, withdraw_record
+from registry.records.write import description_text, read_state, withdraw_record
 from registry.runtime import Registry
 from tests.conftest import BASE_IRI, PROSTATE, TURTLE
 from tests.federation.harvest.harvesting import (
