@@ -68,7 +68,9 @@ def over_http(
     validator processes spent on the requests."""
     port = free_port()
     # A bulk load from one address: the write limits are not what is measured.
-    server = serve(folder / "http", port, BASE_IRI, threads=str(clients), rate_limit_writes="")
+    server = serve(
+        folder / "http", port, BASE_IRI, {"threads": str(clients), "rate_limit_writes": ""}
+    )
     wait_for_port(port, server, seconds=120)
     queue = list(reversed(submissions))
     latencies: list[float] = []

@@ -96,7 +96,7 @@ def run(users: int, seconds: int, kills: int, records: int, folder: Path) -> Out
     acknowledged, times = folder / "acknowledged.txt", folder / "times.tsv"
     acknowledged.touch()
     port = free_port()
-    server = serve(store, port, BASE_IRI, **UNLIMITED)
+    server = serve(store, port, BASE_IRI, UNLIMITED)
     wait_for_port(port, server, seconds=120)
     locust = subprocess.Popen(
         [
@@ -117,7 +117,7 @@ def run(users: int, seconds: int, kills: int, records: int, folder: Path) -> Out
             server.send_signal(signal.SIGKILL)
             server.wait(timeout=30)
             down = time.monotonic()
-            server = serve(store, port, BASE_IRI, **UNLIMITED)
+            server = serve(store, port, BASE_IRI, UNLIMITED)
             wait_for_port(port, server, seconds=120)
             restarts.append(time.monotonic() - down)
         locust.wait(timeout=seconds + 120)

@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,18 +98,25 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def serve(store: Path, port: int, base_iri: str, **settings: str) -> subprocess.Popen[bytes]:
-    """Start ``registry serve`` on ``store`` at 127.0.0.1:``port`` (output discarded);
-    ``settings`` are extra ``REGISTRY_*`` variables by their lower-case names."""
+def serve(
+    store: Path,
+    port: int,
+    base_iri: str,
+    settings: Mapping[str, str] | None = None,
+    sample: bool = False,
+) -> subprocess.Popen[bytes]:
+    """Start ``registry serve`` on ``store`` at 127.0.0.1:``port`` (output discarded), with
+    the sample catalogue if ``sample``; ``settings`` are extra ``REGISTRY_*`` variables by
+    their lower-case names."""
     env = {
         **os.environ,
         "REGISTRY_STORE": str(store),
         "REGISTRY_PORT": str(port),
         "REGISTRY_BASE_IRI": base_iri,
-        **{f"REGISTRY_{name.upper()}": value for name, value in settings.items()},
+        **{f"REGISTRY_{name.upper()}": value for name, value in (settings or {}).items()},
     }
     return subprocess.Popen(
-        [sys.executable, "-m", "registry", "serve"],
+        [sys.executable, "-m", "registry", "serve", *(["--sample"] if sample else [])],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.STDOUT,

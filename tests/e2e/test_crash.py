@@ -80,7 +80,7 @@ def submit_under_kills(
     while (run.kills < kills or pending) and not run.refused:
         port = free_port()
         # A bulk load from one address and token: the write limits would refuse it.
-        server = serve(store, port, BASE_IRI, rate_limit_writes="")
+        server = serve(store, port, BASE_IRI, {"rate_limit_writes": ""})
         wait_for_port(port, server, seconds=60)
         clients = [
             threading.Thread(
