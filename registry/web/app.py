@@ -19,6 +19,7 @@ from registry.web.linked_data import linked_data
 from registry.web.pages import pages
 from registry.web.sparql import endpoint
 from registry.web.submission_pages import provider_pages
+from registry.web.vocabularies import vocab
 
 CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'none'; object-src 'none'"
 MAX_ARGUMENTS = 100
@@ -37,7 +38,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["registry"] = open_registry(settings)
     app.extensions["accounts"] = Accounts(settings.accounts_path)
     app.register_error_handler(Exception, handle_error)
-    for blueprint in (pages, endpoint, linked_data, api, provider_pages):
+    for blueprint in (pages, vocab, endpoint, linked_data, api, provider_pages):
         app.register_blueprint(blueprint)
     app.before_request(bounded_arguments)
     app.after_request(security_headers)

@@ -53,6 +53,17 @@ def wanted_syntax() -> formats.RdfSyntax | None:
     return next(s for s in formats.DOCUMENT_SYNTAXES if best in s.media_types)
 
 
+def prefers(media_type: str) -> bool:
+    """True when the client asks for ``media_type`` (a resource's non-RDF form, as CSV) before
+    a page and before every RDF syntax; ``*/*`` prefers none of them."""
+    offered = [media_type, HTML, *(m for s in formats.DOCUMENT_SYNTAXES for m in s.media_types)]
+    accept = request.accept_mimetypes
+    return (
+        accept.best_match(offered, default=HTML) == media_type
+        and accept[media_type] > accept[HTML]
+    )
+
+
 def suffix_syntax(suffix: str) -> formats.RdfSyntax:
     """The syntax of a document URL's suffix (``.ttl``); 404 for any other suffix."""
     syntax = formats.syntax_for_suffix(suffix)
