@@ -13,6 +13,7 @@ from registry.errors import TooManyArguments
 from registry.records.accounts import Accounts
 from registry.resources import resource_dir
 from registry.runtime import open_registry
+from registry.web import cors
 from registry.web.api import api
 from registry.web.errors import handle_error
 from registry.web.linked_data import linked_data
@@ -42,6 +43,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
     app.before_request(bounded_arguments)
     app.after_request(security_headers)
+    cors.init_app(app)
     return app
 
 

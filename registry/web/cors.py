@@ -1,0 +1,55 @@
+"""Cross-origin reads (CORS, https://fetch.spec.whatwg.org/#http-cors-protocol), in one place.
+
+Everything the registry publishes is public, so a query editor on another site (YASGUI) or
+a SPARQL client in a browser (Comunica) may read it: any ``GET`` or ``HEAD`` answer, and a
+``POST`` to the query service (a query too long for a URL), with the preflight those send.
+The provider API's writes never get CORS headers, so a browser on another site cannot send
+them; and no credentials are ever allowed (``Authorization`` is not an allowed header and
+``Access-Control-Allow-Credentials`` is never sent), so a page elsewhere cannot use a
+visitor's token either.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, request
+from werkzeug.wrappers import Response
+
+READS = frozenset({"GET", "HEAD"})
+QUERIES = frozenset({"POST"})
+"""What other sites may send besides reads, and only to the blueprints in ``QUERY_SERVICES``."""
+QUERY_SERVICES = frozenset({"endpoint"})
+"""Blueprints whose POST is a read (a SPARQL query; updates are refused there anyway)."""
+ALLOWED_HEADERS = "Accept, Accept-Language, Content-Type"
+EXPOSED_HEADERS = "ETag, Last-Modified, Link, Location, Vary"
+"""Answer headers a script on another site may read (the alternates, the versions)."""
+PREFLIGHT_SECONDS = 86400
+
+
+def allowed_methods() -> frozenset[str]:
+    """The methods another site may use on this request's resource."""
+    return READS | QUERIES if request.blueprint in QUERY_SERVICES else READS
+
+
+def cross_origin(response: Response) -> Response:
+    """Add the CORS headers to an answer another site may read (``after_request``).
+
+    They go on every such answer, asked by another site or not: the origin allowed is ``*``
+    whoever asks, so a cached answer serves both without ``Vary: Origin``.
+    """
+    methods = allowed_methods()
+    if request.method == "OPTIONS":
+        wanted = request.headers.get("Access-Control-Request-Method", "").upper()
+        if wanted not in methods:
+            return response  # a preflight for a write: no CORS headers, the browser refuses
+        response.headers["Access-Control-Allow-Methods"] = ", ".join(sorted(methods))
+        response.headers["Access-Control-Allow-Headers"] = ALLOWED_HEADERS
+        response.headers["Access-Control-Max-Age"] = str(PREFLIGHT_SECONDS)
+    elif request.method not in methods:
+        return response
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(cross_origin)
