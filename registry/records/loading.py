@@ -14,6 +14,7 @@ from registry.rdf.formats import oxigraph_iri, parse, syntax_for_path, syntax_fo
 from registry.rdf.namespaces import compact
 from registry.records.facade import Records
 from registry.records.submission import submit
+from registry.records.write import Precondition, RecordKept
 
 RDF_TYPE, DCAT_DATASET = oxigraph_iri(RDF.type), oxigraph_iri(DCAT.Dataset)
 
@@ -23,6 +24,8 @@ class LoadSummary:
     loaded: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
     rejected: list[tuple[Path, str]] = field(default_factory=list)
+    kept: list[tuple[Path, RecordKept]] = field(default_factory=list)
+    """Files not loaded because their record exists (``write.never_replace``)."""
 
 
 def description_files(paths: Iterable[Path]) -> list[Path]:
@@ -70,14 +73,21 @@ def described_agents(paths: list[Path]) -> Graph:
 
 
 def load_files(
-    records: Records, files: list[Path], advance: Callable[[], object] = lambda: None
+    records: Records,
+    files: list[Path],
+    advance: Callable[[], object] = lambda: None,
+    precondition: Precondition = lambda state: None,
 ) -> LoadSummary:
     """Submit every file, agents and the catalogue before the datasets that cite them;
-    one bad file never stops the others."""
+    one bad file never stops the others. ``precondition`` may refuse a write on the
+    record's state (``write.never_replace``: those files are ``kept``)."""
     summary = LoadSummary()
     for path in sorted(files, key=describes_dataset):
         try:
-            accepted = submit(records, path.read_bytes(), syntax_for_path(path))
+            data = path.read_bytes()
+            accepted = submit(records, data, syntax_for_path(path), precondition=precondition)
+        except RecordKept as kept:
+            summary.kept.append((path, kept))
         except RegistryError as error:
             summary.rejected.append((path, reason(error)))
         except OSError as error:

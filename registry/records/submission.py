@@ -217,9 +217,11 @@ def submit(
     syntax: RdfSyntax,
     now: datetime | None = None,
     author: Author = OPERATOR,
+    precondition: Precondition = lambda state: None,
 ) -> Accepted:
     """Store a conforming description as (the new version of) its topic's record; a refusal
-    is audited."""
+    is audited. ``precondition`` may refuse the write on the record's state (samples:
+    ``write.never_replace``)."""
     with refusals_audited(records, author, "submit"):
         checked = check_for(records, data, syntax)
         topic = checked.topic
@@ -228,7 +230,7 @@ def submit(
             change = catalog_change(checked.triples, checked.graph, topic.iri)
         else:
             change = change_for(records, checked)
-        written = write_record(records, change, author, now=now)
+        written = write_record(records, change, author, precondition, now=now)
     return Accepted(
         written.record_id, written.record, str(topic.iri), checked.report, written.changed
     )

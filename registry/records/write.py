@@ -327,3 +327,28 @@ def may_change(provider: str | None, if_match: str | None) -> Precondition:
             )
 
     return check
+
+
+class RecordKept(Conflict):
+    """A sample not loaded because its record exists: the store's version is kept."""
+
+    title = "Record kept"
+
+    def __init__(self, state: RecordState) -> None:
+        withdrawn = ", withdrawn" if state.withdrawn else ""
+        super().__init__(
+            f"the store's version {state.version}{withdrawn} differs from this sample and "
+            "is kept: a sample never replaces a record (registry load does, on purpose)",
+            version=state.version,
+        )
+        self.state = state
+        self.audited = True  # not a refused write to log: nothing was asked but a start
+
+
+def never_replace(state: RecordState) -> None:
+    """Precondition of a sample write: the record must not exist (withdrawn or not), unless
+    it is the new store's default catalogue description (version 1, which no provider owns:
+    only the catalogue's record has no owner)."""
+    default_catalogue = state.owner is None and state.version == 1 and not state.withdrawn
+    if state.exists and not default_catalogue:
+        raise RecordKept(state)
