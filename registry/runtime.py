@@ -135,7 +135,10 @@ def open_registry(settings: Settings) -> Registry:
     assert shapes.vocabularies is not None
     search = SearchIndex(search_index_path(settings))
     records = Records(store, shapes, layout, AuditLog(settings.audit_path))
-    catalogue = Catalogue(store, search, shapes.vocabularies.labels, layout, settings.page_size)
+    vocabularies = shapes.vocabularies
+    catalogue = Catalogue(
+        store, search, vocabularies.labels, layout, settings.page_size, vocabularies.property_labels
+    )
     index = IndexSync(search, store, layout)
     records.subscribe(index.record_written)
     if not store.has_graph(layout.catalog_iri):
