@@ -232,7 +232,7 @@ def term_view(catalogue: Catalogue, iri: str, preferred: Sequence[str]) -> dict[
     definitions = {o.language or "": o.value for o in by_predicate.get(str(SKOS.definition), [])}
     links = [
         {
-            "label": label_for(predicate),
+            "label": property_label(catalogue, predicate, preferred),
             "targets": sorted(
                 (o.value, concept(catalogue, o.value, preferred).text, o.value in catalogue.labels)
                 for o in objects

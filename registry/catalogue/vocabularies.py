@@ -18,11 +18,10 @@ from rdflib.namespace import DCTERMS, RDFS, SKOS
 
 from registry.catalogue.facade import Catalogue
 from registry.catalogue.labels import Label, pick_label
-from registry.catalogue.read import MAPPINGS
+from registry.catalogue.read import MAPPINGS, property_label
 from registry.catalogue.search import concept
 from registry.errors import NotFound
 from registry.profile.code_lists import CodeList, CodeLists, local_name
-from registry.profile.fields import label_for
 from registry.queries import query
 from registry.rdf.namespaces import CIR_VOCAB, compact
 
@@ -170,7 +169,7 @@ def concept_row(
         if t.predicate.value == str(SKOS.notation) and isinstance(t.object, ox.Literal)
     )
     mappings = sorted(
-        (compact(t.predicate.value), label_for(t.predicate.value), t.object.value)
+        (compact(t.predicate.value), t.predicate.value, t.object.value)
         for t in triples
         if t.predicate.value in MAPPINGS
         and t.predicate.value != str(SKOS.inScheme)
@@ -186,12 +185,12 @@ def concept_row(
         "mappings": [
             {
                 "property": curie,
-                "label": words,
+                "label": property_label(catalogue, predicate, preferred),
                 "iri": target,
                 "text": concept(catalogue, target, preferred).text,
                 "known": target in catalogue.labels,
             }
-            for curie, words, target in mappings
+            for curie, predicate, target in mappings
         ],
         "datasets": datasets,
     }
