@@ -5,7 +5,7 @@ files, nothing else. Scanner: the scan as the command runs it, end to end: listi
 folder, starting worker processes on every core, reading and summing the headers, merging
 the workers' tallies. Building the RDF draft from the tally is timed on its own line.
 
-The files are synthetic studies (tests/dicom_fixtures.py: CT, MR, PET series with vendor
+The files are synthetic studies (tests/dicom/fixtures.py: CT, MR, PET series with vendor
 private blocks, de-identified headers), written once into a temporary folder, or into
 ``--dir`` and reused there on the next run. Rounds alternate baseline and scanner; the
 best round of each is compared, as other processes on the machine slow some rounds down.
@@ -28,7 +28,7 @@ import pydicom
 
 from registry.dicom.draft import build_draft
 from registry.dicom.folder import cores, files_under, scan_files
-from tests.dicom_fixtures import bench_patients, write_patients
+from tests.dicom.fixtures import bench_patients, write_patients
 
 
 def _write(args: tuple[Path, int, int, int]) -> int:

@@ -3,20 +3,26 @@
 Loads N generated records (default 100,000) with the TRUSTED bulk path of
 ``bench.trusted_load`` (generator output is valid by construction; no validation), then
 times, through the Flask test client (server time, no network): the home page, a search
-with three facets selected, a deep page (page 2,000 of the listing, newest first) and a
-dataset page. The baseline computes what each page shows with plain SPARQL on the same
-store (``bench/baseline/*.rq``): facet totals, a filtered title-sorted page with its counts,
-a deep OFFSET page, one record graph with labels.
+with three facets selected, a deep page (page 2,000 of the listing, newest first), a
+dataset page, and four kinds of typed search: one word, common words, three words with
+typos, a code (each cycles through four queries, so caches see several). The baseline
+computes what each page shows with plain SPARQL on the same store
+(``bench/baseline/*.rq``): facet totals, a filtered title-sorted page with its counts, a
+deep OFFSET page, one record graph with labels (the typed searches have no baseline: run
+them on the code before a change to compare).
 
     .venv/bin/python -m bench.pages [--records 100000] [--repeat 60] [--keep /tmp/bench-pages]
+        [--rebuild-index]
 
 ``--keep DIR`` keeps the loaded store there and reuses it on the next run (its index is
-reconciled on open, not rebuilt). Keep it out of the repository.
+reconciled on open, not rebuilt). Keep it out of the repository. ``--rebuild-index`` first
+deletes the search index and times its rebuild from the store (and prints its size).
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import itertools
 import os
 import random
@@ -44,6 +50,22 @@ FACETED = (  # (condition, modality, country): three facets selected
     ("prostate-cancer", "MR", "ITA"),
     ("colon-cancer", "CT", "FRA"),
 )
+TYPED = {  # the typed searches: one word, common words, three words with typos, a code
+    "one word": ("cancer", "lung", "breast", "MRI"),
+    "common words": (
+        "lung cancer CT",
+        "breast cancer MRI",
+        "prostate cancer imaging",
+        "colon cancer staging",
+    ),
+    "three words, typos": (
+        "prostrate cancre imaging",
+        "lung cancr screning",
+        "brest cancer mamography",
+        "glioblastma MRI folow",
+    ),
+    "code": ("C34", "C61", "C50", "C18"),
+}
 CHARTED = (EUCAIM.hasCondition, EUCAIM.hasImageModality, EUCAIM.hasImageBodyPart, DCTERMS.spatial)
 
 
@@ -131,21 +153,51 @@ def run(registry: Registry, client, args: argparse.Namespace) -> list[tuple[str,
         (f"deep page {deep:,}", lambda i: get(f"/search?page={deep}"), deep_baseline),
         ("dataset page", lambda i: get(f"/datasets/{sample_ids[i]}"), dataset_baseline),
     )
-    return [
-        (name, percentiles(ours, args.repeat), percentiles(plain, args.baseline_repeat))
+    skipped = (float("nan"), float("nan"))
+    rows = [
+        (
+            name,
+            percentiles(ours, args.repeat),
+            percentiles(plain, args.baseline_repeat) if args.baseline_repeat else skipped,
+        )
         for name, ours, plain in cases
     ]
+    for name, texts in TYPED.items():
+
+        def typed(i: int, texts: tuple[str, ...] = texts) -> None:
+            get(f"/search?q={texts[i % len(texts)]}")
+
+        timed = percentiles(typed, args.repeat)
+        rows.append((f"search: {name}", timed, skipped))
+    return rows
+
+
+def rebuild_index(folder: Path) -> None:
+    """Delete the search index of the store in ``folder`` and time its rebuild."""
+    index = folder / "store.search.sqlite"
+    for path in folder.glob("store.search.sqlite*"):
+        path.unlink()
+    started = time.perf_counter()
+    app = create_app({"store": str(folder / "store"), "page_size": PAGE_SIZE})
+    print(f"index rebuilt from the store in {time.perf_counter() - started:.1f} s (open included)")
+    app.extensions["registry"].close()
+    del app
+    gc.collect()  # the embedded store is closed when its last reference goes
+    print(f"index size {index.stat().st_size / 1e6:.1f} MB")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=60)
-    parser.add_argument("--baseline-repeat", type=int, default=5)
+    parser.add_argument("--baseline-repeat", type=int, default=5, help="0: no SPARQL baseline")
     parser.add_argument("--keep", type=Path, help="folder to keep (and reuse) the loaded store")
+    parser.add_argument("--rebuild-index", action="store_true", help="time an index rebuild")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         folder = args.keep or Path(scratch)
+        if args.rebuild_index and (folder / "store").exists():
+            rebuild_index(folder)
         app = create_app({"store": str(folder / "store"), "page_size": PAGE_SIZE})
         registry = app.extensions["registry"]
         load(registry, args.records)
@@ -155,9 +207,9 @@ def main() -> None:
         f"\n{args.records:,} records, {os.cpu_count()} cores; server time in ms (Flask test "
         f"client), ours over {args.repeat} requests, plain SPARQL over {args.baseline_repeat}"
     )
-    print(f"{'page':<24}{'p50':>9}{'p95':>9}{'SPARQL p50':>13}{'SPARQL p95':>13}")
+    print(f"{'page':<30}{'p50':>9}{'p95':>9}{'SPARQL p50':>13}{'SPARQL p95':>13}")
     for name, (p50, p95), (b50, b95) in rows:
-        print(f"{name:<24}{p50:>9.1f}{p95:>9.1f}{b50:>13.1f}{b95:>13.1f}")
+        print(f"{name:<30}{p50:>9.1f}{p95:>9.1f}{b50:>13.1f}{b95:>13.1f}")
 
 
 if __name__ == "__main__":

@@ -68,6 +68,15 @@ def quads(n: int) -> Iterator[ox.Quad]:
             yield ox.Quad(quad.subject, quad.predicate, quad.object, graph)
 
 
+def first_dataset(store: ox.Store) -> str:
+    """The IRI of one dataset in the store (its query result is gone when this returns)."""
+    solutions = store.query(
+        "SELECT ?d WHERE { GRAPH ?g { ?d a <http://www.w3.org/ns/dcat#Dataset> } } LIMIT 1"
+    )
+    assert isinstance(solutions, ox.QuerySolutions)
+    return next(iter(solutions))["d"].value
+
+
 def build(folder: Path, n: int) -> tuple[Path, Path, str]:
     """Write the two identical stores; return their folders and one dataset IRI."""
     ours, theirs = folder / "ours", folder / "oxigraph"
@@ -75,14 +84,8 @@ def build(folder: Path, n: int) -> tuple[Path, Path, str]:
     store = ox.Store(str(ours))
     store.bulk_extend(quads(n))
     store.flush()
-    dataset = next(
-        iter(
-            store.query(
-                "SELECT ?d WHERE { GRAPH ?g { ?d a <http://www.w3.org/ns/dcat#Dataset> } } LIMIT 1"
-            )
-        )
-    )["d"].value  # type: ignore[index]
-    del store
+    dataset = first_dataset(store)
+    del store  # the registry opens the folder next; a live query result would keep it locked
     registry = open_registry(load_settings({"store": str(ours), "base_iri": BASE}))
     registry.store.snapshot(theirs)
     registry.close()
@@ -96,7 +99,7 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
 
     for _ in range(600):
         if process.poll() is not None:
-            raise RuntimeError(f"{process.args} exited with {process.returncode}")
+            raise RuntimeError(f"{process.args!r} exited with {process.returncode}")
         try:
             requests.get(url, params={"query": "ASK {}"}, timeout=30)
             return

@@ -4,6 +4,7 @@ registered in a store, and one provider account and token per publishing agent."
 from __future__ import annotations
 
 import gc
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,7 +34,7 @@ class Submission:
 def publisher_and_dataset(body: bytes) -> tuple[str, str]:
     triples = ox.parse(body, format=ox.RdfFormat.TURTLE)
     found = next(t for t in triples if t.predicate == PUBLISHER)
-    return found.object.value, found.subject.value  # type: ignore[union-attr]
+    return found.object.value, found.subject.value
 
 
 def prepare(store: Path, base_iri: str, n: int, seed: int = 7) -> list[Submission]:
@@ -41,8 +42,8 @@ def prepare(store: Path, base_iri: str, n: int, seed: int = 7) -> list[Submissio
     return ``n`` generated records to submit (the store is closed again)."""
     settings = load_settings({"store": str(store), "base_iri": base_iri})
     registry = open_registry(settings)
-    for agent in agents():
-        submit(registry.records, agent.data, agent.syntax)
+    for generated in agents():
+        submit(registry.records, generated.data, generated.syntax)
     registry.close()
     del registry
     gc.collect()  # the embedded store is closed when its last reference goes
@@ -56,3 +57,26 @@ def prepare(store: Path, base_iri: str, n: int, seed: int = 7) -> list[Submissio
             tokens[agent] = accounts.new_token(f"provider-{len(tokens)}")
         submissions.append(Submission(record.data, tokens[agent], record_id_for(dataset)))
     return submissions
+
+
+def cpu_seconds(root: int) -> float:
+    """CPU seconds (user + system) of process ``root`` and its descendants so far (Linux)."""
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(fields[1])
+        times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+    family, todo = {root}, [root]
+    while todo:
+        parent = todo.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent]
+        family.update(children)
+        todo.extend(children)
+    return sum(times.get(pid, 0.0) for pid in family)

@@ -6,8 +6,9 @@ This is the only module that reads ``os.environ``; everything else receives a ``
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -42,18 +43,44 @@ class Settings:
     """Seconds a SPARQL query may run before its worker process is killed (answer: 503)."""
     sparql_workers: int = 4
     """Worker processes evaluating SPARQL queries: how many queries run at once."""
+    sparql_queue: int = 2
+    """SPARQL queries that may wait for a busy worker; more are refused at once (503), so
+    that queries never hold every thread of the web server."""
+    sparql_worker_memory: int = 1_073_741_824
+    """Bytes of memory (resident) one SPARQL worker may use; above, its query is stopped (503)."""
     sparql_max_rows: int = 100_000
     """Most result rows (SELECT) or triples (CONSTRUCT, DESCRIBE) one answer may hold."""
     sparql_max_bytes: int = 50_000_000
     """Largest serialised SPARQL answer, in bytes."""
     sparql_service_hosts: str = ""
     """Comma-separated host names SPARQL ``SERVICE`` may call; empty: SERVICE is refused."""
+    validators: int = field(default_factory=lambda: os.cpu_count() or 1)
+    """Validator processes checking descriptions against the profile (default: the cores)."""
+    validation_wait: float = 5.0
+    """Seconds a submission waits for a free validator before the answer is 503."""
     sparql_refresh: float = 1.0
     """Seconds between two refreshes of the read-only view /sparql queries, under writes.
 
     The first query after a write sees it, unless the view was refreshed less than this
     long ago; then it answers from the previous view, at most this many seconds old.
     """
+
+    feed_page_size: int = 100
+    """Activities per fragment of the change feed (``/feed``): fix it once harvesters follow
+    the feed, since full fragments are served as immutable."""
+    dump_interval: float = 3600.0
+    """Seconds between two regenerations of the dump (``/dump.nq.gz``) while serving."""
+    """Datasets per page of the paged catalogue (/catalog) and records per OAI-PMH list
+    response (at most 1,000: a page stays a few megabytes)."""
+    fdp_ping_urls: str = ""
+    """Comma-separated FAIR Data Point indexes to ping (POST {"clientUrl": base IRI}) when
+    ``registry serve`` starts and weekly after; empty: no ping."""
+    catalog_country: str = "EUR"
+    """The operator's country, a code of the EU country table (the FAIR Data Point's
+    r3d:country); EUR is the European Union."""
+    admin_email: str = ""
+    """The operator's e-mail address (OAI-PMH Identify); empty: the catalogue publisher's
+    contact e-mail, else postmaster@ the base IRI's host."""
 
     @property
     def store_path(self) -> Path:
@@ -76,9 +103,11 @@ class Settings:
         """The audit log (one JSON object per line) beside the store."""
         return self.store_path.with_name(self.store_path.name + "-audit.jsonl")
 
-    def iri(self, path: str) -> str:
-        """Return an IRI minted under the base IRI."""
-        return self.base_iri.rstrip("/") + "/" + path.lstrip("/")
+    @property
+    def dump_path(self) -> Path:
+        """The gzipped N-Quads dump ``/dump.nq.gz`` serves, beside the store."""
+        return self.store_path.with_name(self.store_path.name + "-dump.nq.gz")
+
 
 
 def _coerce(name: str, raw: Any) -> Any:
@@ -121,4 +150,12 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> Settings:
     settings = replace(Settings(), **values)
     if not settings.base_iri.endswith("/"):
         settings = replace(settings, base_iri=settings.base_iri + "/")
+    if not re.fullmatch(r"[A-Z]{3}", settings.catalog_country):
+        raise ValueError(
+            f"{ENV_PREFIX}CATALOG_COUNTRY must be a code of the EU country table "
+            f"(three capitals, e.g. EUR or NLD), not {settings.catalog_country!r}"
+        )
+    for url in settings.fdp_ping_urls.split(","):
+        if url.strip() and not url.strip().startswith(("http://", "https://")):
+            raise ValueError(f"{ENV_PREFIX}FDP_PING_URLS: {url.strip()!r} is not an http(s) URL")
     return settings

@@ -177,6 +177,13 @@ class Conflict(RegistryError):
     title = "Conflict"
 
 
+class NotReady(RegistryError):
+    """A file the registry writes in the background (the dump) has not been written yet."""
+
+    status = 503
+    title = "Not ready"
+
+
 class Gone(RegistryError):
     """The record was withdrawn; its history stays readable."""
 

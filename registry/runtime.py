@@ -2,8 +2,8 @@
 
 This is the only module that knows every package. The web app keeps one ``Registry`` in
 ``app.extensions``; the CLI opens its own. Opening also (re)writes the graphs the registry
-owns (the catalogue description of a new store, the vocabularies) and reconciles the search
-index with the store.
+owns (the change log of a store written without one, the catalogue description of a new
+store, the vocabularies) and reconciles the search index with the store.
 """
 
 from __future__ import annotations
@@ -22,16 +22,22 @@ from registry.catalogue.index.sqlite import SearchIndex
 from registry.catalogue.index.sync import IndexSync
 from registry.config import Settings
 from registry.errors import StoreMismatch
+from registry.federation.dump import Dump, DumpSchedule
+from registry.federation.feed import Feed
+from registry.federation.listing import Listing
+from registry.profile.pool import shared_pool
 from registry.profile.validation import Shapes, load_profile
 from registry.queries import query
 from registry.rdf.formats import oxigraph_iri, to_rdflib
 from registry.rdf.namespaces import CIR, DCATAP, EHDS_REGULATION
 from registry.records.audit import AuditLog
+from registry.records.changes import backfill
 from registry.records.facade import Records
 from registry.records.layout import Layout
 from registry.records.submission import catalog_change
 from registry.records.write import write_record
 from registry.sparql.service import Endpoint
+from registry.store.changelog import ChangeLog
 from registry.store.oxigraph import OxigraphStore
 
 
@@ -46,7 +52,12 @@ class Registry:
     records: Records
     catalogue: Catalogue
     index: IndexSync
+    feed: Feed
+    dump: Dump
+    listing: Listing
+    """The dataset records in the stable order harvesters page through."""
     _endpoint: Endpoint | None = field(default=None, repr=False)
+    _dumps: DumpSchedule | None = field(default=None, repr=False)
     _starting: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def endpoint(self) -> Endpoint:
@@ -64,7 +75,15 @@ class Registry:
     def layout(self) -> Layout:
         return self.records.layout
 
+    def schedule_dumps(self) -> None:
+        """Regenerate the dump every ``dump_interval`` seconds while serving (0: never)."""
+        if self.settings.dump_interval > 0 and self._dumps is None:
+            self._dumps = DumpSchedule(self.dump, self.settings.dump_interval)
+            self._dumps.start()
+
     def close(self) -> None:
+        if self._dumps is not None:
+            self._dumps.stop()
         with self._starting:
             if self._endpoint is not None:
                 self._endpoint.close()
@@ -131,16 +150,23 @@ def open_registry(settings: Settings) -> Registry:
     except StoreMismatch:
         store.close()
         raise
-    shapes = load_profile()
+    # Validation runs in the process's validator pool; its workers start loading the
+    # profile now, while the store opens and the index reconciles.
+    validators = shared_pool(settings.validators, settings.validation_wait).start()
+    shapes = load_profile().in_processes(validators)
     assert shapes.vocabularies is not None
     search = SearchIndex(search_index_path(settings))
-    records = Records(store, shapes, layout, AuditLog(settings.audit_path))
+    changes = ChangeLog(store, layout.changes_graph)
+    records = Records(store, shapes, layout, AuditLog(settings.audit_path), changes)
     vocabularies = shapes.vocabularies
     catalogue = Catalogue(
         store, search, vocabularies.labels, layout, settings.page_size, vocabularies.property_labels
     )
     index = IndexSync(search, store, layout)
     records.subscribe(index.record_written)
+    backfill(records)  # a store written before the change log: once, before any write
+    listing = Listing(store, layout)
+    records.subscribe(listing.record_written)
     if not store.has_graph(layout.catalog_iri):
         # The settings describe a new store's catalogue, as its first version; a loaded
         # description (data/sample/catalog.ttl, say) replaces it and is kept across restarts.
@@ -149,7 +175,13 @@ def open_registry(settings: Settings) -> Registry:
         write_record(records, catalog_change(triples, to_rdflib(triples), catalog))
     load_vocabularies(store, shapes, layout)
     index.reconcile()
-    return Registry(settings, store, shapes, search, records, catalogue, index)
+    title = f"{settings.catalog_title}: changes"
+    feed = Feed(changes, store, layout, settings.feed_page_size, title)
+    scratch = settings.store_path.with_name(settings.store_path.name + ".dump-views")
+    dump = Dump(store, layout, settings.dump_path, scratch)
+    return Registry(
+        settings, store, shapes, search, records, catalogue, index, feed, dump, listing
+    )
 
 
 def search_index_path(settings: Settings) -> Path:

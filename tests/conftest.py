@@ -1,23 +1,23 @@
-"""Fixtures: a fresh on-disk store per test, the app over it, and a real server process."""
+"""Shared fixtures (a fresh on-disk store per test, the app over it) and the sample files and
+helpers that tests in several packages use. Live servers are in ``tests/e2e/``."""
 
 from __future__ import annotations
 
 import gc
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
+import pyoxigraph as ox
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from registry.rdf import formats
 from registry.records.loading import load_files
+from registry.records.submission import submit
 from registry.runtime import Registry
 from registry.web.app import create_app
 
@@ -30,7 +30,64 @@ AGENTS = sorted((DATA / "sample" / "agents").iterdir())
 SAMPLE_FILES = sorted(p for p in (DATA / "sample").rglob("*") if p.is_file())
 """Everything ``registry load data/sample`` loads: catalogue, agents, datasets."""
 INVALID = sorted((DATA / "invalid").iterdir())
+PROSTATE = next(p for p in SAMPLES if p.name == "procancer-i-open-challenge-prostate.ttl")
+"""The sample most tests submit or change."""
+TURTLE = formats.syntax_for_media_type("text/turtle")
 BASE_IRI = "http://registry.test/"
+
+
+def load_samples(registry: Registry, count: int = len(SAMPLES)) -> dict[str, str]:
+    """Submit the first ``count`` sample datasets (the template store has their agents);
+    return dataset IRI -> record id."""
+    ids = {}
+    for path in SAMPLES[:count]:
+        accepted = submit(registry.records, path.read_bytes(), formats.syntax_for_path(path))
+        ids[accepted.topic] = accepted.record_id
+    return ids
+
+
+def load_all(registry: Registry) -> None:
+    """Load the sample catalogue, agents first, into a registry of its own."""
+    assert not load_files(registry.records, SAMPLE_FILES).rejected
+
+
+def snapshot(registry: Registry) -> bytes:
+    """Return every quad outside the vocabulary graph, canonically ordered, plus the store's
+    quad count (the 140,000 vocabulary triples are counted, not compared one by one)."""
+    vocabularies = ox.NamedNode(registry.layout.vocabularies_graph)
+    quads = registry.store.query(
+        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != {vocabularies}) }}"
+    )
+    lines = sorted(ox.serialize(quads, format=ox.RdfFormat.N_TRIPLES).splitlines())  # type: ignore[arg-type, union-attr]
+    return b"\n".join([str(registry.store.quad_count()).encode(), *lines])
+
+
+def children(pid: int) -> set[int]:
+    """The process ids whose parent is ``pid`` (Linux /proc)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+@contextmanager
+def writing_to(store: Path, **settings: object) -> Iterator[Registry]:
+    """The registry over ``store`` for a fixture to fill, closed after (the embedded store
+    is closed when its last reference goes, so it is collected before another opens it)."""
+    registry: Registry = create_app(
+        {"store": str(store), "base_iri": BASE_IRI, **settings}
+    ).extensions["registry"]
+    try:
+        yield registry
+    finally:
+        registry.close()
+        del registry
+        gc.collect()
 
 
 @pytest.fixture(scope="session")
@@ -38,12 +95,9 @@ def template_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store with the vocabularies (loading them takes seconds) and the sample agents
     registered, once per session: the sample datasets cite the agents by IRI."""
     path = tmp_path_factory.mktemp("template") / "store"
-    registry = create_app({"store": str(path), "base_iri": BASE_IRI}).extensions["registry"]
-    summary = load_files(registry.records, AGENTS)
-    assert not summary.rejected, summary.rejected
-    registry.close()
-    del registry
-    gc.collect()  # the embedded store is closed when its last reference goes
+    with writing_to(path) as registry:
+        summary = load_files(registry.records, AGENTS)
+        assert not summary.rejected, summary.rejected
     return path
 
 
@@ -57,6 +111,23 @@ def app(tmp_path: Path, template_store: Path) -> Iterator[Flask]:
 
 
 @pytest.fixture
+def make_app(tmp_path: Path, template_store: Path) -> Iterator[Callable[..., Flask]]:
+    """Build apps over fresh copies of the template store, with the given settings."""
+    apps: list[Flask] = []
+
+    def make(**settings: Any) -> Flask:
+        store = tmp_path / f"store{len(apps)}"
+        shutil.copytree(template_store, store)
+        app = create_app({"store": str(store), "base_iri": BASE_IRI, **settings})
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        app.extensions["registry"].close()
+
+
+@pytest.fixture
 def registry(app: Flask) -> Registry:
     registry: Registry = app.extensions["registry"]
     return registry
@@ -65,70 +136,6 @@ def registry(app: Flask) -> Registry:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_for_port(port: int, process: subprocess.Popen[bytes], seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            output = process.stdout.read().decode() if process.stdout else ""
-            raise RuntimeError(f"server exited early: {output}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {seconds} s")
-
-
-@contextmanager
-def running_server(
-    store: Path,
-    settings: dict[str, str] | None = None,
-    sample: bool = False,
-    port: int | None = None,
-) -> Iterator[str]:
-    """Run ``registry serve`` on ``store`` as its own process on 127.0.0.1.
-
-    ``settings`` are extra ``REGISTRY_*`` variables; ``port`` is for a store written under
-    the server's base IRI before it starts (default: a free one). The server's output goes
-    to a log beside the store (a pipe nobody reads would block it once full) and is shown
-    if it does not start. Yields the server's base URL.
-    """
-    port = port or free_port()
-    env = {
-        **os.environ,
-        "REGISTRY_STORE": str(store),
-        "REGISTRY_PORT": str(port),
-        "REGISTRY_BASE_IRI": f"http://127.0.0.1:{port}/",
-        **(settings or {}),
-    }
-    command = [sys.executable, "-m", "registry", "serve"] + (["--sample"] if sample else [])
-    log = store.with_name(f"{store.name}-server-{port}.log")
-    with log.open("wb") as output:
-        process = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)
-    try:
-        try:
-            wait_for_port(port, process, seconds=120)
-        except (RuntimeError, TimeoutError) as error:
-            raise RuntimeError(f"{error}\n{log.read_text(errors='replace')}") from None
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-@pytest.fixture
-def live_server(tmp_path: Path) -> Iterator[str]:
-    """Run ``registry serve --sample`` as its own process on a free loopback port."""
-    with running_server(tmp_path / "live-store", sample=True) as url:
-        yield url
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

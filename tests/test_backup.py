@@ -19,10 +19,8 @@ from registry.records.accounts import Accounts
 from registry.records.submission import publish
 from registry.records.write import withdraw_record
 from registry.runtime import open_registry
-
-from .conftest import BASE_IRI
-from .test_api import BODY, CHANGED, PUBLISHER, RECORD_ID
-from .test_submission import TURTLE
+from tests.conftest import BASE_IRI, TURTLE
+from tests.web.test_api import BODY, CHANGED, PUBLISHER, RECORD_ID
 
 
 def record_graphs(store_path: Path) -> dict[str, Graph]:

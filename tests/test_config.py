@@ -29,3 +29,8 @@ def test_bad_values_are_named(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("REGISTRY_PORT")
     with pytest.raises(ValueError, match="Unknown setting"):
         load_settings({"stroe": "x"})
+
+
+def test_page_size_zero_is_refused() -> None:
+    with pytest.raises(ValueError, match="above 0"):
+        load_settings({"page_size": 0})

@@ -8,8 +8,7 @@ from dataclasses import fields
 from flask import Flask
 
 from registry.config import ENV_PREFIX, Settings
-
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 

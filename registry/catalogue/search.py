@@ -9,9 +9,10 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+from registry.catalogue import hints
 from registry.catalogue.facade import Catalogue
 from registry.catalogue.index.entry import FACET_NAMES
-from registry.catalogue.index.query import Query
+from registry.catalogue.index.query import Hits, Query
 from registry.catalogue.labels import Label, pick_label
 
 CHARTS = ("condition", "modality", "body_part", "country")
@@ -123,13 +124,38 @@ def search(catalogue: Catalogue, query: Query, preferred: Sequence[str]) -> Args
                 "shown": FACET_VALUES_SHOWN,
             }
         )
+    items = [listing_item(catalogue, card, preferred) for card in hits.cards]
+    for item, score in zip(items, hits.scores, strict=False):
+        item["score"] = score
     return {
         "query": query,
         "total": hits.total,
         "page": query.page,
         "pages": pages,
-        "items": [listing_item(catalogue, card, preferred) for card in hits.cards],
+        "items": items,
         "facets": facets,
+        **text_hints(catalogue, query, hits, preferred),
+    }
+
+
+def text_hints(catalogue: Catalogue, query: Query, hits: Hits, preferred: Sequence[str]) -> Args:
+    """What the page says about the typed words: the text searched instead (typos), what
+    to try when nothing matched, the facet values the words name."""
+    if not query.text.strip():
+        return {"corrected": None, "unmatched": [], "no_result": None, "offers": []}
+    corrected = None
+    if hits.corrected:
+        corrected = {
+            "searched": query.text,
+            "text": hints.corrected_text(query.text, hits.corrected),
+            "exact": hints.exact_text(query.text, hits.corrected),
+            "words": hits.corrected,
+        }
+    return {
+        "corrected": corrected,
+        "unmatched": hits.unmatched,
+        "no_result": hints.no_result_hints(catalogue, query) if not hits.total else None,
+        "offers": hints.facet_offers(catalogue, query, hits, preferred),
     }
 
 

@@ -1,5 +1,5 @@
 """The ``registry`` command: serve, load, validate, profile, generate, dicom scan, provider,
-backup, restore.
+backup, restore, dump.
 
 Click only: each command imports what it runs when it runs, so ``registry provider list``
 does not load the profile, the store or the web app.
@@ -8,7 +8,10 @@ does not load the profile, the store or the web app.
 from __future__ import annotations
 
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -92,6 +95,7 @@ def serve(host: str | None, port: int | None, sample: bool) -> None:
     """Serve the catalogue pages and /sparql with a production WSGI server (waitress)."""
     import waitress
 
+    from registry.federation.fdp import ping_urls, start_pinging
     from registry.resources import resource_dir
     from registry.web.app import create_app
 
@@ -106,6 +110,10 @@ def serve(host: str | None, port: int | None, sample: bool) -> None:
     settings = registry.settings
     if sample:
         _load(registry, [resource_dir("data") / "sample"], samples=True)
+    registry.schedule_dumps()
+    # Off unless REGISTRY_FDP_PING_URLS names indexes: then now, and weekly.
+    start_pinging(ping_urls(settings.fdp_ping_urls), settings.base_iri)
+    threading.Thread(target=registry.listing.warm, name="listing", daemon=True).start()
     click.echo(f"Serving {settings.catalog_title} on http://{settings.host}:{settings.port}/")
     # ident="": no "Server: waitress" banner telling attackers what to try.
     waitress.serve(
@@ -132,6 +140,17 @@ main.add_command(dicom)
 main.add_command(provider)
 
 
+@contextmanager
+def _stopped_store() -> Iterator[None]:
+    """Turn the errors of a command that needs the store to itself into one-line messages."""
+    try:
+        yield
+    except RegistryError as error:
+        raise click.ClickException(error.message) from None
+    except OSError as error:
+        raise click.ClickException(f"Cannot open the store: {error}. Is it serving?") from None
+
+
 @main.command("backup")
 @click.argument("folder", type=click.Path(path_type=Path))
 def backup_command(folder: Path) -> None:
@@ -142,12 +161,8 @@ def backup_command(folder: Path) -> None:
     from registry.backup import backup
 
     started = time.perf_counter()
-    try:
+    with _stopped_store():
         backup(load_settings(), folder)
-    except RegistryError as error:
-        raise click.ClickException(error.message) from None
-    except OSError as error:
-        raise click.ClickException(f"Cannot open the store: {error}. Is it serving?") from None
     click.echo(f"Backed up into {folder} in {time.perf_counter() - started:.1f} s")
 
 
@@ -158,10 +173,35 @@ def restore_command(folder: Path) -> None:
     from registry.backup import restore
 
     started = time.perf_counter()
-    try:
+    with _stopped_store():
         restore(load_settings(), folder)
-    except RegistryError as error:
-        raise click.ClickException(error.message) from None
-    except OSError as error:
-        raise click.ClickException(f"Cannot open the store: {error}. Is it serving?") from None
     click.echo(f"Restored {folder} in {time.perf_counter() - started:.1f} s")
+
+
+@main.command("dump")
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+def dump_command(path: Path | None) -> None:
+    """Write the gzipped N-Quads dump of every current record (one graph each) now.
+
+    Without PATH it replaces the one /dump.nq.gz serves (REGISTRY_STORE-dump.nq.gz), which
+    `registry serve` also regenerates every REGISTRY_DUMP_INTERVAL seconds. Stop the server
+    first: only one process may open the store.
+    """
+    from registry.federation.dump import Dump
+
+    registry = _open()
+    started = time.perf_counter()
+    try:
+        dump = registry.dump
+        if path is not None:
+            dump = Dump(registry.store, registry.layout, path, dump.scratch)
+        info = dump.write()
+    except OSError as error:
+        raise click.ClickException(f"Cannot write the dump: {error}") from None
+    finally:
+        registry.close()
+    click.echo(
+        f"Dumped {info.records} records ({info.datasets} datasets, {info.agents} agents; "
+        f"{info.triples} triples, {info.bytes / 1e6:.1f} MB) into {dump.path} "
+        f"in {time.perf_counter() - started:.1f} s"
+    )

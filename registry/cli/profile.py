@@ -124,6 +124,7 @@ class Checker:
 
     def file(self, path: Path) -> Outcome:
         from registry.rdf import formats
+        from registry.records.layout import Layout
         from registry.records.loading import reason
         from registry.records.submission import check
 
@@ -134,7 +135,7 @@ class Checker:
                 self.shapes,
                 path.read_bytes(),
                 formats.syntax_for_path(path),
-                load_settings().iri("catalog"),
+                Layout(load_settings().base_iri).catalog_iri,
                 known=lambda triples: self.known(triples, cited),
             )
             outcome.report = checked.report

@@ -3,6 +3,8 @@ graph, a text form), which the CLI, the API, the HTML pages and the tests all re
 
 from __future__ import annotations
 
+import functools
+import pickle
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,7 +40,19 @@ class Report:
     """The outcome of validating one description: conforming means no Violation."""
 
     results: tuple[Result, ...]
-    graph: Graph = field(repr=False, compare=False)
+    source: Graph | bytes = field(repr=False, compare=False)
+    """The ``sh:ValidationReport`` graph, or its triples pickled by a validator process."""
+
+    @functools.cached_property
+    def graph(self) -> Graph:
+        """The ``sh:ValidationReport`` graph (unpickled on first use when it came from a
+        validator process: most reports are only read as results)."""
+        if isinstance(self.source, Graph):
+            return self.source
+        graph = Graph()
+        for triple in pickle.loads(self.source):
+            graph.add(triple)
+        return graph
 
     @property
     def violations(self) -> list[Result]:

@@ -1,6 +1,6 @@
-"""Two speed-ups of pySHACL and rdflib internals, applied by the code that validates.
+"""Three speed-ups of pySHACL and rdflib internals, applied by the code that validates.
 
-Both are pure caching: the same answers, faster (the test suite and the agreement suite
+All three are pure caching: the same answers, faster (the test suite and the agreement suite
 run with them). They change third-party modules for the whole process, so nothing applies
 them on import: ``Shapes`` calls ``apply()`` when it is built, the way pySHACL keeps its own
 patches in ``pyshacl.monkey.apply_patches()`` and calls it from its entry points. A process
@@ -17,6 +17,14 @@ libraries as published.
   rules) by passing its text to rdflib's ``SPARQLProcessor.query`` for every focus node, and
   parsing it costs ~30 ms each time; the parsed query is the same every time (the focus
   node comes in as a binding), so it is kept.
+* **Constraint components built once per shape.** pySHACL builds each constraint component
+  of a shape (reading its parameters from the shapes graph) again every time the shape is
+  evaluated: for a shape reached through ``sh:node`` or ``sh:property``, once per value node
+  of every record. A component holds only what its constructor read from its shape, and
+  the shapes graphs the registry validates with do not change once compiled, so the
+  instance is kept per (component, shape) and handed out again. The table is emptied when
+  it grows past ``BUILT_ONCE_LIMIT`` (a process validating with many throw-away shapes
+  graphs, such as the tests, does not keep them all).
 """
 
 from __future__ import annotations
@@ -35,6 +43,31 @@ from rdflib.plugins.sparql.processor import SPARQLProcessor
 from rdflib.plugins.sparql.sparql import Query
 
 _lock = threading.Lock()
+BUILT_ONCE_LIMIT = 50_000
+"""Components kept; the registry's four compiled shape sets need about 10,000."""
+
+
+class BuiltOnce:
+    """Stands for a constraint component class in pySHACL's parameter map: calling it
+    with a shape returns the component built for that shape the first time."""
+
+    def __init__(self, component: type) -> None:
+        self.component = component
+        self._built: dict[int, tuple[Any, Any]] = {}
+
+    def __call__(self, shape: Any) -> Any:
+        found = self._built.get(id(shape))
+        if found is not None and found[0] is shape:
+            return found[1]
+        built = self.component(shape)  # a load error or warning is raised every time
+        if len(self._built) > BUILT_ONCE_LIMIT:
+            self._built.clear()
+        # The shape is kept with its component, so its id is not reused while cached.
+        self._built[id(shape)] = (shape, built)
+        return built
+
+    def __repr__(self) -> str:
+        return f"BuiltOnce({self.component.__name__})"
 
 
 @functools.lru_cache(maxsize=256)
@@ -58,17 +91,21 @@ def _query_parsed_once(
 
 def applied() -> bool:
     """Whether both speed-ups are in place, read from the patched modules themselves."""
-    parameters, _ = getattr(pyshacl.shape, "CONSTRAINT_PARAMS", (None, None))
-    return isinstance(parameters, frozenset) and SPARQLProcessor.query is _query_parsed_once
+    parameters, components = getattr(pyshacl.shape, "CONSTRAINT_PARAMS", (None, None))
+    return (
+        isinstance(parameters, frozenset)
+        and all(isinstance(c, BuiltOnce) for c in (components or {None: None}).values())
+        and SPARQLProcessor.query is _query_parsed_once
+    )
 
 
 def apply() -> None:
-    """Put both speed-ups in place; calling it again changes nothing."""
+    """Put the speed-ups in place; calling it again changes nothing."""
     with _lock:
         if applied():
             return
         pyshacl.shape.CONSTRAINT_PARAMS = (  # type: ignore[attr-defined]
             frozenset(ALL_CONSTRAINT_PARAMETERS),
-            CONSTRAINT_PARAMETERS_MAP,
+            {p: BuiltOnce(c) for p, c in CONSTRAINT_PARAMETERS_MAP.items()},
         )
         SPARQLProcessor.query = _query_parsed_once  # type: ignore[method-assign]

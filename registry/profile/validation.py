@@ -6,10 +6,12 @@ The shapes are parsed once (``Shapes.load``) and reused; a validation result is 
 
 from __future__ import annotations
 
+import copy
 import functools
 import threading
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from pyshacl import Validator
 from pyshacl.errors import ConstraintLoadError, ReportableRuntimeError
@@ -48,7 +50,7 @@ def _path(report_graph: Graph, path: Node | None) -> str | None:
     return _text(path)
 
 
-def _results(report_graph: Graph) -> tuple[Result, ...]:
+def results_of(report_graph: Graph) -> tuple[Result, ...]:
     results = []
     for node in report_graph.subjects(RDF.type, SH.ValidationResult):
         # Nested results (sh:detail) are explained by their parent; report top-level ones.
@@ -72,7 +74,16 @@ def _results(report_graph: Graph) -> tuple[Result, ...]:
             )
         )
     order = {"Violation": 0, "Warning": 1, "Info": 2}
-    return tuple(sorted(results, key=lambda r: (order[r.severity], r.focus, r.path or "")))
+    # Sorted on every field: results of one focus and path otherwise come in the order of
+    # the report graph's blank nodes, which differs from run to run and process to process.
+    return tuple(
+        sorted(
+            results,
+            key=lambda r: (
+                order[r.severity], r.focus, r.path or "", r.value or "", r.message, r.shape or ""
+            ),
+        )
+    )
 
 
 def refuse_pathless_property_shapes(shapes: Graph, parts: dict[Path, Graph]) -> None:
@@ -127,8 +138,17 @@ def read_shapes(folder: Path) -> tuple[Graph, str]:
     return graph, versions.pop()
 
 
+class Validators(Protocol):
+    """Processes that validate with the shipped profile (``registry.profile.pool``)."""
+
+    def validate(self, data: Graph, known: Graph | None = None) -> Report: ...
+
+    def validate_many(self, items: Sequence[tuple[Graph, Graph | None]]) -> list[Report]: ...
+
+
 class Shapes:
-    """The profile's shapes, parsed once, and ``validate``."""
+    """The profile's shapes, parsed once, and ``validate``: in this process, or in the
+    validator processes of ``in_processes``."""
 
     def __init__(self, graph: Graph, version: str, vocabularies: Vocabularies | None = None):
         self.graph = graph
@@ -136,6 +156,7 @@ class Shapes:
         self.vocabularies = vocabularies
         self.code_lists = CodeLists(graph, vocabularies)
         self.wording = Wording(graph, self.code_lists)
+        self.validators: Validators | None = None
         speedups.apply()  # before the probes below, which are validations too
         try:
             self._selection = ShapeSelection(graph)
@@ -162,6 +183,12 @@ class Shapes:
         graph, version = read_shapes(folder)
         return cls(graph, version, vocabularies)
 
+    def in_processes(self, validators: Validators) -> Shapes:
+        """These shapes, validating in ``validators`` (processes loading the same profile)."""
+        shapes = copy.copy(self)
+        shapes.validators = validators
+        return shapes
+
     def validate(self, data: Graph, known: Graph | None = None) -> Report:
         """Validate ``data`` with the rules of its access level and the cited concepts' facts.
 
@@ -169,10 +196,25 @@ class Shapes:
         registered agents): validated with it, merged in the same single copy.
         Violations make it non-conforming; Warnings and Infos are reported alongside.
         """
+        if self.validators is not None:
+            return self.validators.validate(data, known)
+        return self.validate_merged(self.merge(data, known))
+
+    def validate_many(self, items: Sequence[tuple[Graph, Graph | None]]) -> list[Report]:
+        """``validate`` each (data, known) pair: split across the validator processes."""
+        if self.validators is not None:
+            return self.validators.validate_many(items)
+        return [self.validate(data, known) for data, known in items]
+
+    def merge(self, data: Graph, known: Graph | None = None) -> Graph:
+        """``data`` with ``known`` and the facts of the concepts they cite, in one new graph."""
         if self.vocabularies is not None:
-            data = self.vocabularies.background_for(data, known)
-        elif known is not None:
-            data = data + known
+            return self.vocabularies.background_for(data, known)
+        return data + known if known is not None else data
+
+    def validate_merged(self, data: Graph) -> Report:
+        """Validate a description already merged with what it cites (``merge``); pySHACL
+        may add to ``data``."""
         options: dict[str, Any] = {
             "inference": "none",
             "allow_warnings": True,
@@ -182,7 +224,8 @@ class Shapes:
         with self._lock:
             report_graph = self._run(data, options)
         # Each problem once, in words a provider acts on; the report graph stays pySHACL's.
-        return self.wording.explain(Report(_results(report_graph), report_graph), data)
+        report = Report(results=results_of(report_graph), source=report_graph)
+        return self.wording.explain(report, data)
 
     def _run(self, data: Graph, options: dict[str, Any]) -> Graph:
         compiled = self._selection.shapes_for(data)

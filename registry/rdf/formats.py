@@ -6,7 +6,7 @@ an rdflib graph, which ``to_rdflib`` builds from the parsed triples.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -119,9 +119,15 @@ def parse(data: bytes, syntax: RdfSyntax, base_iri: str | None = None) -> list[o
     return triples
 
 
-def serialize(triples: Iterable[ox.Triple], syntax: RdfSyntax) -> bytes:
-    """Serialise triples with the profile's prefixes (where the syntax has prefixes)."""
-    result = ox.serialize(triples, format=syntax.oxigraph, prefixes=PREFIXES)
+def serialize(
+    triples: Iterable[ox.Triple] | Iterable[ox.Quad],
+    syntax: RdfSyntax,
+    prefixes: Mapping[str, str] | None = None,
+) -> bytes:
+    """Serialise triples (or quads, in a syntax with graphs) with the profile's prefixes and
+    ``prefixes`` (where the syntax has prefixes)."""
+    declared = {**PREFIXES, **prefixes} if prefixes else PREFIXES
+    result = ox.serialize(triples, format=syntax.oxigraph, prefixes=declared)
     assert result is not None
     return result
 

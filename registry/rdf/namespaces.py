@@ -70,6 +70,72 @@ class DCATAP(DefinedNamespace):
     applicableLegislation: URIRef
 
 
+class HYDRA(DefinedNamespace):
+    """Hydra Core terms of paged collections, as CKAN's ckanext-dcat and piveau read them
+    (https://www.hydra-cg.com/spec/latest/core/#collections; ``PagedCollection`` and the
+    ``*Page`` links are deprecated there but still what those harvesters look for)."""
+
+    _NS = Namespace("http://www.w3.org/ns/hydra/core#")
+    _fail = True
+
+    PagedCollection: URIRef
+    PartialCollectionView: URIRef
+    first: URIRef
+    firstPage: URIRef
+    itemsPerPage: URIRef
+    last: URIRef
+    lastPage: URIRef
+    next: URIRef
+    nextPage: URIRef
+    previous: URIRef
+    previousPage: URIRef
+    totalItems: URIRef
+    view: URIRef
+
+
+class LDP(DefinedNamespace):
+    """Linked Data Platform containers (https://www.w3.org/TR/ldp/), as FAIR Data Points
+    list their children."""
+
+    _NS = Namespace("http://www.w3.org/ns/ldp#")
+    _fail = True
+
+    DirectContainer: URIRef
+    contains: URIRef
+    hasMemberRelation: URIRef
+    membershipResource: URIRef
+
+
+class FDP_O(DefinedNamespace):
+    """The FAIR Data Point ontology (https://w3id.org/fdp/fdp-o, specs.fairdatapoint.org)."""
+
+    _NS = Namespace("https://w3id.org/fdp/fdp-o#")
+    _fail = True
+
+    FAIRDataPoint: URIRef
+    MetadataService: URIRef
+    conformsToFdpSpec: URIRef
+    hasSoftwareVersion: URIRef
+    metadataCatalog: URIRef
+    metadataIdentifier: URIRef
+    metadataIssued: URIRef
+    metadataModified: URIRef
+
+
+class R3D(DefinedNamespace):
+    """re3data.org schema 3.0 terms a FAIR Data Point (and its index) reads."""
+
+    _NS = Namespace("http://www.re3data.org/schema/3-0#")
+    _fail = True
+
+    Repository: URIRef
+    country: URIRef
+    dataCatalog: URIRef
+    institutionCountry: URIRef
+
+
+DCAT_VERSION = URIRef(str(DCAT) + "version")
+"""``dcat:version``: a DCAT 3 term, which rdflib's DCAT (2) namespace does not define."""
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 CV = Namespace("http://data.europa.eu/m8g/")
 GEODCATAP = Namespace("http://data.europa.eu/930/")
@@ -77,6 +143,17 @@ DPV = Namespace("https://w3id.org/dpv#")
 DQV = Namespace("http://www.w3.org/ns/dqv#")
 CSVW = Namespace("http://www.w3.org/ns/csvw#")
 ADMS = Namespace("http://www.w3.org/ns/adms#")
+
+# The catalogue for machines: change feed (DCAT-AP Feeds: an LDES of Activity Streams
+# activities, https://semiceu.github.io/LDES-DCAT-AP-feeds/) and VoID.
+AS = Namespace("https://www.w3.org/ns/activitystreams#")
+LDES = Namespace("https://w3id.org/ldes#")
+TREE = Namespace("https://w3id.org/tree#")
+VOID = Namespace("http://rdfs.org/ns/void#")
+DCAT_AP_FEEDS_SHAPE = "https://semiceu.github.io/LDES-DCAT-AP-feeds/shape.ttl#ActivityShape"
+"""The shape every member of a DCAT-AP Feed conforms to (the spec's ``tree:shape``)."""
+MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
+"""IANA media types, as DCAT-AP names a distribution's ``dcat:mediaType``."""
 
 # EU authority tables and the HealthDCAT-AP tables.
 ACCESS_RIGHT = Namespace("http://publications.europa.eu/resource/authority/access-right/")
@@ -130,6 +207,15 @@ PREFIXES: dict[str, str] = {
 CIR = Namespace("https://w3id.org/cancer-image-registry/")
 CIR_VOCAB = Namespace(str(CIR) + "vocab/")
 PREFIXES["cir"] = str(CIR)
+
+FEDERATION_PREFIXES: dict[str, str] = {
+    "fdp-o": str(FDP_O._NS),
+    "hydra": str(HYDRA._NS),
+    "ldp": str(LDP._NS),
+    "r3d": str(R3D._NS),
+}
+"""Declared besides ``PREFIXES`` in the documents harvesters read (catalogue pages, the FAIR
+Data Point): the paging and container terms no description uses."""
 
 
 def compact(iri: str) -> str:

@@ -2,8 +2,9 @@
 collaborators (the store, the profile's shapes, the layout of IRIs, the audit log).
 
 The write side does not know that a search index, a feed or a replica exists: ``commit``
-announces each record it wrote to the listeners subscribed here (``runtime`` subscribes
-the search index's sync), after the store's transaction, in store order.
+numbers each write in the change log, in the store's transaction, and announces each record
+it wrote to the listeners subscribed here (``runtime`` subscribes the search index's sync),
+after that transaction, in store order.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pyoxigraph as ox
 from registry.profile.validation import Shapes
 from registry.records.audit import AuditLog
 from registry.records.layout import Layout
+from registry.store.changelog import ChangeLog
 from registry.store.oxigraph import OxigraphStore
 
 CommitListener = Callable[[str, list[ox.Triple]], None]
@@ -31,6 +33,8 @@ class Records:
     shapes: Shapes
     layout: Layout
     audit: AuditLog
+    changes: ChangeLog
+    """The ordered change log, written in each record's transaction (``write.commit``)."""
     writing: threading.Lock = field(default_factory=threading.Lock)
     """Held while a record is read, checked and written, so preconditions cannot race."""
     listeners: list[CommitListener] = field(default_factory=list)

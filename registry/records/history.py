@@ -76,15 +76,24 @@ def published(
 def described(store: OxigraphStore, version: str) -> list[ox.Triple] | None:
     """Return the description accepted as the version graph ``version``, triple for triple as
     submitted; None if that graph keeps none."""
-    node = ox.NamedNode(version)
-    for triple in store.graph_triples(version):
-        if triple.subject == node and triple.predicate == DESCRIPTION:
-            text = triple.object.value.encode("utf-8")  # type: ignore[union-attr]
-            # Lenient: the registry serialised these triples itself from a parsed description,
-            # so their IRIs need no second check (parsing is a third faster).
-            quads = ox.parse(text, format=ox.RdfFormat.N_TRIPLES, lenient=True)
-            return [quad.triple for quad in quads]
-    return None
+    text = description_text(store, version)
+    if text is None:
+        return None
+    # Lenient: the registry serialised these triples itself from a parsed description,
+    # so their IRIs need no second check (parsing is a third faster).
+    quads = ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    return [quad.triple for quad in quads]
+
+
+def description_text(store: OxigraphStore, version: str) -> str | None:
+    """Return the description accepted as the version graph ``version`` as the registry keeps
+    it: N-Triples, one triple a line, sorted (``write``); None if that graph keeps none.
+
+    Documents that carry descriptions whole (the feed, the dump) copy these lines as they are
+    instead of parsing and serialising them again.
+    """
+    found = store.objects(version, DESCRIPTION.value, version)
+    return found[0].value if found and isinstance(found[0], ox.Literal) else None
 
 
 def _value(term: Any) -> Any:

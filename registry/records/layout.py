@@ -7,6 +7,8 @@ Graphs of record ``ID`` (under the base IRI):
 - ``record/ID/version/N``: version N, written once (see ``records.write``).
 - ``record/ID/history``: one ``prov:Activity`` per accepted write.
 
+Every accepted write is also an entry of the change log, in ``graph/changes``.
+
 A record's id derives from its topic's IRI, so the record is found from the IRI without a
 lookup, and ids are checked here, one way, wherever they arrive.
 """
@@ -48,6 +50,11 @@ class Layout:
     def vocabularies_graph(self) -> str:
         """The named graph holding ``ontology/``: own schemes and authority tables."""
         return self.iri("graph/vocabularies")
+
+    @property
+    def changes_graph(self) -> str:
+        """The named graph of the change log (``store.changelog``): one entry per write."""
+        return self.iri("graph/changes")
 
     @property
     def record_prefix(self) -> str:

@@ -1,6 +1,6 @@
 """Writing records: every create, replace and withdraw goes through ``write_record`` or
 ``withdraw_record`` and ends in ``commit``: one store transaction holding the current record
-graph, the new immutable version graph and the history event.
+graph, the new immutable version graph, the history event and the change-log entry.
 
 ``commit`` announces each written record to the listeners subscribed on ``Records`` (the
 search index's sync, say), after the store transaction, the source of truth.
@@ -30,6 +30,7 @@ from registry.rdf.namespaces import CIR
 from registry.records.audit import OPERATOR, Author
 from registry.records.facade import Records
 from registry.records.layout import CATALOG_RECORD, history_iri, record_facts, version_iri
+from registry.store import changelog
 from registry.store.oxigraph import Term
 
 
@@ -208,20 +209,27 @@ def commit(
     records: Records,
     replace: dict[str, list[ox.Triple]],
     append: dict[str, list[ox.Triple]],
-) -> None:
+    event: changelog.Event,
+) -> changelog.Change:
     """Write a record change: the one call every create, replace and withdraw goes through.
 
-    The store transaction comes first and is the source of truth; then the listeners hear
-    of each record's new current graph in ``replace`` (a tombstone has no
-    ``dcat:Dataset``). Callers hold ``records.writing``, so listeners see writes in store
-    order. A crash between the two is healed by the listener's own reconciliation (the
-    search index reconciles with the store when the registry opens).
+    The store transaction comes first and is the source of truth: it holds the record's
+    graphs and ``event``'s entry in the change log, numbered here. Callers hold
+    ``records.writing``, so the number follows the latest one in the store and no other
+    write can take it; if the transaction fails, nothing is written and the number is taken
+    by the next write, so the log has no gap. Then the listeners hear of each record's new
+    current graph in ``replace`` (a tombstone has no ``dcat:Dataset``), in store order. A
+    crash between the two is healed by the listener's own reconciliation (the search index
+    reconciles with the store when the registry opens).
     """
-    records.store.write_graphs(replace, append)
+    change = records.changes.number(event)
+    log_replace, log_append = records.changes.graphs([change])
+    records.store.write_graphs({**replace, **log_replace}, {**append, **log_append})
     for graph, triples in replace.items():
         record_id = records.layout.record_id_of(graph)
         if record_id is not None:  # the current graph, not a version
             records.announce(record_id, triples)
+    return change
 
 
 def write_record(
@@ -247,7 +255,9 @@ def write_record(
             return Written(record_id, record, state.version, changed=False)
         number = state.version + 1
         action = "replace" if state.exists and not state.withdrawn else "create"
-        commit(records, *record_graphs(records, change, state, author, now))
+        kind = "update" if action == "replace" else "create"
+        event = changelog.Event(kind, str(change.topic), record_id, number, now)
+        commit(records, *record_graphs(records, change, state, author, now), event)
     records.audit.log(author, action, record_id, str(change.topic), number, "accepted")
     return Written(record_id, record, number, changed=True, created=action == "create")
 
@@ -285,13 +295,14 @@ def withdraw_record(
             ox.Triple(rec, _iri(DCTERMS.modified), _when(now)),
             ox.Triple(rec, _iri(CIR.withdrawn), _when(now)),
         ]
+        topic = facts.get(str(FOAF.primaryTopic))
+        topic_iri = topic.value if isinstance(topic, ox.NamedNode) else None
         commit(
             records,
             replace={record: tombstone},
             append={history_iri(record): _event(record, "withdraw", author, state.version, now)},
+            event=changelog.Event("delete", topic_iri or record, record_id, state.version, now),
         )
-    topic = facts.get(str(FOAF.primaryTopic))
-    topic_iri = topic.value if isinstance(topic, ox.NamedNode) else None
     records.audit.log(author, "withdraw", record_id, topic_iri, state.version, "accepted")
     return state
 

@@ -2,8 +2,9 @@
 
 This is the only module that imports pyoxigraph's ``Store``. A remote SPARQL 1.1 backend
 would be a second class with the same small interface (``replace_graph``, ``write_graphs``,
-``load_graph``, ``contains``, ``graph_triples``, ``dump``, ``restore``, ``has_graph``,
-``quad_count``, ``query``, ``generation``, ``snapshot``, ``close``).
+``load_graph``, ``contains``, ``graph_triples``, ``objects``, ``subject_triples``,
+``dump``, ``restore``,
+``has_graph``, ``quad_count``, ``query``, ``generation``, ``snapshot``, ``close``).
 """
 
 from __future__ import annotations
@@ -24,10 +25,16 @@ QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 class OxigraphStore:
     """An embedded, on-disk Oxigraph store shared by all threads of one process."""
 
-    def __init__(self, path: Path) -> None:
-        path.mkdir(parents=True, exist_ok=True)
+    def __init__(self, path: Path, read_only: bool = False) -> None:
+        """Open (or create) the store in the folder ``path``; ``read_only`` opens a
+        checkpoint (``snapshot``), which no process writes, for reading only."""
         self.path = path
-        self._store = Store(str(path))
+        self.read_only = read_only
+        if read_only:
+            self._store = Store.read_only(str(path))
+        else:
+            path.mkdir(parents=True, exist_ok=True)
+            self._store = Store(str(path))
         # pyoxigraph 0.5 does not detect every write-write conflict between concurrent
         # transactions, so writers take turns; readers never wait for this lock.
         self._write_lock = threading.Lock()
@@ -121,6 +128,21 @@ class OxigraphStore:
             for quad in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
         ]
 
+    def objects(self, subject: str, predicate: str, graph: str) -> list[Term]:
+        """Return the objects of ``subject predicate ?o`` in ``graph`` (one index lookup)."""
+        quads = self._store.quads_for_pattern(
+            ox.NamedNode(subject), ox.NamedNode(predicate), None, ox.NamedNode(graph)
+        )
+        return [quad.object for quad in quads]
+
+    def subject_triples(self, subject: str, graph: str) -> list[ox.Triple]:
+        """Return the triples of one named graph about one subject (a record's own
+        statements, say, without reading the description beside them)."""
+        pattern = self._store.quads_for_pattern(
+            ox.NamedNode(subject), None, None, ox.NamedNode(graph)
+        )
+        return [quad.triple for quad in pattern]
+
     def has_graph(self, graph: str) -> bool:
         return self._store.contains_named_graph(ox.NamedNode(graph))
 
@@ -153,4 +175,5 @@ class OxigraphStore:
 
     def close(self) -> None:
         """Flush to disk; the store is closed when the object is collected."""
-        self._store.flush()
+        if not self.read_only:
+            self._store.flush()

@@ -1,16 +1,22 @@
-"""Read-only views of the store for the SPARQL worker processes.
+"""Read-only views of the store: for the SPARQL worker processes, and for long reads.
 
 The embedded store cannot stop a running query, so public queries run in worker processes
 that can be killed. A second process must not open the live store while this one writes
 it (undefined behaviour in RocksDB), so the workers read checkpoints: consistent copies
 made of hard links, refreshed after writes and deleted once no worker reads them.
+
+A long read in this process (the dump) opens a checkpoint of its own (``checkpoint``), so
+it sees one moment of the store however many writes happen while it reads.
 """
 
 from __future__ import annotations
 
 import shutil
+import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from registry.store.oxigraph import OxigraphStore
@@ -61,3 +67,25 @@ class Snapshots:
 
     def close(self) -> None:
         shutil.rmtree(self._folder, ignore_errors=True)
+
+
+@contextmanager
+def checkpoint(store: OxigraphStore, folder: Path) -> Iterator[OxigraphStore]:
+    """A consistent read-only copy of ``store``, open while the block runs, then deleted.
+
+    Taking it holds the store's write lock for the tens of milliseconds a RocksDB
+    checkpoint takes, so writers pause that long, not for the whole read. ``folder`` must
+    be on the store's file system (the copy is made of hard links).
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix="checkpoint-", dir=folder))
+    try:
+        store.snapshot(scratch / "store")
+        copy = OxigraphStore(scratch / "store", read_only=True)
+        try:
+            yield copy
+        finally:
+            copy.close()
+            del copy
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)

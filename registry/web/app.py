@@ -15,7 +15,10 @@ from registry.resources import resource_dir
 from registry.runtime import open_registry
 from registry.web import cors
 from registry.web.api import api
+from registry.web.dump import dump
 from registry.web.errors import handle_error
+from registry.web.federation import federation
+from registry.web.feed import feed
 from registry.web.linked_data import linked_data
 from registry.web.pages import pages
 from registry.web.sparql import endpoint
@@ -39,7 +42,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["registry"] = open_registry(settings)
     app.extensions["accounts"] = Accounts(settings.accounts_path)
     app.register_error_handler(Exception, handle_error)
-    for blueprint in (pages, vocab, endpoint, linked_data, api, provider_pages):
+    for blueprint in (
+        pages, vocab, endpoint, linked_data, api, provider_pages, feed, dump, federation
+    ):
         app.register_blueprint(blueprint)
     app.before_request(bounded_arguments)
     app.after_request(security_headers)

@@ -10,6 +10,9 @@ from flask import current_app
 
 from registry.catalogue.facade import Catalogue
 from registry.config import Settings
+from registry.federation.dump import Dump
+from registry.federation.feed import Feed
+from registry.federation.listing import Listing
 from registry.profile.validation import Shapes
 from registry.records.accounts import Accounts
 from registry.records.facade import Records
@@ -33,9 +36,24 @@ def get_catalogue() -> Catalogue:
     return get_registry().catalogue
 
 
+def get_listing() -> Listing:
+    """The dataset records in the order harvesters page through (catalogue pages, OAI-PMH)."""
+    return get_registry().listing
+
+
 def get_query_service() -> Endpoint:
     """The public SPARQL query service (started on first use)."""
     return get_registry().endpoint()
+
+
+def get_feed() -> Feed:
+    """The change feed (DCAT-AP Feeds) over the change log."""
+    return get_registry().feed
+
+
+def get_dump() -> Dump:
+    """The gzipped N-Quads dump of every current record."""
+    return get_registry().dump
 
 
 def get_shapes() -> Shapes:

@@ -39,6 +39,9 @@ def handle_error(error: Exception) -> Response:
         response = current_app.make_response((jsonify(body), status))
     if history:
         response.headers["Link"] = f'<{history}>; rel="version-history"'
+    retry_after = error.details.get("retry_after") if isinstance(error, RegistryError) else None
+    if retry_after:  # a busy or failed validator (503): when to send the request again
+        response.headers["Retry-After"] = str(retry_after)
     if isinstance(error, MethodNotAllowed) and error.valid_methods:
         response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
     return response

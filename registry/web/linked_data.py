@@ -1,4 +1,5 @@
-"""The IRIs the registry mints, dereferenced: records, the catalogue, its operator, sitemaps.
+"""The IRIs the registry mints, dereferenced: records, the catalogue's operator, sitemaps (the
+catalogue's own IRI is paged, in ``web.federation``).
 
 A browser asking for a record or the catalogue is sent (303 See Other) to the page about
 it; an RDF client gets the description (https://www.w3.org/TR/cooluris/#r303gendocument).
@@ -50,22 +51,6 @@ def record_document(record_id: str, suffix: str) -> Response:
     return suffix_document(suffix, lambda: read.record_document(get_catalogue(), record_id))
 
 
-@linked_data.get("/catalog")
-def catalog() -> BaseResponse:
-    catalogue = get_catalogue()
-    return negotiated(
-        lambda: redirect(url_for("pages.home_page"), 303),
-        lambda: catalogue.store.graph_triples(catalogue.catalog_iri),
-        lambda s: url_for("linked_data.catalog_document", suffix=s),
-    )
-
-
-@linked_data.get("/catalog.<suffix>")
-def catalog_document(suffix: str) -> Response:
-    catalogue = get_catalogue()
-    return suffix_document(suffix, lambda: catalogue.store.graph_triples(catalogue.catalog_iri))
-
-
 @linked_data.get("/agent/<name>")
 def operator(name: str) -> BaseResponse:
     """The catalogue's publisher (``<agent/operator>``), described in the catalogue graph."""
@@ -81,7 +66,7 @@ def operator(name: str) -> BaseResponse:
     return negotiated(
         lambda: redirect(url_for("pages.home_page"), 303),
         lambda: triples,
-        lambda s: url_for("linked_data.catalog_document", suffix=s),
+        lambda s: url_for("federation.catalog_document", suffix=s),
     )
 
 

@@ -8,18 +8,23 @@ One resource answers in HTML, Turtle, JSON-LD, RDF/XML or N-Triples, chosen by `
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 
 import pyoxigraph as ox
 from flask import Response, request
 from werkzeug.wrappers import Response as BaseResponse
 
-from registry.errors import NotAcceptable, NotFound
+from registry.errors import NotAcceptable, NotFound, RegistryError
 from registry.rdf import formats
 
 HTML = "text/html"
 RDF_TYPES = [s.media_type for s in formats.DOCUMENT_SYNTAXES]
 """The media types a description (one graph) can be sent in, Turtle first."""
+TOKEN = r"[A-Za-z0-9!#$%&'*+.^_`|~-]+"
+MEDIA_RANGE = re.compile(rf"(\*/\*|{TOKEN}/\*|{TOKEN}/{TOKEN})")
+QUALITY = re.compile(r"(0(\.\d{0,3})?|1(\.0{0,3})?)")
+"""RFC 9110, 12.5.1 and 12.4.2: a media range and a weight."""
 
 
 def best_offer(offers: Sequence[str]) -> str | None:
@@ -28,6 +33,27 @@ def best_offer(offers: Sequence[str]) -> str | None:
     if not request.accept_mimetypes:
         return offers[0]
     return request.accept_mimetypes.best_match(list(offers))
+
+
+DATASET_TYPES = ["application/trig", "application/ld+json", "application/n-quads"]
+"""The media types a document of several named graphs (the change feed) is sent in, TriG
+first (DCAT-AP Feeds asks for TriG or JSON-LD)."""
+
+
+def accepted_dataset_syntax(what: str) -> formats.RdfSyntax:
+    """The syntax with named graphs the client accepts (TriG without ``Accept``; 406 if
+    none): ``application/json`` is JSON-LD, as for one graph."""
+    best = best_offer([*DATASET_TYPES, "application/json"])
+    if best is None:
+        raise NotAcceptable(f"{what} is RDF with named graphs: accept {', '.join(DATASET_TYPES)}.")
+    return formats.syntax_for_media_type(best)
+
+
+def dataset_response(body: bytes, syntax: formats.RdfSyntax) -> Response:
+    """A document of named graphs serialised in ``syntax``."""
+    response = Response(body, content_type=content_type(syntax.media_type))
+    response.headers["Vary"] = "Accept"
+    return response
 
 
 def wants_html() -> bool:
@@ -41,6 +67,43 @@ def accepted_rdf_syntax(what: str = "This resource") -> formats.RdfSyntax:
     best = best_offer(RDF_TYPES)
     if best is None:
         raise NotAcceptable(f"{what} is RDF: accept one of {', '.join(RDF_TYPES)}.")
+    return formats.syntax_for_media_type(best)
+
+
+def check_accept() -> None:
+    """Refuse (400) an ``Accept`` header that is not a list of media ranges with weights.
+
+    Werkzeug drops what it cannot parse, which would answer a typo as if no type were
+    asked for.
+    """
+    for part in request.headers.get("Accept", "").split(","):
+        if not part.strip():
+            continue
+        media_range, *parameters = (item.strip() for item in part.split(";"))
+        weights = [p.partition("=")[2].strip() for p in parameters if p.lower().startswith("q=")]
+        if not MEDIA_RANGE.fullmatch(media_range) or not all(QUALITY.fullmatch(w) for w in weights):
+            raise RegistryError(
+                f"Accept: {part.strip()!r} is not a media range with an optional q=0..1 "
+                "(e.g. Accept: text/turtle, application/ld+json;q=0.8)."
+            )
+
+
+def harvested_syntax() -> formats.RdfSyntax | None:
+    """The RDF syntax of a resource harvesters read that also has a page: Turtle when the
+    client names no type or accepts anything (ckanext-dcat sends no ``Accept``; ``requests``
+    and curl send ``*/*``), None when it prefers HTML (a browser); 400 for a malformed
+    ``Accept``, 406 when it accepts neither."""
+    check_accept()
+    if not request.accept_mimetypes:
+        return formats.DOCUMENT_SYNTAXES[0]
+    offered = [m for s in formats.DOCUMENT_SYNTAXES for m in s.media_types] + [HTML]
+    best = request.accept_mimetypes.best_match(offered)
+    if best is None:
+        raise NotAcceptable(
+            f"This resource is RDF or a page: accept one of {', '.join(RDF_TYPES)}."
+        )
+    if best == HTML:
+        return None
     return formats.syntax_for_media_type(best)
 
 
@@ -80,18 +143,23 @@ def content_type(media_type: str) -> str:
 
 
 def rdf_response(
-    triples: list[ox.Triple], syntax: formats.RdfSyntax, etag: str | None = None
+    triples: list[ox.Triple],
+    syntax: formats.RdfSyntax,
+    etag: str | None = None,
+    prefixes: Mapping[str, str] | None = None,
 ) -> Response:
-    """Triples serialised in ``syntax`` (with the profile's prefixes)."""
-    response = Response(formats.serialize(triples, syntax), mimetype=syntax.media_type)
+    """Triples serialised in ``syntax`` (with the profile's prefixes and ``prefixes``)."""
+    response = Response(formats.serialize(triples, syntax, prefixes), mimetype=syntax.media_type)
     if etag:
         response.headers["ETag"] = etag
     return response
 
 
-def accepted_rdf(triples: list[ox.Triple], etag: str | None = None) -> Response:
+def accepted_rdf(
+    triples: list[ox.Triple], etag: str | None = None, prefixes: dict[str, str] | None = None
+) -> Response:
     """Triples in the RDF syntax the client accepts (Turtle without ``Accept``)."""
-    response = rdf_response(triples, accepted_rdf_syntax(), etag)
+    response = rdf_response(triples, accepted_rdf_syntax(), etag, prefixes)
     response.headers["Vary"] = "Accept"
     return response
 

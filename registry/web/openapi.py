@@ -1,6 +1,6 @@
 """The OpenAPI 3.1 description of ``/api/``, served at ``/api/openapi.json``.
 
-tests/test_openapi.py runs schemathesis against a live server with it, so every status,
+tests/e2e/test_live_api.py runs schemathesis against a live server with it, so every status,
 media type and body schema written here is what the views really answer.
 """
 

@@ -11,6 +11,7 @@ from flask import (
     current_app,
     g,
     has_request_context,
+    jsonify,
     render_template,
     request,
 )
@@ -25,15 +26,24 @@ from registry.profile.tables import LEGEND, Profile, build_profile, shapes_turtl
 from registry.rdf.namespaces import CIR_VOCAB
 from registry.web import search_args
 from registry.web.context import get_catalogue, get_settings, get_shapes
+from registry.web.federation import fdp_root
 from registry.web.languages import (
     Messages,
     catalogues,
     interface_language,
     preferred_languages,
 )
-from registry.web.negotiation import alternates, negotiated, suffix_document
+from registry.web.negotiation import (
+    HTML,
+    alternates,
+    best_offer,
+    negotiated,
+    suffix_document,
+    wanted_syntax,
+)
 
 pages = Blueprint("pages", __name__)
+JSON = "application/json"
 
 
 def preferred() -> list[str]:
@@ -111,16 +121,61 @@ def search_href(args: dict[str, Any]) -> str:
 
 
 @pages.get("/")
-def home_page() -> str:
-    view = browse.home(get_catalogue(), preferred())
-    return render_template("home.html", settings=get_settings(), **view)
+def home_page() -> BaseResponse:
+    """The home page; asked for RDF (``Accept: text/turtle``), the FAIR Data Point's root."""
+    syntax = wanted_syntax()
+    if syntax is not None:
+        response = fdp_root(syntax)
+    else:
+        view = browse.home(get_catalogue(), preferred())
+        response = Response(render_template("home.html", settings=get_settings(), **view))
+    response.headers["Vary"] = "Accept"
+    return response
 
 
 @pages.get("/search")
-def search_page() -> str:
+def search_page() -> Response:
+    """The search page, or its results as JSON (with scores) for ``Accept: application/json``."""
     query = search_args.query_from(list(request.args.items(multi=True)))
     view = browse.search(get_catalogue(), query, preferred())
-    return render_template("search.html", browse=search_args, **view)
+    if best_offer([HTML, JSON]) == JSON:
+        response = jsonify(search_document(view))
+    else:
+        response = Response(render_template("search.html", browse=search_args, **view))
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def search_document(view: dict[str, Any]) -> dict[str, Any]:
+    """The search results as JSON: the same ranking as the page, with each result's score."""
+    query = view["query"]
+    return {
+        "query": {"text": query.text, "sort": query.sort, "selected": dict(query.selected)},
+        "total": view["total"],
+        "page": view["page"],
+        "pages": view["pages"],
+        "corrected": view["corrected"],
+        "unmatched": view["unmatched"],
+        "results": [
+            {
+                "id": item["id"],
+                "url": flask_url_for("pages.dataset_page", record_id=item["id"], _external=True),
+                "title": item["title"].text,
+                "score": item.get("score"),
+                "description": item["description"].text,
+                "conditions": [c.text for c in item["conditions"]],
+                "modalities": [m.text for m in item["modalities"]],
+                "individuals": item["individuals"],
+                "modified": item["modified"],
+            }
+            for item in view["items"]
+        ],
+        "facets": {
+            f["name"]: {v["value"]: v["count"] for v in f["values"]} for f in view["facets"]
+        },
+        "no_result": view["no_result"],
+        "offers": [{**offer, "label": offer["label"].text} for offer in view["offers"]],
+    }
 
 
 @pages.get("/datasets/<record_id>")

@@ -62,6 +62,25 @@ def args_without_text(query: Query) -> Args:
     return args
 
 
+def args_with_text(query: Query, text: str) -> Args:
+    """The arguments of the same search with other words, on page 1 (a suggestion's link)."""
+    args = query_args(query)
+    args.pop("page", None)
+    args.pop("q", None)
+    if text.strip():
+        args["q"] = text
+    return args
+
+
+def args_filtering(query: Query, facet: str, value: str, text: str) -> Args:
+    """The arguments of the link that selects a facet value the words named, in their place."""
+    args = args_toggling(query, facet, value)
+    args.pop("q", None)
+    if text.strip():
+        args["q"] = text
+    return args
+
+
 def args_for_page(query: Query, page: int) -> Args:
     return {**query_args(query), "page": page}
 

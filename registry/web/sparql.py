@@ -17,7 +17,7 @@ from registry.rdf import formats
 from registry.rdf.formats import bare_media_type
 from registry.rdf.namespaces import PREFIXES
 from registry.runtime import Registry
-from registry.sparql import page as sparql_page
+from registry.sparql import description, tables
 from registry.sparql import service as sparql
 from registry.web.context import get_registry
 from registry.web.negotiation import accepted_rdf_syntax, best_offer, content_type, wants_html
@@ -115,11 +115,19 @@ def sparql_endpoint() -> Response:
     return response
 
 
+@endpoint.after_request
+def retry_after(response: Response) -> Response:
+    """A 503 (workers busy, a query stopped) says when to try again (RFC 9110, 10.2.3)."""
+    if response.status_code == 503:
+        response.headers["Retry-After"] = str(sparql.retry_after(get_registry().settings))
+    return response
+
+
 def query_page(registry: Registry, query: sparql.QueryRequest | None) -> Response:
     """The page for people: the form, examples, prefixes, and the answer as a table."""
     context: dict[str, Any] = {
         "query": query,
-        "examples": sparql_page.examples(),
+        "examples": description.examples(),
         "prefixes": PREFIXES,
         "settings": registry.settings,
         "formats": sparql.FORMATS,
@@ -128,12 +136,12 @@ def query_page(registry: Registry, query: sparql.QueryRequest | None) -> Respons
     if query is not None:
         try:
             answer = registry.endpoint().run(
-                query, sparql_page.TABLE_RESULTS, sparql_page.TABLE_GRAPH
+                query, tables.TABLE_RESULTS, tables.TABLE_GRAPH
             )
         except RegistryError as error:
             context["error"], status = error.to_dict(), error.status
         else:
-            table = sparql_page.table(answer)
+            table = tables.table(answer)
             graph = table.kind == "graph"
             context["table"] = table
             context["downloads"] = [
@@ -154,7 +162,7 @@ def query_page(registry: Registry, query: sparql.QueryRequest | None) -> Respons
 def service_description(settings: Settings) -> Response:
     """The ``sd:Service`` in the RDF syntax the client accepts (Turtle by default)."""
     syntax = accepted_rdf_syntax("The service description")
-    body = formats.serialize(sparql_page.service_triples(settings), syntax)
+    body = formats.serialize(description.service_triples(settings), syntax)
     response = Response(body, content_type=content_type(syntax.media_type))
     response.headers["Vary"] = "Accept"
     return response

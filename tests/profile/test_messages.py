@@ -26,7 +26,7 @@ def validate(client: FlaskClient, *changes: tuple[str, str], body: str | None = 
         text = text.replace(old, new)
     response = client.post("/api/validate", data=text, content_type="text/turtle")
     assert response.status_code == 200, response.json
-    return response.json["report"]
+    return response.get_json()["report"]
 
 
 def about(report: Any, path: str, severity: str = "Violation") -> list[dict[str, Any]]:
@@ -151,4 +151,4 @@ def test_samples_still_conform(client: FlaskClient, path) -> None:
     body = path.read_bytes()
     content_type = "application/ld+json" if path.suffix == ".jsonld" else "text/turtle"
     response = client.post("/api/validate", data=body, content_type=content_type)
-    assert response.json["conforms"], response.json
+    assert response.get_json()["conforms"], response.json

@@ -89,7 +89,7 @@ def test_a_code_list_as_csv(client: FlaskClient) -> None:
 
 def test_an_unknown_code_list_is_404(client: FlaskClient) -> None:
     response = client.get("/vocab/modalities")
-    assert response.status_code == 404 and "modality" in response.json["message"]
+    assert response.status_code == 404 and "modality" in response.get_json()["message"]
 
 
 def test_profile_links_each_code_list(client: FlaskClient) -> None:

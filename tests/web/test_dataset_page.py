@@ -57,6 +57,13 @@ def full_description(page: str) -> Fields:
     return parser
 
 
+def found(pattern: re.Pattern[str], text: str) -> str:
+    """The first group of ``pattern``'s first match in ``text`` (which must have one)."""
+    match = pattern.search(text)
+    assert match is not None, pattern.pattern
+    return match.group(1)
+
+
 @pytest.fixture
 def prostate(registry: Registry) -> str:
     return submit(registry.records, PROSTATE.read_bytes(), formats.syntax_for_path(PROSTATE)).record_id
@@ -66,8 +73,8 @@ def test_the_description_comes_first_in_the_page_language(client: FlaskClient, p
     english = client.get(f"/datasets/{prostate}").get_data(as_text=True)
     spanish = client.get(f"/datasets/{prostate}?lang=es").get_data(as_text=True)
     lead = re.compile(r'<h1>.*?</h1>\s*<p class="lead description">(.*?)</p>', re.S)
-    assert lead.search(english).group(1).startswith("Multiparametric prostate MRI")
-    assert lead.search(spanish).group(1).startswith("RM multiparamétrica de próstata")
+    assert found(lead, english).startswith("Multiparametric prostate MRI")
+    assert found(lead, spanish).startswith("RM multiparamétrica de próstata")
     # In the full description too, the page's language comes first (not Spanish first).
     titles = english[english.index('id="fields-heading"'):]
     assert titles.index("Prostate cancer multiparametric MRI cohort") < titles.index("Cohorte de RM")
@@ -114,7 +121,8 @@ def test_the_english_page_labels_agree_with_the_profile_fields() -> None:
     languages = {o.language for o in graph.objects(None, RDFS.label) if isinstance(o, Literal)}
     assert languages == set(catalogues())
     for subject in set(graph.subjects(RDFS.label)):
-        assert {o.language for o in graph.objects(subject, RDFS.label)} == languages, subject
+        labels = graph.objects(subject, RDFS.label)
+        assert {o.language for o in labels if isinstance(o, Literal)} == languages, subject
 
 
 def test_schema_org_has_the_dataset_release_date_and_its_licences(
@@ -123,8 +131,8 @@ def test_schema_org_has_the_dataset_release_date_and_its_licences(
     path = next(p for p in SAMPLES if p.name == "procancer-i-open-challenge-prostate.ttl")
     record_id = submit(registry.records, path.read_bytes(), formats.syntax_for_path(path)).record_id
     page = client.get(f"/datasets/{record_id}").get_data(as_text=True)
-    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
-    issued = re.search(r'dct:issued "([0-9-]+)"', path.read_text(encoding="utf-8")).group(1)
+    data = json.loads(found(re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S), page))
+    issued = found(re.compile(r'dct:issued "([0-9-]+)"'), path.read_text(encoding="utf-8"))
     assert data["datePublished"] == issued
     assert data["license"] and all(i.startswith("http") for i in data["license"])
     for download in data["distribution"]:

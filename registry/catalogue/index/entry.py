@@ -1,8 +1,9 @@
 """What the search index keeps of one record: read from the record graph's triples.
 
 One function turns a record graph into an ``Entry`` (facets, numbers, texts, the listing
-card); the index stores entries and never reads RDF itself, so indexing a submission and
-rebuilding from the store give the same rows.
+card, and the words of the concepts it cites, from the ``Thesaurus``); the index stores
+entries and never reads RDF itself, so indexing a submission and rebuilding from the store
+give the same rows.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
 
+from registry.catalogue.index.thesaurus import Thesaurus
 from registry.rdf.namespaces import CIR, EUCAIM, HEALTHDCATAP
 
 FACETS: dict[str, str] = {
@@ -30,6 +32,8 @@ ACCESS_CONDITION = "access_condition"
 SEGMENTED = "segmented"
 """Facet "has segmentations": ``yes`` or ``no``."""
 FACET_NAMES = (*FACETS, ACCESS_CONDITION, SEGMENTED)
+CONCEPT_FACETS = frozenset(FACET_NAMES) - {"provider", SEGMENTED}
+"""Facets whose values are vocabulary concepts: their words are searchable."""
 
 NUMBERS = {
     "individuals": str(HEALTHDCATAP.numberOfUniqueIndividuals),
@@ -65,7 +69,12 @@ class Entry:
     facets: list[tuple[str, str]] = field(default_factory=list)
     texts: dict[str, dict[str, str]] = field(default_factory=dict)
     """titles / descriptions / names: language tag -> text."""
-    keywords: list[str] = field(default_factory=list)
+    keywords: list[tuple[str, str]] = field(default_factory=list)
+    """(language tag, keyword)."""
+    concepts: list[tuple[str, str]] = field(default_factory=list)
+    """(language tag, text): labels and notations of the cited concepts."""
+    broader: list[tuple[str, str]] = field(default_factory=list)
+    """(language tag, text): labels and notations of their broader concepts."""
     period: tuple[str, str] = ("", "")
 
     def card(self) -> dict[str, Any]:
@@ -104,8 +113,13 @@ def stamp_of(digest: str, modified: str) -> str:
     return f"{digest}|{moment}"
 
 
-def read_entry(record_id: str, record: str, triples: list[ox.Triple]) -> Entry | None:
-    """Return the index entry of a record graph, or None if it is neither dataset nor agent."""
+def read_entry(
+    record_id: str, record: str, triples: list[ox.Triple], thesaurus: Thesaurus | None
+) -> Entry | None:
+    """Return the index entry of a record graph, or None if it is neither dataset nor agent.
+
+    ``thesaurus`` gives the words of the concepts a dataset cites (None: none, for tests).
+    """
     by_subject: dict[Any, list[ox.Triple]] = {}
     for triple in triples:
         by_subject.setdefault(triple.subject, []).append(triple)
@@ -130,7 +144,17 @@ def read_entry(record_id: str, record: str, triples: list[ox.Triple]) -> Entry |
         entry.texts["names"] = _texts(own, NAME)
         return entry
     _read_dataset(entry, own, by_subject)
+    if thesaurus is not None:
+        _read_concepts(entry, thesaurus)
     return entry
+
+
+def _read_concepts(entry: Entry, thesaurus: Thesaurus) -> None:
+    """The labels and notations of the cited concepts, then of their broader concepts."""
+    cited = sorted({value for name, value in entry.facets if name in CONCEPT_FACETS})
+    above = sorted({up for iri in cited for up in thesaurus.ancestors(iri)} - set(cited))
+    entry.concepts = [pair for iri in cited for pair in thesaurus.concept(iri).labels]
+    entry.broader = [pair for iri in above for pair in thesaurus.concept(iri).labels]
 
 
 def _text(term: Any) -> str:
@@ -161,7 +185,7 @@ def _read_dataset(
             except ValueError:
                 continue  # an ill-typed count never reaches the store; skip rather than fail
         elif predicate == KEYWORD and isinstance(value, ox.Literal):
-            entry.keywords.append(value.value)
+            entry.keywords.append((value.language or "", value.value))
         elif predicate == DISTRIBUTION:
             entry.facets.extend(
                 (ACCESS_CONDITION, t.object.value)

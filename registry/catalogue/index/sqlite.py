@@ -10,7 +10,8 @@ version is rebuilt from the store.
 ``SearchIndex`` owns the file: a connection per thread, the one write transaction, the
 aggregates cached per write generation, and the reads pages make. The tables and the rows
 of one entry are in ``tables``, a search's question and its SQL in ``query``, the facet
-postings in ``bitmaps``.
+postings in ``bitmaps``, what typed words match in ``text`` (its ``TextSearch``) and
+``matching``, their order in ``ranking``.
 """
 
 from __future__ import annotations
@@ -22,10 +23,19 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from registry.catalogue.index.bitmaps import FacetBitmaps, bitmap, positions
+from registry.catalogue.index.bitmaps import FacetBitmaps, positions
 from registry.catalogue.index.entry import Entry
-from registry.catalogue.index.query import SORTS, Hits, Query, fts_query, range_hits
-from registry.catalogue.index.tables import SCHEMA, SCHEMA_VERSION, delete_entry, insert_entry
+from registry.catalogue.index.query import SORTS, Hits, Query, range_hits
+from registry.catalogue.index.ranking import Ranking
+from registry.catalogue.index.tables import (
+    SCHEMA,
+    SCHEMA_VERSION,
+    columns,
+    delete_entry,
+    insert_entry,
+    spelled,
+)
+from registry.catalogue.index.text import TextSearch
 
 DEEP_OFFSET = 10_000
 """Pages past this many results are sliced from a cached listing instead of an OFFSET."""
@@ -46,6 +56,13 @@ class SearchIndex:
         self._cache: dict[str, tuple[int, Any]] = {}
         self._bitmaps: FacetBitmaps | None = None
         self._bitmaps_lock = threading.Lock()
+        self.text = TextSearch(
+            self._connection,
+            lambda: self.generation,
+            lambda: self.bitmaps().datasets.bit_count(),
+        )
+        self._spelled: set[tuple[str, str]] | None = None
+        """The ``word`` table's rows, loaded at the first write (new words only are written)."""
         if not self._fresh():
             self.path.unlink(missing_ok=True)
             with self._connection() as connection:
@@ -85,11 +102,44 @@ class SearchIndex:
         """Record id -> stamp of every indexed record."""
         return dict(self._connection().execute("SELECT record_id, stamp FROM entry"))
 
+    def meta(self, key: str) -> str | None:
+        row = self._connection().execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._write_lock:
+            self._connection().execute(
+                "INSERT INTO meta VALUES (?, ?) ON CONFLICT DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    def set_synonyms(self, synonyms: dict[str, list[tuple[str, str]]]) -> None:
+        """Replace the labels that find each other (``Thesaurus.synonyms``)."""
+        rows = [
+            (label, json.dumps(labels, ensure_ascii=False)) for label, labels in synonyms.items()
+        ]
+        with self._write_lock:
+            connection = self._connection()
+            connection.execute("BEGIN IMMEDIATE")
+            connection.execute("DELETE FROM synonym")
+            connection.executemany("INSERT INTO synonym VALUES (?, ?)", rows)
+            connection.execute("COMMIT")
+            self.generation += 1
+
     def write(self, entries: Iterable[Entry], dropped: Iterable[str] = ()) -> None:
         """Replace the entries of these records and drop those ids, in one transaction."""
         entries = list(entries)
         with self._write_lock:
             connection = self._connection()
+            if self._spelled is None:
+                self._spelled = set(connection.execute("SELECT word, term FROM word"))
+            new_words = {
+                pair
+                for entry in entries
+                if entry.kind == "dataset"
+                for texts in columns(entry).values()
+                for pair in spelled(texts)
+            } - self._spelled
             connection.execute("BEGIN IMMEDIATE")
             removed: list[tuple[int, list[tuple[str, str]]]] = []
             added: list[tuple[int, list[tuple[str, str]]]] = []
@@ -101,10 +151,12 @@ class SearchIndex:
                         added.append((insert_entry(connection, entry), entry.facets))
                     else:
                         insert_entry(connection, entry)
+                connection.executemany("INSERT OR IGNORE INTO word VALUES (?, ?)", new_words)
             except BaseException:
                 connection.execute("ROLLBACK")
                 raise
             connection.execute("COMMIT")
+            self._spelled |= new_words
             self.generation += 1
             self._follow(removed, added)
 
@@ -219,22 +271,45 @@ class SearchIndex:
             return Hits(self.summary()["datasets"], self._cards(rids), counts)
         bitmaps = self.bitmaps()
         hits = bitmaps.matching(query.selected) & range_hits(connection, query)
-        text = fts_query(query.text)
-        ranked: list[int] = []
-        if text:
-            ranking = "ORDER BY rank" if query.sort == "relevance" else ""
-            rows = connection.execute(
-                f"SELECT rowid FROM text WHERE text MATCH ? {ranking}", (text,)
-            )
-            ranked = [rid for (rid,) in rows]
-            hits &= bitmap(ranked)
-        if text and query.sort == "relevance":
-            wanted = set(positions(hits))
-            page = [rid for rid in ranked if rid in wanted][offset : offset + size]
-        else:
+        match = self.text.match(query.text)
+        if match is None:
             ranks = self._ranks(order)
             page = sorted(positions(hits), key=ranks.__getitem__)[offset : offset + size]
-        return Hits(hits.bit_count(), self._cards(page), bitmaps.counts(hits))
+            return Hits(hits.bit_count(), self._cards(page), bitmaps.counts(hits))
+        hits = match.hits(hits)
+        corrected = dict(match.corrected)
+        if query.sort != "relevance":
+            ranks = self._ranks(order)
+            page = sorted(positions(hits), key=ranks.__getitem__)[offset : offset + size]
+            cards = self._cards(page)
+            counts = bitmaps.counts(hits)
+            return Hits(hits.bit_count(), cards, counts, [], corrected, match.unmatched)
+        newest = SORTS["newest"]
+        ranking = Ranking(
+            connection,
+            match,
+            self._listing(newest),
+            self._ranks(newest),
+            bitmaps.datasets,
+            self.text.bits,
+        )
+        scored = ranking.page(hits, offset, size)
+        cards = self._cards([rid for rid, _ in scored])
+        scores = [score for _, score in scored]
+        unmatched = match.unmatched
+        return Hits(hits.bit_count(), cards, bitmaps.counts(hits), scores, corrected, unmatched)
+
+    def without_each(self, query: Query) -> list[tuple[str, int]]:
+        """(clause as typed, datasets found without it) for each clause of the text."""
+        match = self.text.match(query.text)
+        if match is None:
+            return []
+        bitmaps = self.bitmaps()
+        hits = bitmaps.matching(query.selected) & range_hits(self._connection(), query)
+        return [
+            (clause.text, match.without(i).hits(hits).bit_count())
+            for i, clause in enumerate(match.clauses)
+        ]
 
     def _listing(self, order: str) -> list[int]:
         """Every dataset's rid in one sort order, read once per index generation."""

@@ -2,8 +2,14 @@
 
 ``entry`` holds one row per record (its card as JSON, and the columns the sorts and ranges
 use); ``facet`` the facet values of each dataset; ``total`` each facet value's datasets and
-individuals, kept by every insert and delete; ``text`` the FTS5 table of titles,
-descriptions and keywords (its rowid is the entry's rid). A file of another
+individuals, kept by every insert and delete; ``text`` the FTS5 table of a dataset's words
+(its rowid is the entry's rid) in five columns, from the most telling to the least: title,
+keywords, description, the cited concepts' labels and notations, those of their broader
+concepts. The words are stored normalised (``words.terms``: stemmed in their literal's
+language, folded), so the tokenizer only splits. ``word`` keeps every word as written
+(folded) with its term: the vocabulary that typos are corrected against; ``synonym`` each
+vocabulary label that has others (an alternative label, say) with all of them, as JSON.
+A file of another
 ``SCHEMA_VERSION`` is rebuilt from the store.
 """
 
@@ -11,10 +17,17 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable
+from functools import lru_cache
 
 from registry.catalogue.index.entry import Entry
+from registry.catalogue.index.words import fold, normal, terms, words
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+COLUMNS = ("title", "keywords", "description", "concepts", "broader")
+"""The text table's columns, most telling first (their ranking weights are in ``ranking``)."""
+SPELLED = 3
+"""Words shorter than this are not kept for spelling (nothing to correct them to)."""
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE entry(
@@ -38,7 +51,10 @@ CREATE INDEX facet_rid ON facet(rid);
 CREATE TABLE total(facet TEXT NOT NULL, value TEXT NOT NULL, datasets INTEGER NOT NULL,
   individuals INTEGER NOT NULL, PRIMARY KEY(facet, value)) WITHOUT ROWID;
 CREATE VIRTUAL TABLE text USING fts5(
-  title, description, keywords, tokenize = 'unicode61 remove_diacritics 2');
+  title, keywords, description, concepts, broader, tokenize = 'unicode61 remove_diacritics 0');
+CREATE VIRTUAL TABLE text_terms USING fts5vocab(text, row);
+CREATE TABLE word(word TEXT PRIMARY KEY, term TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE synonym(label TEXT PRIMARY KEY, labels TEXT NOT NULL) WITHOUT ROWID;
 """
 
 
@@ -48,6 +64,46 @@ def title_key(entry: Entry) -> str:
     titles = entry.texts.get("titles") or entry.texts.get("names") or {}
     title = titles.get("en") or titles.get("") or next(iter(sorted(titles.values())), "")
     return title.casefold()
+
+
+def columns(entry: Entry) -> dict[str, list[tuple[str, str]]]:
+    """The (language, text) pairs of each text column."""
+    return {
+        "title": [(language, text) for language, text in entry.texts.get("titles", {}).items()],
+        "keywords": entry.keywords,
+        "description": list(entry.texts.get("descriptions", {}).items()),
+        "concepts": entry.concepts,
+        "broader": entry.broader,
+    }
+
+
+def normalised(pairs: Iterable[tuple[str, str]]) -> str:
+    """One column's texts as index terms, one text a line, each distinct text once."""
+    lines = (_line(text, language) for language, text in pairs)
+    return "\n".join(dict.fromkeys(line for line in lines if line))
+
+
+def spelled(pairs: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+    """(word as written, folded; its term) of the texts' words, for correcting typos."""
+    found: set[tuple[str, str]] = set()
+    for language, text in pairs:
+        found |= _spelled(text, language)
+    return found
+
+
+# Labels of the same concepts recur in every entry that cites them: each text is read once.
+@lru_cache(maxsize=20_000)
+def _line(text: str, language: str) -> str:
+    return " ".join(terms(text, language))
+
+
+@lru_cache(maxsize=20_000)
+def _spelled(text: str, language: str) -> frozenset[tuple[str, str]]:
+    return frozenset(
+        (fold(word), normal(word, language))
+        for word in words(text)
+        if len(word) >= SPELLED and word.isalpha()
+    )
 
 
 def insert_entry(connection: sqlite3.Connection, entry: Entry) -> int:
@@ -80,14 +136,10 @@ def insert_entry(connection: sqlite3.Connection, entry: Entry) -> int:
         "datasets = datasets + 1, individuals = individuals + excluded.individuals",
         [(f, v, individuals) for f, v in entry.facets],
     )
+    texts = columns(entry)
     connection.execute(
-        "INSERT INTO text(rowid, title, description, keywords) VALUES (?, ?, ?, ?)",
-        (
-            rid,
-            "\n".join(entry.texts.get("titles", {}).values()),
-            "\n".join(entry.texts.get("descriptions", {}).values()),
-            "\n".join(entry.keywords),
-        ),
+        f"INSERT INTO text(rowid, {', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)",
+        (rid, *(normalised(texts[column]) for column in COLUMNS)),
     )
     return rid
 

@@ -1,0 +1,98 @@
+"""What a harvester gets of records: each as the registry publishes it (the description as
+accepted, ``records.history.published``), and the registered agents they cite.
+
+Oxigraph keeps typed literals by value (``"846"^^xsd:nonNegativeInteger`` reads back as
+``xsd:integer``), so nothing here serialises a description read from the store: every
+record comes through ``published``, and so conforms to the profile it was accepted under.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+from rdflib.namespace import FOAF, PROV, RDF
+
+from registry.rdf.namespaces import CIR
+from registry.records.agents import cited_iris
+from registry.records.history import published
+from registry.records.layout import CATALOG_RECORD, Layout, record_facts, record_id_for
+from registry.store.oxigraph import OxigraphStore
+
+RDF_TYPE, FOAF_AGENT = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(FOAF.Agent))
+WITHDRAWN = ox.NamedNode(str(CIR.withdrawn))
+"""Marks a tombstone: the record was withdrawn."""
+NOT_XML = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
+"""UTF-8 bytes of characters XML 1.0 cannot carry (C0 controls but tab, LF and CR; U+FFFE
+and U+FFFF); no other character's encoding contains these bytes."""
+
+
+def current_record(store: OxigraphStore, layout: Layout, record: str) -> list[ox.Triple] | None:
+    """A record's current graph as published (its ``dcat:CatalogRecord``, the catalogue's
+    links and the description as accepted); None if it holds none or is a tombstone.
+
+    ``published`` keeps only the registry's own statements of the stored graph (the
+    description comes from the version), so only those are read: the record's and the
+    catalogue's links, a tenth of the graph. Decoding stored terms is most of a page's time.
+    """
+    own = store.subject_triples(record, record)
+    if not own or any(t.predicate == WITHDRAWN for t in own):
+        return None
+    stored = own + store.subject_triples(layout.catalog_iri, record)
+    described = published(store, layout, record, stored)
+    if described is stored:  # no version keeps the description: publish the graph as stored
+        return published(store, layout, record, store.graph_triples(record))
+    return described
+
+
+def catalog_description(store: OxigraphStore, layout: Layout) -> list[ox.Triple]:
+    """The catalogue's own description and record, as published."""
+    record = layout.record_iri(CATALOG_RECORD)
+    return published(store, layout, record, store.graph_triples(layout.catalog_iri))
+
+
+def agent_description(store: OxigraphStore, layout: Layout, iri: str) -> list[ox.Triple] | None:
+    """A registered agent's description as published, without its catalogue record; None
+    if ``iri`` names no registered (current) agent.
+
+    (An agent's ``dcat:CatalogRecord`` has a ``foaf:Agent`` as its primary topic, which the
+    profile's CatalogRecord shape refuses; a harvester needs the agent, not its record.)
+    """
+    record = layout.record_iri(record_id_for(iri))
+    if not store.has_graph(record):
+        return None  # not a record: a concept, a licence, a provider's page
+    described = current_record(store, layout, record)
+    if described is None:
+        return None
+    facts = record_facts(described, record)
+    if facts.get(str(PROV.wasAttributedTo)) != ox.NamedNode(iri):
+        return None  # a dataset's record, not an agent's
+    if ox.Triple(ox.NamedNode(iri), RDF_TYPE, FOAF_AGENT) not in described:
+        return None
+    node = ox.NamedNode(record)
+    return [t for t in described if t.subject != node]
+
+
+def cited_agents(store: OxigraphStore, layout: Layout, triples: list[ox.Triple]) -> list[ox.Triple]:
+    """The published descriptions of the registered agents ``triples`` cite without
+    describing them (``agent_description`` of each)."""
+    found: list[ox.Triple] = []
+    for iri in sorted(cited_iris(triples)):
+        found.extend(agent_description(store, layout, iri) or [])
+    return found
+
+
+def distinct(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
+    """The triples once each, in first-seen order (records citing one agent share it)."""
+    return list(dict.fromkeys(triples))
+
+
+def xml_safe(data: bytes) -> bytes:
+    """RDF/XML (or any UTF-8 XML) with the characters XML 1.0 cannot carry replaced by U+FFFD.
+
+    pyoxigraph writes a literal's control characters as they are, which no XML parser reads,
+    and a description may hold one (Turtle writes it ``\\u0001``): one such literal would
+    make a whole page or list unreadable to a harvester.
+    """
+    return NOT_XML.sub("\ufffd".encode(), data)
