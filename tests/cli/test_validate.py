@@ -1,5 +1,6 @@
 """``registry validate`` as a provider runs it: offline, against a running registry
-(``--registry URL``, read-only), and for CI pipelines (``--format json``)."""
+(``--registry URL``, read-only; the live registry is in
+tests/e2e/test_validate_remote.py), and for CI pipelines (``--format json``)."""
 
 from __future__ import annotations
 
@@ -57,30 +58,6 @@ def test_json_for_ci_pipelines(tmp_path: Path) -> None:
 def test_registry_must_be_an_http_address(tmp_path: Path) -> None:
     result = validate("--registry", "file:///etc", str(PROSTATE), cwd=tmp_path)
     assert result.returncode == 2 and "--registry" in result.stderr
-
-
-def test_agents_are_read_from_a_running_registry(tmp_path: Path, live_server: str) -> None:
-    """The sample's agents are registered in the live registry: the file conforms. An agent
-    it does not know gets a note; only the cited agents are asked for, once each."""
-    result = validate("--registry", live_server, str(PROSTATE), cwd=tmp_path)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "Conforms" in result.stdout and "Note:" not in result.stdout
-
-    unknown = tmp_path / "unknown-publisher.ttl"
-    unknown.write_text(
-        PROSTATE.read_text(encoding="utf-8").replace(PUBLISHER, "https://unregistered.example/org")
-    )
-    result = validate("--registry", live_server + "/", "--format", "json", str(PROSTATE), str(unknown), cwd=tmp_path)
-    assert result.returncode == 1
-    document = json.loads(result.stdout)
-    assert document["lookups"]["found"] == sorted([PUBLISHER, HDAB, CUSTODIAN])
-    assert document["lookups"]["missing"] == ["https://unregistered.example/org"]
-    assert document["lookups"]["errors"] == [] and document["lookups"]["skipped"] == []
-    [notes] = [f["notes"] for f in document["files"] if f["file"] == str(unknown)]
-    assert notes == [
-        f"<https://unregistered.example/org> is not registered at {live_server}: register the "
-        "agent's own description first (registry load, or POST /api/records), or describe it here."
-    ]
 
 
 def test_an_unreachable_registry_is_said_not_hidden(tmp_path: Path) -> None:
