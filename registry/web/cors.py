@@ -2,7 +2,8 @@
 
 Everything the registry publishes is public, so a query editor on another site (YASGUI) or
 a SPARQL client in a browser (Comunica) may read it: any ``GET`` or ``HEAD`` answer, and a
-``POST`` to the query service (a query too long for a URL), with the preflight those send.
+``POST`` that is a read (a SPARQL query too long for a URL, an OAI-PMH request as a form),
+with the preflight those send.
 The provider API's writes never get CORS headers, so a browser on another site cannot send
 them; and no credentials are ever allowed (``Authorization`` is not an allowed header and
 ``Access-Control-Allow-Credentials`` is never sent), so a page elsewhere cannot use a
@@ -16,9 +17,10 @@ from werkzeug.wrappers import Response
 
 READS = frozenset({"GET", "HEAD"})
 QUERIES = frozenset({"POST"})
-"""What other sites may send besides reads, and only to the blueprints in ``QUERY_SERVICES``."""
-QUERY_SERVICES = frozenset({"endpoint"})
-"""Blueprints whose POST is a read (a SPARQL query; updates are refused there anyway)."""
+"""What other sites may send besides reads, and only to the views in ``QUERY_SERVICES``."""
+QUERY_SERVICES = frozenset({"endpoint.sparql_endpoint", "federation.oai_pmh"})
+"""Views whose POST is a read: a SPARQL query (updates are refused there anyway) and an
+OAI-PMH request (its arguments as a form, OAI-PMH 2.0 section 3.1.1.2)."""
 ALLOWED_HEADERS = "Accept, Accept-Language, Content-Type"
 EXPOSED_HEADERS = "ETag, Last-Modified, Link, Location, Vary"
 """Answer headers a script on another site may read (the alternates, the versions)."""
@@ -27,7 +29,7 @@ PREFLIGHT_SECONDS = 86400
 
 def allowed_methods() -> frozenset[str]:
     """The methods another site may use on this request's resource."""
-    return READS | QUERIES if request.blueprint in QUERY_SERVICES else READS
+    return READS | QUERIES if request.endpoint in QUERY_SERVICES else READS
 
 
 def cross_origin(response: Response) -> Response:

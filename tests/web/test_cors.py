@@ -47,6 +47,14 @@ def test_the_query_service_answers_the_preflight_of_a_post(client: FlaskClient) 
     assert "Authorization" not in response.headers["Access-Control-Allow-Headers"]
 
 
+def test_an_oai_pmh_request_by_post_may_be_read(client: FlaskClient) -> None:
+    """OAI-PMH sends its arguments as a form POST too: a read, as a SPARQL query is."""
+    assert "POST" in preflight(client, "/oai", "POST").headers["Access-Control-Allow-Methods"]
+    response = client.post("/oai", data={"verb": "Identify"}, headers=ORIGIN)
+    assert response.status_code == 200 and b"<Identify>" in response.data
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
 def test_rdf_documents_and_pages_may_be_read(client: FlaskClient, registry: Registry) -> None:
     accepted = submit(registry.records, SAMPLES[0].read_bytes(), formats.syntax_for_path(SAMPLES[0]))
     for url in (f"/datasets/{accepted.record_id}.ttl", f"/record/{accepted.record_id}",
