@@ -62,6 +62,14 @@ def wants_html() -> bool:
     return best == HTML and request.accept_mimetypes[HTML] > 0
 
 
+def prefers_page(offers: Sequence[str]) -> bool:
+    """True when the client prefers a page to each of ``offers`` (the resource's other
+    forms), q-values counted: ``text/html;q=0.2`` beside Turtle at 0.6 asks for Turtle
+    (Comunica's Accept). On a tie, as for ``*/*``, the data wins."""
+    accept = request.accept_mimetypes
+    return accept[HTML] > 0 and accept.best_match([*offers, HTML]) == HTML
+
+
 def accepted_rdf_syntax(what: str = "This resource") -> formats.RdfSyntax:
     """The RDF syntax the client accepts for a resource that is only RDF (406 if none)."""
     best = best_offer(RDF_TYPES)
