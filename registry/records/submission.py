@@ -380,7 +380,7 @@ def publish(
                 f"{record_id_for(str(change.topic))}, not {record_id}."
             )
         if mode == "create":
-            precondition = may_create(provider.agent)
+            precondition = may_create(provider.agent, record_id_for(str(change.topic)))
         elif mode == "replace":
             precondition = may_change(provider.agent, if_match)
         else:

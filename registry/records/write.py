@@ -307,16 +307,26 @@ def withdraw_record(
     return state
 
 
-def may_create(provider: str | None) -> Precondition:
-    """POST: the record must not exist (a withdrawn one of the same provider may return)."""
+def may_create(provider: str | None, record_id: str | None = None) -> Precondition:
+    """POST: the record must not exist (a withdrawn one of the same provider may return).
+    A refusal names the existing record (``record_id``, its version) for the web layer to
+    link."""
 
     def check(state: RecordState) -> None:
         if state.exists and state.owner and provider and state.owner != provider:
             raise Conflict(
                 f"This dataset is registered by another provider (<{state.owner}>).",
+                id=record_id,
             )
         if state.exists and not state.withdrawn:
-            raise Conflict("This dataset is already registered: replace it with PUT.")
+            raise Conflict(
+                f"This dataset is already registered as record {record_id} (version "
+                f"{state.version}): replace it with PUT, If-Match: {state.etag}."
+                if record_id
+                else "This dataset is already registered: replace it with PUT.",
+                id=record_id,
+                version=state.version,
+            )
 
     return check
 
