@@ -18,10 +18,7 @@ from __future__ import annotations
 import argparse
 import gc
 import os
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -37,37 +34,12 @@ from registry.records.submission import prepare_for, store, verdict
 from registry.runtime import open_registry
 
 from . import plain
-from .workload import Submission, cpu_seconds, prepare
+from .workload import Submission, cpu_seconds, free_port, prepare, serve, wait_for_port
 
 T = TypeVar("T")
 
 BASE_IRI = "http://registry.bench/"
 TURTLE = formats.syntax_for_suffix("ttl")
-
-
-def serve(store: Path, port: int, threads: int) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "REGISTRY_STORE": str(store),
-        "REGISTRY_PORT": str(port),
-        "REGISTRY_BASE_IRI": BASE_IRI,
-        "REGISTRY_THREADS": str(threads),
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "registry", "serve"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            requests.get(f"http://127.0.0.1:{port}/api/openapi.json", timeout=1)
-            return process
-        except requests.ConnectionError:
-            time.sleep(0.2)
-    process.kill()
-    raise TimeoutError("the server did not start")
 
 
 def client(url: str, queue: list[Submission], latencies: list[float]) -> None:
@@ -94,10 +66,9 @@ def over_http(
 ) -> tuple[float, list[float], float]:
     """Wall seconds, each request's latency, and the CPU seconds the server and its
     validator processes spent on the requests."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
-    server = serve(folder / "http", port, threads=clients)
+    port = free_port()
+    server = serve(folder / "http", port, BASE_IRI, threads=str(clients))
+    wait_for_port(port, server, seconds=120)
     queue = list(reversed(submissions))
     latencies: list[float] = []
     workers = [

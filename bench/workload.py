@@ -1,10 +1,16 @@
 """A provider workload for HTTP tests and benchmarks: generated records, their agents
-registered in a store, and one provider account and token per publishing agent."""
+registered in a store, and one provider account and token per publishing agent; a
+``registry serve`` process on 127.0.0.1 to send them to, and the check that every record a
+client saw acknowledged is there and whole (after SIGKILLs, say)."""
 
 from __future__ import annotations
 
 import gc
 import os
+import socket
+import subprocess
+import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,10 +18,12 @@ import pyoxigraph as ox
 from rdflib.namespace import DCTERMS
 
 from registry.config import load_settings
+from registry.rdf.namespaces import CIR
 from registry.records.accounts import Accounts
 from registry.records.layout import record_id_for
 from registry.records.submission import submit
-from registry.runtime import open_registry
+from registry.records.write import history_iri, read_state, version_iri
+from registry.runtime import Registry, open_registry
 from registry.synthetic.agents import agents
 from registry.synthetic.records import records
 
@@ -80,3 +88,75 @@ def cpu_seconds(root: int) -> float:
         family.update(children)
         todo.extend(children)
     return sum(times.get(pid, 0.0) for pid in family)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def serve(store: Path, port: int, base_iri: str, **settings: str) -> subprocess.Popen[bytes]:
+    """Start ``registry serve`` on ``store`` at 127.0.0.1:``port`` (output discarded);
+    ``settings`` are extra ``REGISTRY_*`` variables by their lower-case names."""
+    env = {
+        **os.environ,
+        "REGISTRY_STORE": str(store),
+        "REGISTRY_PORT": str(port),
+        "REGISTRY_BASE_IRI": base_iri,
+        **{f"REGISTRY_{name.upper()}": value for name, value in settings.items()},
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "registry", "serve"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def wait_for_port(port: int, process: subprocess.Popen[bytes], seconds: float = 30) -> None:
+    """Return once something listens on 127.0.0.1:``port``; raise if ``process`` exits."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            output = process.stdout.read().decode() if process.stdout else ""
+            raise RuntimeError(f"server exited early: {output}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {seconds} s")
+
+
+def inconsistencies(registry: Registry, record_ids: list[str], acknowledged: set[str]) -> list[str]:
+    """Return what is wrong with each record: half-written or lost."""
+    problems = []
+    for record_id in record_ids:
+        record = registry.layout.record_iri(record_id)
+        state = read_state(registry.records, record)
+        versions = registry.store.has_graph(version_iri(record, 1))
+        events = registry.store.graph_triples(history_iri(record))
+        searchable = registry.search.card(record_id) is not None
+        if not state.exists:
+            if versions or events:
+                problems.append(f"{record_id}: history without a record")
+            if searchable:
+                problems.append(f"{record_id}: in the search index, not in the store")
+            if record_id in acknowledged:
+                problems.append(f"{record_id}: acknowledged, then lost")
+            continue
+        version = registry.store.graph_triples(version_iri(record, state.version))
+        digest = ox.NamedNode(str(CIR.descriptionDigest))
+        if state.version != 1 or not any(
+            t.predicate == digest and t.object.value == state.digest  # type: ignore[union-attr]
+            for t in version
+        ):
+            problems.append(f"{record_id}: current record and version {state.version} differ")
+        if len(events) == 0:
+            problems.append(f"{record_id}: no history event")
+        if not searchable:
+            problems.append(f"{record_id}: stored, but missing from the search index")
+        if len(registry.store.graph_triples(record)) < 50:
+            problems.append(f"{record_id}: current graph incomplete")
+    return problems

@@ -5,6 +5,7 @@ This is the only module that reads ``os.environ``; everything else receives a ``
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from collections.abc import Mapping
@@ -54,6 +55,10 @@ class Settings:
     """Largest serialised SPARQL answer, in bytes."""
     sparql_service_hosts: str = ""
     """Comma-separated host names SPARQL ``SERVICE`` may call; empty: SERVICE is refused."""
+    metrics_networks: str = "127.0.0.0/8,::1/128"
+    """Comma-separated networks (CIDR) whose clients may read ``/metrics``."""
+    log_format: str = "json"
+    """``json``: one JSON object a line (time, level, message, request id, ...); ``text``."""
     validators: int = field(default_factory=lambda: os.cpu_count() or 1)
     """Validator processes checking descriptions against the profile (default: the cores)."""
     validation_wait: float = 5.0
@@ -109,7 +114,6 @@ class Settings:
         return self.store_path.with_name(self.store_path.name + "-dump.nq.gz")
 
 
-
 def _coerce(name: str, raw: Any) -> Any:
     """Convert a raw value (often a string from the environment) to the field's type."""
     kind = {f.name: f.type for f in fields(Settings)}[name]
@@ -155,6 +159,16 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> Settings:
             f"{ENV_PREFIX}CATALOG_COUNTRY must be a code of the EU country table "
             f"(three capitals, e.g. EUR or NLD), not {settings.catalog_country!r}"
         )
+    if settings.log_format not in ("json", "text"):
+        raise ValueError(f"{ENV_PREFIX}LOG_FORMAT is json or text, not {settings.log_format!r}")
+    for network in settings.metrics_networks.split(","):
+        try:
+            if network.strip():
+                ipaddress.ip_network(network.strip(), strict=False)
+        except ValueError:
+            raise ValueError(
+                f"{ENV_PREFIX}METRICS_NETWORKS: {network.strip()!r} is no network (e.g. 10.0.0.0/8)"
+            ) from None
     for url in settings.fdp_ping_urls.split(","):
         if url.strip() and not url.strip().startswith(("http://", "https://")):
             raise ValueError(f"{ENV_PREFIX}FDP_PING_URLS: {url.strip()!r} is not an http(s) URL")

@@ -150,6 +150,8 @@ class QueryFailed(RegistryError):
 
     status = 500
     title = "Query failed"
+
+
 class AccountError(RegistryError):
     """A provider account or token cannot be created or changed as asked."""
 

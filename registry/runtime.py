@@ -179,9 +179,7 @@ def open_registry(settings: Settings) -> Registry:
     feed = Feed(changes, store, layout, settings.feed_page_size, title)
     scratch = settings.store_path.with_name(settings.store_path.name + ".dump-views")
     dump = Dump(store, layout, settings.dump_path, scratch)
-    return Registry(
-        settings, store, shapes, search, records, catalogue, index, feed, dump, listing
-    )
+    return Registry(settings, store, shapes, search, records, catalogue, index, feed, dump, listing)
 
 
 def search_index_path(settings: Settings) -> Path:

@@ -37,19 +37,39 @@ def dicom() -> None:
 
 @dicom.command("scan")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the draft to this file [standard output].")
-@click.option("--format", "form", type=click.Choice(["ttl", "jsonld"]), default=None,
-              help="Turtle or JSON-LD [from the --out suffix, else ttl].")
-@click.option("--template", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="RDF file with your fields for the dataset (title, publisher, ...).")
-@click.option("--allow-identified", is_flag=True,
-              help="Write the draft even if some files look identified.")
-@click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Processes to read with [all cores].")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the draft to this file [standard output].",
+)
+@click.option(
+    "--format",
+    "form",
+    type=click.Choice(["ttl", "jsonld"]),
+    default=None,
+    help="Turtle or JSON-LD [from the --out suffix, else ttl].",
+)
+@click.option(
+    "--template",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="RDF file with your fields for the dataset (title, publisher, ...).",
+)
+@click.option(
+    "--allow-identified", is_flag=True, help="Write the draft even if some files look identified."
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes to read with [all cores].",
+)
 def scan_command(
-    folder: Path, out: Path | None, form: str | None, template: Path | None,
-    allow_identified: bool, workers: int | None,
+    folder: Path,
+    out: Path | None,
+    form: str | None,
+    template: Path | None,
+    allow_identified: bool,
+    workers: int | None,
 ) -> None:
     """Scan DICOM headers under FOLDER and write a draft dataset description.
 
@@ -77,7 +97,8 @@ def scan_command(
     if tally.identified and not allow_identified:
         click.echo(
             "No draft written: de-identify the files listed above, or pass --allow-identified "
-            "if they are de-identified in a way this check does not see.", err=True,
+            "if they are de-identified in a way this check does not see.",
+            err=True,
         )
         sys.exit(1)
     if not tally.instances:

@@ -10,14 +10,28 @@ import click
 
 
 @click.command()
-@click.option("--records", "n", type=click.IntRange(min=0), required=True,
-              help="Number of dataset descriptions to write.")
-@click.option("--seed", type=int, default=0, show_default=True,
-              help="The same seed writes the same bytes.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Folder for agents/ and datasets/ (new, or without those two).")
-@click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Processes to write with [all cores].")
+@click.option(
+    "--records",
+    "n",
+    type=click.IntRange(min=0),
+    required=True,
+    help="Number of dataset descriptions to write.",
+)
+@click.option(
+    "--seed", type=int, default=0, show_default=True, help="The same seed writes the same bytes."
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder for agents/ and datasets/ (new, or without those two).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes to write with [all cores].",
+)
 def generate(n: int, seed: int, out: Path, workers: int | None) -> None:
     """Write N synthetic, valid dataset descriptions and the agents they cite."""
     from tqdm import tqdm

@@ -98,6 +98,7 @@ def serve(host: str | None, port: int | None, sample: bool) -> None:
     from registry.federation.fdp import ping_urls, start_pinging
     from registry.resources import resource_dir
     from registry.web.app import create_app
+    from registry.web.observability import configure_logging
 
     overrides = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
     try:
@@ -108,6 +109,7 @@ def serve(host: str | None, port: int | None, sample: bool) -> None:
         raise click.ClickException(f"Cannot start: {error}") from None
     registry: Registry = app.extensions["registry"]
     settings = registry.settings
+    configure_logging(settings.log_format)
     if sample:
         _load(registry, [resource_dir("data") / "sample"], samples=True)
     registry.schedule_dumps()
@@ -116,9 +118,7 @@ def serve(host: str | None, port: int | None, sample: bool) -> None:
     threading.Thread(target=registry.listing.warm, name="listing", daemon=True).start()
     click.echo(f"Serving {settings.catalog_title} on http://{settings.host}:{settings.port}/")
     # ident="": no "Server: waitress" banner telling attackers what to try.
-    waitress.serve(
-        app, host=settings.host, port=settings.port, threads=settings.threads, ident=""
-    )
+    waitress.serve(app, host=settings.host, port=settings.port, threads=settings.threads, ident="")
 
 
 @main.command()

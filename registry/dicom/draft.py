@@ -51,6 +51,7 @@ def typical_ages(ages: Iterable[int]) -> tuple[int, int] | None:
     ordered = sorted(ages)
     if not ordered:
         return None
+
     def rank(p: float) -> int:
         return ordered[max(0, math.ceil(p * len(ordered)) - 1)]
 
@@ -114,9 +115,7 @@ def build_draft(tally: Tally) -> Draft:
     body_parts = map_values(tally.body_parts, load_scheme("body-part"))
     facts += [(EUCAIM.hasImageModality, ox.NamedNode(c)) for c in modalities.concepts]
     facts += [(EUCAIM.hasImageBodyPart, ox.NamedNode(c)) for c in body_parts.concepts]
-    facts += [
-        (EUCAIM.hasEquipmentManufacturer, ox.Literal(m)) for m in sorted(tally.manufacturers)
-    ]
+    facts += [(EUCAIM.hasEquipmentManufacturer, ox.Literal(m)) for m in sorted(tally.manufacturers)]
     sexes = Counter(tally.sex_of_patient.values())
     sex_scheme = load_scheme("birth-sex")
     present = [code for code in ("F", "M", "O") if sexes[code]] or (["U"] if sexes else [])

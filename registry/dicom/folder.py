@@ -71,7 +71,9 @@ def cores() -> int:
 
 
 def scan_files(
-    paths: list[str], root: Path, workers: int | None = None,
+    paths: list[str],
+    root: Path,
+    workers: int | None = None,
     advance: Callable[[int], object] = lambda n: None,
 ) -> Tally:
     """Read the files' headers, on ``workers`` processes (all cores for a large folder)."""

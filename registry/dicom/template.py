@@ -54,9 +54,7 @@ PROVIDER_FIELDS: tuple[ProviderField, ...] = tuple(
 def dataset_node(triples: list[ox.Triple]) -> Node:
     """Return the one dcat:Dataset of a template."""
     datasets = {
-        t.subject
-        for t in triples
-        if t.predicate == iri(RDF.type) and t.object == iri(DCAT.Dataset)
+        t.subject for t in triples if t.predicate == iri(RDF.type) and t.object == iri(DCAT.Dataset)
     }
     if len(datasets) != 1:
         raise DatasetNotFound(

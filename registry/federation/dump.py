@@ -175,7 +175,8 @@ class Dump:
         for number, row in enumerate(rows, start=1):  # type: ignore[arg-type]
             graph, record, topic = (row[name].value for name in ("graph", "record", "topic"))
             own = snapshot.subject_triples(record, graph) + [
-                t for t in snapshot.subject_triples(catalog, graph)
+                t
+                for t in snapshot.subject_triples(catalog, graph)
                 if is_record_statement(t, record, catalog, topic)
             ]
             # "r<n>x": no other record's prefix starts so (numbers hold no "x").

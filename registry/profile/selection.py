@@ -70,8 +70,7 @@ def optional_shapes(shapes: Graph) -> dict[URIRef, URIRef]:
         if not isinstance(path, URIRef) or not isinstance(shape, URIRef):
             continue
         if any(
-            p in must_run and not (p == SH.minCount and o == Literal(0))
-            or p in TARGET_PREDICATES
+            p in must_run and not (p == SH.minCount and o == Literal(0)) or p in TARGET_PREDICATES
             for p, o in shapes.predicate_objects(shape)
         ):
             continue

@@ -21,6 +21,7 @@ from rdflib.namespace import DCAT, DCTERMS, RDF, SH
 from rdflib.term import Node
 
 from registry.errors import ProfileError
+from registry.metrics import VALIDATED_RECORDS, VALIDATION_SECONDS
 from registry.profile import speedups
 from registry.profile.code_lists import CodeLists
 from registry.profile.constraints import path_text
@@ -80,7 +81,12 @@ def results_of(report_graph: Graph) -> tuple[Result, ...]:
         sorted(
             results,
             key=lambda r: (
-                order[r.severity], r.focus, r.path or "", r.value or "", r.message, r.shape or ""
+                order[r.severity],
+                r.focus,
+                r.path or "",
+                r.value or "",
+                r.message,
+                r.shape or "",
             ),
         )
     )
@@ -196,15 +202,19 @@ class Shapes:
         registered agents): validated with it, merged in the same single copy.
         Violations make it non-conforming; Warnings and Infos are reported alongside.
         """
-        if self.validators is not None:
-            return self.validators.validate(data, known)
-        return self.validate_merged(self.merge(data, known))
+        VALIDATED_RECORDS.inc()
+        with VALIDATION_SECONDS.labels("one").time():
+            if self.validators is not None:
+                return self.validators.validate(data, known)
+            return self.validate_merged(self.merge(data, known))
 
     def validate_many(self, items: Sequence[tuple[Graph, Graph | None]]) -> list[Report]:
         """``validate`` each (data, known) pair: split across the validator processes."""
-        if self.validators is not None:
+        if self.validators is None:
+            return [self.validate(data, known) for data, known in items]
+        VALIDATED_RECORDS.inc(len(items))
+        with VALIDATION_SECONDS.labels("batch").time():
             return self.validators.validate_many(items)
-        return [self.validate(data, known) for data, known in items]
 
     def merge(self, data: Graph, known: Graph | None = None) -> Graph:
         """``data`` with ``known`` and the facts of the concepts they cite, in one new graph."""

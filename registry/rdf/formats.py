@@ -42,11 +42,15 @@ class RdfSyntax:
 SYNTAXES: tuple[RdfSyntax, ...] = (
     RdfSyntax("Turtle", ("text/turtle", "application/x-turtle"), ("ttl",), ox.RdfFormat.TURTLE),
     RdfSyntax(
-        "JSON-LD", ("application/ld+json", "application/json"), ("jsonld", "json"),
+        "JSON-LD",
+        ("application/ld+json", "application/json"),
+        ("jsonld", "json"),
         ox.RdfFormat.JSON_LD,
     ),
     RdfSyntax(
-        "RDF/XML", ("application/rdf+xml", "application/xml", "text/xml"), ("rdf", "owl", "xml"),
+        "RDF/XML",
+        ("application/rdf+xml", "application/xml", "text/xml"),
+        ("rdf", "owl", "xml"),
         ox.RdfFormat.RDF_XML,
     ),
     RdfSyntax(
@@ -103,9 +107,7 @@ def parse(data: bytes, syntax: RdfSyntax, base_iri: str | None = None) -> list[o
     elif syntax.oxigraph == ox.RdfFormat.RDF_XML:
         check_entities(data)
     try:
-        quads = ox.parse(
-            data, format=syntax.oxigraph, base_iri=base_iri, without_named_graphs=True
-        )
+        quads = ox.parse(data, format=syntax.oxigraph, base_iri=base_iri, without_named_graphs=True)
         triples = [quad.triple for quad in quads]
     except SyntaxError as error:
         raise RdfSyntaxError(f"{syntax.name}: {error.msg}", error.lineno, error.offset) from None

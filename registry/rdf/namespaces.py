@@ -222,5 +222,5 @@ def compact(iri: str) -> str:
     """Return ``prefix:local`` for an IRI in a known namespace, else the IRI."""
     for prefix, namespace in PREFIXES.items():
         if iri.startswith(namespace) and len(iri) > len(namespace):
-            return f"{prefix}:{iri[len(namespace):]}"
+            return f"{prefix}:{iri[len(namespace) :]}"
     return iri

@@ -35,9 +35,7 @@ def check_entities(data: bytes) -> None:
         return
     declared: dict[str, str] = {}
 
-    def declaration(
-        name: str, is_parameter: bool, value: str | None, *_: object
-    ) -> None:
+    def declaration(name: str, is_parameter: bool, value: str | None, *_: object) -> None:
         if is_parameter or value is None:
             raise RdfSyntaxError(
                 f"RDF/XML: the DTD declares the {'parameter' if is_parameter else 'external'} "

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from registry.metrics import RECORD_EVENTS
+
 
 @dataclass(frozen=True)
 class Author:
@@ -41,7 +43,9 @@ class AuditLog:
         result: str,
         status: int | None = None,
     ) -> None:
-        """Append one line: who did what to which record, and how it ended."""
+        """Append one line: who did what to which record, and how it ended (and count it
+        for ``/metrics``)."""
+        RECORD_EVENTS.labels(action, result).inc()
         line = {
             "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
             "who": author.name,

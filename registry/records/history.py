@@ -140,9 +140,7 @@ def versions(records: Records, record_id: str) -> dict[str, Any]:
 
 def version(records: Records, record_id: str, number: int) -> list[ox.Triple]:
     """Return the description accepted as version ``number`` (as submitted, re-parsed)."""
-    triples = described(
-        records.store, version_iri(records.layout.record_for_id(record_id), number)
-    )
+    triples = described(records.store, version_iri(records.layout.record_for_id(record_id), number))
     if triples is None:
         raise NotFound(f"The record {record_id!r} has no version {number}.")
     return triples

@@ -23,6 +23,7 @@ from registry.errors import (
     RegistryError,
     ResultTooLarge,
 )
+from registry.metrics import SPARQL_QUERIES
 from registry.rdf.formats import DOCUMENT_SYNTAXES
 from registry.records.layout import Layout
 from registry.sparql.workers import (
@@ -157,7 +158,20 @@ class Endpoint:
     def run(
         self, request: QueryRequest, results_type: str | None, graph_type: str | None
     ) -> Answer:
-        """Evaluate a query and return it serialised in the type its form calls for."""
+        """Evaluate a query and return it serialised in the type its form calls for; count
+        its outcome (``registry_sparql_queries``)."""
+        try:
+            answer = self._evaluate(request, results_type, graph_type)
+        except RegistryError as error:
+            refused = "refused" if error.status < 500 else "failed"
+            SPARQL_QUERIES.labels(error.details.get("outcome", refused)).inc()
+            raise
+        SPARQL_QUERIES.labels("answered").inc()
+        return answer
+
+    def _evaluate(
+        self, request: QueryRequest, results_type: str | None, graph_type: str | None
+    ) -> Answer:
         if not request.query.strip():
             raise QueryError("The request has no query: pass it as 'query'.", link=PROTOCOL)
         graphs = bool(request.default_graphs or request.named_graphs)
@@ -181,22 +195,25 @@ class Endpoint:
             raise QueryUnavailable(
                 f"Every query worker is busy and others wait already: try again in {later} s.",
                 retry_after=later,
+                outcome="busy",
             ) from None
         except QueryTimeout as stopped:
             raise QueryUnavailable(
                 f"The query did not finish within {timeout:g} s ({stopped}). Narrow it "
                 "(more specific patterns, LIMIT) or try again later.",
                 retry_after=later,
+                outcome="timeout",
             ) from None
         except OutOfMemory as stopped:
             raise QueryUnavailable(
                 f"The query was stopped: {stopped}. Narrow it (more specific patterns, "
                 "fewer variables in ORDER BY, GROUP BY or DISTINCT).",
                 retry_after=later,
+                outcome="memory",
             ) from None
         except WorkerDied as died:
             raise QueryUnavailable(
-                f"The query could not be answered: {died}.", retry_after=later
+                f"The query could not be answered: {died}.", retry_after=later, outcome="failed"
             ) from None
         finally:
             self.snapshots.prune(self.pool.snapshots_in_use())

@@ -61,8 +61,11 @@ def make_providers() -> tuple[Provider, ...]:
                 weights[i] *= 3
             name = kind.name.format(number=number, city=land.cities[k][0])
             weight = land.weight * kind.weight * taste.uniform(0.5, 1.5)
-            pool.append(Provider(number, name, kind, land, land.cities[k], weight,
-                                 Weighted(CONDITIONS, weights)))
+            pool.append(
+                Provider(
+                    number, name, kind, land, land.cities[k], weight, Weighted(CONDITIONS, weights)
+                )
+            )
     return tuple(pool)
 
 
@@ -91,10 +94,19 @@ def agents() -> Iterator[GeneratedFile]:
     for land in COUNTRIES:
         code = land.code.lower()
         yield agent_file(
-            f"agents/hdab-{code}.ttl", f"<https://hdab-{code}.example/agent>",
-            f"Health data access body, {land.name}", "national-authority",
-            f"hdab-{code}.example", "data-requests",
+            f"agents/hdab-{code}.ttl",
+            f"<https://hdab-{code}.example/agent>",
+            f"Health data access body, {land.name}",
+            "national-authority",
+            f"hdab-{code}.example",
+            "data-requests",
         )
     for p in PROVIDERS:
-        yield agent_file(f"agents/provider-{p.number:03d}.ttl", p.iri, p.name,
-                         p.kind.publisher_type, p.domain, "imaging-data")
+        yield agent_file(
+            f"agents/provider-{p.number:03d}.ttl",
+            p.iri,
+            p.name,
+            p.kind.publisher_type,
+            p.domain,
+            "imaging-data",
+        )

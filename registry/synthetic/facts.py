@@ -61,9 +61,19 @@ def draw(rng: random.Random, index: int, seed: int) -> Facts:
     if cond.slug == "breast-cancer" and rng.random() < 0.25:
         methods = ("screening-programme",)
     return Facts(
-        index, seed, provider, cond, LEVELS.pick(rng)[0], cond.modalities.pick(rng),
-        cond.body_parts.pick(rng), cond.sexes.pick(rng), methods, individuals, studies,
+        index,
+        seed,
+        provider,
+        cond,
+        LEVELS.pick(rng)[0],
+        cond.modalities.pick(rng),
+        cond.body_parts.pick(rng),
+        cond.sexes.pick(rng),
+        methods,
+        individuals,
+        studies,
         max(1, int(studies * rng.uniform(0.05, 0.9))) if rng.random() < 0.7 else 0,
-        start, start + timedelta(days=rng.randrange(60, min(3650, (LATEST - start).days))),
+        start,
+        start + timedelta(days=rng.randrange(60, min(3650, (LATEST - start).days))),
         (rng.randint(*cond.ages[:2]), rng.randint(*cond.ages[2:])),
     )

@@ -67,8 +67,12 @@ def describe(rng: random.Random, f: Facts) -> Node:
     """The dcat:Dataset node: mandatory fields, imaging fields, then recommended ones."""
     d = Node(f"ds:{f.slug}", "dcat:Dataset")
     titles(rng, f, d)
-    d.add("dct:identifier", text(f"{f.provider.kind.code}{f.provider.number:03d}-"
-                                 f"{f.condition.code}-{f.index:06d}", None))
+    d.add(
+        "dct:identifier",
+        text(
+            f"{f.provider.kind.code}{f.provider.number:03d}-{f.condition.code}-{f.index:06d}", None
+        ),
+    )
     d.add("dct:accessRights", f"ar:{f.level}")
     d.fixed(DATASET_FIXED)
     d.add("dct:publisher", f.provider.iri)
@@ -83,8 +87,10 @@ def describe(rng: random.Random, f: Facts) -> Node:
     d.add("eucaim:collectionMethod", *(f"cm:{m}" for m in f.methods))
     d.add("eucaim:interoperabilityLevel", f"tier:{TIERS.pick(rng)[0]}")
     makers = manufacturers(f.modalities)
-    d.add("eucaim:hasEquipmentManufacturer",
-          *(text(m, None) for m in rng.sample(makers, min(len(makers), rng.randint(1, 3)))))
+    d.add(
+        "eucaim:hasEquipmentManufacturer",
+        *(text(m, None) for m in rng.sample(makers, min(len(makers), rng.randint(1, 3)))),
+    )
     d.add("healthdcatap:numberOfUniqueIndividuals", count(f.individuals))
     d.add("healthdcatap:numberOfRecords", count(f.studies))
     d.add("healthdcatap:minTypicalAge", count(f.ages[0]))
@@ -92,8 +98,10 @@ def describe(rng: random.Random, f: Facts) -> Node:
     if f.segmentations:
         labels = f.condition.labels
         d.add("eucaim:nbrOfSegmentations", count(f.segmentations))
-        d.add("eucaim:hasAnnotationLabel",
-              *(text(x) for x in rng.sample(labels, rng.randint(1, len(labels)))))
+        d.add(
+            "eucaim:hasAnnotationLabel",
+            *(text(x) for x in rng.sample(labels, rng.randint(1, len(labels)))),
+        )
         d.add("eucaim:hasAlgorithmType", f"alg:{ALGORITHMS.pick(rng)[0]}")
     keywords(rng, f, d)
     recommended(rng, f, d)
@@ -121,20 +129,36 @@ def titles(rng: random.Random, f: Facts, d: Node) -> None:
     capital = words[0].upper() + words[1:]
     city, years = f.provider.city, f"{f.start.year}-{f.end.year}"
     moment = rng.choice(("at diagnosis", "before treatment", "during follow-up", "at staging"))
-    title_list = [text(rng.choice((
-        f"{f.label} {words}, {city[0]} {years}",
-        f"{capital} of {lower(f.label)} {moment} ({city[0]})",
-        f"{f.label} imaging cohort, {f.provider.name}, {years}",
-    )))]
+    title_list = [
+        text(
+            rng.choice(
+                (
+                    f"{f.label} {words}, {city[0]} {years}",
+                    f"{capital} of {lower(f.label)} {moment} ({city[0]})",
+                    f"{f.label} imaging cohort, {f.provider.name}, {years}",
+                )
+            )
+        )
+    ]
     descriptions = [text(description(rng, f, capital))]
     tag = f.provider.country.tag
     local = vocabulary().labels[f.condition.slug].get(tag) if tag in LOCAL_DESCRIPTION else None
     if local and rng.random() < 0.8:
         mods = ", ".join(f.modalities)
         title_list.append(text(f"{local}: {mods} {f.start.year}–{f.end.year} ({city[1]})", tag))
-        descriptions.append(text(LOCAL_DESCRIPTION[tag].format(
-            cond=local, mods=mods, people=f.individuals, y1=f.start.year, y2=f.end.year,
-            city=city[1]), tag))
+        descriptions.append(
+            text(
+                LOCAL_DESCRIPTION[tag].format(
+                    cond=local,
+                    mods=mods,
+                    people=f.individuals,
+                    y1=f.start.year,
+                    y2=f.end.year,
+                    city=city[1],
+                ),
+                tag,
+            )
+        )
     d.add("dct:title", *title_list)
     d.add("dct:description", *descriptions)
 
@@ -159,8 +183,11 @@ def description(rng: random.Random, f: Facts, words: str) -> str:
         "Body parts examined: " + listing([lower(body[b]["en"]) for b in f.body_parts]) + ".",
     ]
     if f.segmentations:
-        parts.append(f"{f.segmentations} studies come with segmentations of the "
-                     + listing(f.condition.labels[:2]) + ".")
+        parts.append(
+            f"{f.segmentations} studies come with segmentations of the "
+            + listing(f.condition.labels[:2])
+            + "."
+        )
     if rng.random() < 0.5:
         parts.append(f"Typical ages {f.ages[0]} to {f.ages[1]} years.")
     return " ".join(parts)
@@ -183,17 +210,24 @@ def keywords(rng: random.Random, f: Facts, d: Node) -> None:
 def recommended(rng: random.Random, f: Facts, d: Node) -> None:
     """Recommended fields; most records have most of them, as in the sample catalogue."""
     if f.level == "NON_PUBLIC" or rng.random() < 0.1:
-        d.add("dct:type", "dst:TEST_DATA" if f.segmentations and rng.random() < 0.2
-              else "dst:STATISTICAL")
+        d.add(
+            "dct:type",
+            "dst:TEST_DATA" if f.segmentations and rng.random() < 0.2 else "dst:STATISTICAL",
+        )
     codes = vocabulary().codes.get(f.condition.slug, [])
     if codes:
         d.add("healthdcatap:hasCodeValues", *(text(code, None) for _, code in codes))
-    d.add("healthdcatap:hasCodingSystem", *dict.fromkeys(f"cs:{s}" for s, _ in codes),
-          "cs:DICOM-CT")
+    d.add(
+        "healthdcatap:hasCodingSystem", *dict.fromkeys(f"cs:{s}" for s, _ in codes), "cs:DICOM-CT"
+    )
     d.add("dct:language", *dict.fromkeys(("lang:ENG", f"lang:{f.provider.country.language}")))
-    d.add("healthdcatap:populationCoverage", text(
-        f"{population(f).capitalize()} aged {f.ages[0]} to {f.ages[1]} with {lower(f.label)}"
-        f" in {f.provider.country.name}, {f.start.year} to {f.end.year}."))
+    d.add(
+        "healthdcatap:populationCoverage",
+        text(
+            f"{population(f).capitalize()} aged {f.ages[0]} to {f.ages[1]} with {lower(f.label)}"
+            f" in {f.provider.country.name}, {f.start.year} to {f.end.year}."
+        ),
+    )
     spacing = min(rng.uniform(*RESOLUTION[m]) for m in f.modalities)
     d.add("dcat:spatialResolutionInMeters", f'"{spacing:.5f}"^^xsd:decimal')
     d.add("dct:accrualPeriodicity", f"freq:{rng.choice(('IRREG', 'NEVER', 'ANNUAL'))}")
@@ -222,10 +256,15 @@ def linked_nodes(rng: random.Random, f: Facts, d: Node) -> list[Node]:
     period.add("dcat:startDate", day(f.start))
     period.add("dcat:endDate", day(f.end))
     provenance = d.link("dct:provenance", Node(f"{page}-provenance", "dct:ProvenanceStatement"))
-    provenance.add("rdfs:label", text(
-        f"Synthetic metadata written by registry generate (seed {f.seed}, record {f.index}) "
-        "for tests and benchmarks, not a description of real holdings. Images "
-        + " and ".join(METHOD_WORDS[m] for m in f.methods) + ", de-identified at source."))
+    provenance.add(
+        "rdfs:label",
+        text(
+            f"Synthetic metadata written by registry generate (seed {f.seed}, record {f.index}) "
+            "for tests and benchmarks, not a description of real holdings. Images "
+            + " and ".join(METHOD_WORDS[m] for m in f.methods)
+            + ", de-identified at source."
+        ),
+    )
     code, label = ACTIVITIES[f.methods[0]]
     activity = d.link("prov:wasGeneratedBy", Node(f"{page}-activity", "prov:Activity"))
     activity.add("rdfs:label", text(label))
@@ -234,29 +273,38 @@ def linked_nodes(rng: random.Random, f: Facts, d: Node) -> list[Node]:
     d.add("dcat:distribution", *(n.subject for n in distributions))
     # A record with two access distributions leaves out the sample: records stay <= 150 triples.
     sample = 0.9 if len(distributions) == 1 else 0.0
-    return [contact, period, provenance, activity, *distributions,
-            *governance(rng, f, d, sample)]
+    return [contact, period, provenance, activity, *distributions, *governance(rng, f, d, sample)]
 
 
 def governance(rng: random.Random, f: Facts, d: Node, sample: float) -> list[Node]:
     """Purpose, legal basis, retention, quality certificate, sample and analytics."""
     page = f"ds:{f.slug}"
     purpose = d.link("dpv:hasPurpose", Node(f"{page}-purpose", "dpv:Purpose"))
-    purpose.add("dct:description", text(
-        f"Research on {lower(f.label)} imaging and the development of AI tools for cancer care."))
+    purpose.add(
+        "dct:description",
+        text(
+            f"Research on {lower(f.label)} imaging and the development of AI tools for cancer care."
+        ),
+    )
     basis = d.link("dpv:hasLegalBasis", Node(f"{page}-legal-basis", "dpv:LegalBasis"))
-    basis.add("dct:description", text(
-        "Secondary use of electronic health data under the EHDS regulation, with a data "
-        "permit from the health data access body."))
+    basis.add(
+        "dct:description",
+        text(
+            "Secondary use of electronic health data under the EHDS regulation, with a data "
+            "permit from the health data access body."
+        ),
+    )
     basis.add("dct:source", EHDS)
-    retention = d.link("healthdcatap:retentionPeriod",
-                       Node(f"{page}-retention", "dct:PeriodOfTime"))
+    retention = d.link(
+        "healthdcatap:retentionPeriod", Node(f"{page}-retention", "dct:PeriodOfTime")
+    )
     retention.add("dcat:startDate", day(f.end))
     retention.add("dcat:endDate", day(date(f.end.year + rng.choice((10, 15, 25)), 12, 31)))
     nodes = [purpose, basis, retention]
     if rng.random() < 0.6:
-        quality = d.link("dqv:hasQualityAnnotation",
-                         Node(f"{page}-quality", "dqv:QualityCertificate"))
+        quality = d.link(
+            "dqv:hasQualityAnnotation", Node(f"{page}-quality", "dqv:QualityCertificate")
+        )
         quality.add("oa:hasTarget", d.subject)
         quality.add("oa:hasBody", f"<{f.site}/quality/{f.slug}>")
         quality.add("oa:motivatedBy", "dqv:qualityAssessment")
@@ -277,29 +325,45 @@ def extra_distribution(
 ) -> tuple[str, ...]:
     """The fixed lines of a sample or analytics distribution."""
     return (
-        f"dct:title {text(title)}", f"dct:description {text(description)}",
-        f"dcatap:applicableLegislation {EHDS}", "dct:rights ac:DOWNLOAD",
-        f"dct:format ft:{file_type}", f"dcat:mediaType <{IANA}{media_type}>",
-        "dct:license lic:CC_BY_4_0", "dcatap:availability avail:AVAILABLE",
+        f"dct:title {text(title)}",
+        f"dct:description {text(description)}",
+        f"dcatap:applicableLegislation {EHDS}",
+        "dct:rights ac:DOWNLOAD",
+        f"dct:format ft:{file_type}",
+        f"dcat:mediaType <{IANA}{media_type}>",
+        "dct:license lic:CC_BY_4_0",
+        "dcatap:availability avail:AVAILABLE",
     )
 
 
 EXTRAS = {
     "sample": extra_distribution(
-        "DICOM headers of ten example studies", "The de-identified DICOM headers (pixel data "
+        "DICOM headers of ten example studies",
+        "The de-identified DICOM headers (pixel data "
         "removed) of ten studies, in the DICOM JSON model, to check acquisition parameters "
-        "before requesting access.", "JSON", "application/dicom+json"),
+        "before requesting access.",
+        "JSON",
+        "application/dicom+json",
+    ),
     "analytics": extra_distribution(
-        "Summary statistics", "Counts of individuals, studies and series by modality, body "
-        "part, birth sex and age group.", "CSV", "text/csv"),
+        "Summary statistics",
+        "Counts of individuals, studies and series by modality, body "
+        "part, birth sex and age group.",
+        "CSV",
+        "text/csv",
+    ),
 }
 DATASET_FIXED = (
-    f"dcatap:applicableLegislation {EHDS}", "dcat:theme theme:HEAL",
-    "healthdcatap:healthCategory hc:EHRS", "healthdcatap:hasStructuredData false",
-    "healthdcatap:healthTheme ht:CANCER_DISEASE", "dct:conformsTo std:DICOM",
+    f"dcatap:applicableLegislation {EHDS}",
+    "dcat:theme theme:HEAL",
+    "healthdcatap:healthCategory hc:EHRS",
+    "healthdcatap:hasStructuredData false",
+    "healthdcatap:healthTheme ht:CANCER_DISEASE",
+    "dct:conformsTo std:DICOM",
 )
 DISTRIBUTION_FIXED = (
-    f"dcatap:applicableLegislation {EHDS}", f"dcat:mediaType <{IANA}application/dicom>",
+    f"dcatap:applicableLegislation {EHDS}",
+    f"dcat:mediaType <{IANA}application/dicom>",
     "dct:conformsTo std:DICOM",
 )
 
@@ -311,8 +375,13 @@ def distribution(rng: random.Random, f: Facts, access: str) -> Node:
     n = Node(f"ds:{f.slug}-{name}", "dcat:Distribution")
     if access == "DOWNLOAD":
         n.add("dct:title", text("DICOM download" if public else "Download after approval"))
-        n.add("dct:description", text("De-identified DICOM studies in ZIP archives" + (
-            "." if public else ", sent after approval of an access request.")))
+        n.add(
+            "dct:description",
+            text(
+                "De-identified DICOM studies in ZIP archives"
+                + ("." if public else ", sent after approval of an access request.")
+            ),
+        )
         n.add("dcat:accessURL", f"<{f.site}/access/{f.slug}>")
         if public:
             n.add("dcat:downloadURL", f"<{f.site}/files/{f.slug}.zip>")
@@ -320,15 +389,24 @@ def distribution(rng: random.Random, f: Facts, access: str) -> Node:
         n.add("dcat:packageFormat", f"<{IANA}application/zip>")
         n.add("dcat:byteSize", count(f.studies * rng.randrange(20, 300) * 1_000_000))
     else:
-        where = ("in the provider's secure processing environment" if name == "in-situ"
-                 else "on the federation's remote processing platform")
+        where = (
+            "in the provider's secure processing environment"
+            if name == "in-situ"
+            else "on the federation's remote processing platform"
+        )
         n.add("dct:title", text("In-situ processing" if name == "in-situ" else "Remote processing"))
-        n.add("dct:description", text(
-            f"Analysis of the DICOM studies {where}; the images do not leave the provider."))
+        n.add(
+            "dct:description",
+            text(f"Analysis of the DICOM studies {where}; the images do not leave the provider."),
+        )
         n.add("dcat:accessURL", f"<{f.site}/request-access>")
     n.add("dct:rights", f"ac:{access}")
     n.fixed(DISTRIBUTION_FIXED)
-    n.add("dct:license", rng.choice(("lic:CC_BY_4_0", "lic:CC0")) if public
-          else rng.choice(("lic:CC_BYNC_4_0", f"<{f.site}/terms/data-use-agreement>")))
+    n.add(
+        "dct:license",
+        rng.choice(("lic:CC_BY_4_0", "lic:CC0"))
+        if public
+        else rng.choice(("lic:CC_BYNC_4_0", f"<{f.site}/terms/data-use-agreement>")),
+    )
     n.add("dcatap:availability", f"avail:{rng.choice(('STABLE', 'AVAILABLE'))}")
     return n

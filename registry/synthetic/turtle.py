@@ -19,18 +19,33 @@ EU = EU_TABLES
 HEALTH = HEALTH_TABLES
 TURTLE = formats.syntax_for_path(Path("record.ttl"))
 VOCAB_PREFIXES = {
-    "ac": "access-condition", "alg": "algorithm-type", "body": "body-part",
-    "cm": "collection-method", "cond": "condition", "mod": "modality", "sex": "birth-sex",
+    "ac": "access-condition",
+    "alg": "algorithm-type",
+    "body": "body-part",
+    "cm": "collection-method",
+    "cond": "condition",
+    "mod": "modality",
+    "sex": "birth-sex",
     "tier": "interoperability-tier",
 }
 TABLE_PREFIXES = {
-    "ar": f"{EU}access-right/", "avail": f"{EU}planned-availability/", "country": f"{EU}country/",
-    "dst": f"{EU}dataset-type/", "freq": f"{EU}frequency/", "ft": f"{EU}file-type/",
-    "lang": f"{EU}language/", "lic": f"{EU}licence/", "theme": f"{EU}data-theme/",
-    "cs": f"{HEALTH}coding-system/", "hc": f"{HEALTH}healthcategories/",
-    "ht": f"{HEALTH}health-theme/", "pt": f"{HEALTH}publisher-type/",
-    "std": f"{HEALTH}standard/", "activity": f"{HEALTH}health-activity/",
-    "dpvpd": "https://w3id.org/dpv/dpv-pd#", "oa": "http://www.w3.org/ns/oa#",
+    "ar": f"{EU}access-right/",
+    "avail": f"{EU}planned-availability/",
+    "country": f"{EU}country/",
+    "dst": f"{EU}dataset-type/",
+    "freq": f"{EU}frequency/",
+    "ft": f"{EU}file-type/",
+    "lang": f"{EU}language/",
+    "lic": f"{EU}licence/",
+    "theme": f"{EU}data-theme/",
+    "cs": f"{HEALTH}coding-system/",
+    "hc": f"{HEALTH}healthcategories/",
+    "ht": f"{HEALTH}health-theme/",
+    "pt": f"{HEALTH}publisher-type/",
+    "std": f"{HEALTH}standard/",
+    "activity": f"{HEALTH}health-activity/",
+    "dpvpd": "https://w3id.org/dpv/dpv-pd#",
+    "oa": "http://www.w3.org/ns/oa#",
     **{name: f"{CIR_VOCAB}{scheme}/" for name, scheme in VOCAB_PREFIXES.items()},
 }
 TERMS = "adms cv dcat dcatap dct dpv dqv eucaim foaf geodcatap healthdcatap prov rdfs vcard xsd"
@@ -106,5 +121,3 @@ def turtle_file(path: str, comment: str, header: str, nodes: list[Node]) -> Gene
     body = "\n".join(n.turtle() for n in nodes)
     content = f"# {comment}\n{header}\n{body}"
     return GeneratedFile(path, content.encode(), TURTLE, sum(n.triples for n in nodes))
-
-

@@ -80,7 +80,8 @@ def write(
     else:
         results = [_report(write_records(task), progress) for task in tasks]
     return Summary(
-        n, len(written),
+        n,
+        len(written),
         sum(a.triples for a in written) + sum(r[1] for r in results),
         sum(len(a.data) for a in written) + sum(r[2] for r in results),
     )

@@ -57,8 +57,6 @@ def body_syntax() -> tuple[bytes, formats.RdfSyntax]:
     return request.get_data(), syntax
 
 
-
-
 def store_description(mode: str, record_id: str | None = None) -> tuple[Written, Report]:
     """Check the body and write it as the provider's record; raise the reason it cannot be."""
     provider = signed_in()

@@ -20,6 +20,7 @@ from registry.web.errors import handle_error
 from registry.web.federation import federation
 from registry.web.feed import feed
 from registry.web.linked_data import linked_data
+from registry.web.observability import observability, observe
 from registry.web.pages import pages
 from registry.web.sparql import endpoint
 from registry.web.submission_pages import provider_pages
@@ -42,10 +43,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["registry"] = open_registry(settings)
     app.extensions["accounts"] = Accounts(settings.accounts_path)
     app.register_error_handler(Exception, handle_error)
-    for blueprint in (
-        pages, vocab, endpoint, linked_data, api, provider_pages, feed, dump, federation
-    ):
+    blueprints = (pages, vocab, endpoint, linked_data, api, provider_pages, feed, dump, federation)
+    for blueprint in (*blueprints, observability):
         app.register_blueprint(blueprint)
+    observe(app)
     app.before_request(bounded_arguments)
     app.after_request(security_headers)
     cors.init_app(app)

@@ -7,7 +7,8 @@ with the preflight those send.
 The provider API's writes never get CORS headers, so a browser on another site cannot send
 them; and no credentials are ever allowed (``Authorization`` is not an allowed header and
 ``Access-Control-Allow-Credentials`` is never sent), so a page elsewhere cannot use a
-visitor's token either.
+visitor's token either. ``/metrics`` never gets them: it answers only to some networks, and
+a page elsewhere must not read it through the browser of a visitor inside one.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ QUERIES = frozenset({"POST"})
 QUERY_SERVICES = frozenset({"endpoint.sparql_endpoint", "federation.oai_pmh"})
 """Views whose POST is a read: a SPARQL query (updates are refused there anyway) and an
 OAI-PMH request (its arguments as a form, OAI-PMH 2.0 section 3.1.1.2)."""
+PRIVATE = frozenset({"observability"})
+"""Blueprints answered by the client's network, not to everyone: never cross-origin."""
 ALLOWED_HEADERS = "Accept, Accept-Language, Content-Type"
 EXPOSED_HEADERS = "ETag, Last-Modified, Link, Location, Vary"
 """Answer headers a script on another site may read (the alternates, the versions)."""
@@ -38,6 +41,8 @@ def cross_origin(response: Response) -> Response:
     They go on every such answer, asked by another site or not: the origin allowed is ``*``
     whoever asks, so a cached answer serves both without ``Vary: Origin``.
     """
+    if request.blueprint in PRIVATE:
+        return response
     methods = allowed_methods()
     if request.method == "OPTIONS":
         wanted = request.headers.get("Access-Control-Request-Method", "").upper()

@@ -144,14 +144,13 @@ def query_page(registry: Registry, query: sparql.QueryRequest | None) -> Respons
         "examples": description.examples(),
         "prefixes": PREFIXES,
         "settings": registry.settings,
+        "endpoint_iri": registry.layout.iri("sparql"),
         "formats": sparql.FORMATS,
     }
     status = 200
     if query is not None:
         try:
-            answer = registry.endpoint().run(
-                query, tables.TABLE_RESULTS, tables.TABLE_GRAPH
-            )
+            answer = registry.endpoint().run(query, tables.TABLE_RESULTS, tables.TABLE_GRAPH)
         except RegistryError as error:
             context["error"], status = error.to_dict(), error.status
         else:
@@ -169,8 +168,6 @@ def query_page(registry: Registry, query: sparql.QueryRequest | None) -> Respons
         "default-src 'self'; script-src 'self'; object-src 'none'"
     )
     return response
-
-
 
 
 def service_description(settings: Settings) -> Response:

@@ -62,8 +62,9 @@ def form_outcome() -> dict[str, object]:
     except RegistryError as error:
         if request.form.get("action") == "publish" and not error.audited:
             # Refused before it reached the records (a bad token, an unreadable body).
-            records.audit.log(Author("anonymous"), "publish", None, None, None, "refused",
-                              error.status)
+            records.audit.log(
+                Author("anonymous"), "publish", None, None, None, "refused", error.status
+            )
         return {**shown, "error": error.to_dict(), "status": error.status}
 
 

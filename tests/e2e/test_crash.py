@@ -14,44 +14,22 @@ import gc
 import os
 import random
 import signal
-import subprocess
-import sys
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyoxigraph as ox
 import requests
 
-from bench.workload import Submission, prepare
+from bench.workload import Submission, free_port, inconsistencies, prepare, serve, wait_for_port
 from registry.config import load_settings
-from registry.rdf.namespaces import CIR
-from registry.records.write import history_iri, read_state, version_iri
-from registry.runtime import Registry, open_registry
-
-from .servers import free_port, wait_for_port
+from registry.runtime import open_registry
 
 RECORDS = int(os.environ.get("CRASH_RECORDS", "1000"))
 """Records of the bulk submission (about 3.5 minutes on a quiet 2-core machine; set
 ``CRASH_RECORDS=200`` for a quicker run while developing)."""
 KILLS = 20
 BASE_IRI = "http://registry.test/"
-
-
-def serve(store: Path, port: int) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "REGISTRY_STORE": str(store),
-        "REGISTRY_PORT": str(port),
-        "REGISTRY_BASE_IRI": BASE_IRI,
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "registry", "serve"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
-    )
 
 
 def submit_until_refused(
@@ -83,39 +61,6 @@ def submit_until_refused(
                 refused.append(f"{item.record_id} {response.status_code}: {response.text[:300]}")
 
 
-def inconsistencies(registry: Registry, record_ids: list[str], acknowledged: set[str]) -> list[str]:
-    """Return what is wrong with each record: half-written or lost."""
-    problems = []
-    for record_id in record_ids:
-        record = registry.layout.record_iri(record_id)
-        state = read_state(registry.records, record)
-        versions = registry.store.has_graph(version_iri(record, 1))
-        events = registry.store.graph_triples(history_iri(record))
-        searchable = registry.search.card(record_id) is not None
-        if not state.exists:
-            if versions or events:
-                problems.append(f"{record_id}: history without a record")
-            if searchable:
-                problems.append(f"{record_id}: in the search index, not in the store")
-            if record_id in acknowledged:
-                problems.append(f"{record_id}: acknowledged, then lost")
-            continue
-        version = registry.store.graph_triples(version_iri(record, state.version))
-        digest = ox.NamedNode(str(CIR.descriptionDigest))
-        if state.version != 1 or not any(
-            t.predicate == digest and t.object.value == state.digest  # type: ignore[union-attr]
-            for t in version
-        ):
-            problems.append(f"{record_id}: current record and version {state.version} differ")
-        if len(events) == 0:
-            problems.append(f"{record_id}: no history event")
-        if not searchable:
-            problems.append(f"{record_id}: stored, but missing from the search index")
-        if len(registry.store.graph_triples(record)) < 50:
-            problems.append(f"{record_id}: current graph incomplete")
-    return problems
-
-
 @dataclass
 class KillRun:
     """What a submission under SIGKILLs ended with."""
@@ -134,7 +79,7 @@ def submit_under_kills(
     run, pending, rng = KillRun(), list(reversed(submissions)), random.Random(seed)
     while (run.kills < kills or pending) and not run.refused:
         port = free_port()
-        server = serve(store, port)
+        server = serve(store, port, BASE_IRI)
         wait_for_port(port, server, seconds=60)
         clients = [
             threading.Thread(

@@ -69,9 +69,7 @@ def test_create_answers_201_with_location_etag_and_warnings(
     assert (None, None, None) in graph and len(graph) > 50
 
 
-@pytest.mark.parametrize(
-    "syntax", formats.DOCUMENT_SYNTAXES, ids=lambda s: s.name
-)
+@pytest.mark.parametrize("syntax", formats.DOCUMENT_SYNTAXES, ids=lambda s: s.name)
 def test_create_in_each_format(client: FlaskClient, token: str, syntax) -> None:
     body = formats.serialize(formats.parse(BODY, TURTLE), syntax)
     headers = auth(token, **{"Content-Type": syntax.media_type})

@@ -79,3 +79,12 @@ def test_never_for_the_provider_api_writes(client: FlaskClient, method: str, url
                        headers={**ORIGIN, "Authorization": "Bearer cir_x_y"})
     assert sent.status_code >= 400
     assert "Access-Control-Allow-Origin" not in sent.headers
+
+
+def test_never_for_the_metrics_a_network_may_read(client: FlaskClient) -> None:
+    """/metrics answers by the client's network: a page elsewhere must not read it through
+    the browser of a visitor inside that network."""
+    metrics = client.get("/metrics", headers=ORIGIN)
+    assert metrics.status_code == 200
+    assert "Access-Control-Allow-Origin" not in metrics.headers
+    assert "Access-Control-Allow-Origin" not in preflight(client, "/metrics", "GET").headers

@@ -5,7 +5,8 @@ milliseconds. The Oxigraph store stays the source of truth: the index is written
 same write path as each record (``index_record`` / ``drop_record``), and on open it is
 reconciled with the store by each record's stamp (digest and modification time), so a crash
 between the two writes is repaired at the next start. A missing file or another schema
-version is rebuilt from the store.
+version is rebuilt from the store, and so is a damaged one (``PRAGMA quick_check`` at open,
+and any SQLite "malformed" error while reconciling): it is only ever a copy.
 
 ``SearchIndex`` owns the file: a connection per thread, the one write transaction, the
 aggregates cached per write generation, and the reads pages make. The tables and the rows
@@ -17,6 +18,7 @@ postings in ``bitmaps``, what typed words match in ``text`` (its ``TextSearch``)
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
@@ -41,6 +43,10 @@ DEEP_OFFSET = 10_000
 """Pages past this many results are sliced from a cached listing instead of an OFFSET."""
 FOLLOW_LIMIT = 500
 """Writes of more records than this reload the facet bitmaps instead of updating them."""
+SIDE_FILES = ("-wal", "-shm", "-journal")
+"""SQLite's files beside the index's: removed with it, or a stale log would replay."""
+
+log = logging.getLogger(__name__)
 
 
 class SearchIndex:
@@ -63,26 +69,52 @@ class SearchIndex:
         )
         self._spelled: set[tuple[str, str]] | None = None
         """The ``word`` table's rows, loaded at the first write (new words only are written)."""
+        self.damage: str | None = None
+        """Why the file found at open was rebuilt (None: it was sound, or absent)."""
         if not self._fresh():
-            self.path.unlink(missing_ok=True)
-            with self._connection() as connection:
-                connection.executescript(SCHEMA)
-                connection.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+            self.recreate()
 
     def _fresh(self) -> bool:
-        """Whether the file exists with this schema version (else it is rebuilt)."""
+        """Whether the file exists, sound, with this schema version (else it is rebuilt)."""
         if not self.path.exists():
             return False
         try:
-            row = (
-                self._connection().execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+            connection = self._connection()
+            row = connection.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+            (verdict,) = connection.execute("PRAGMA quick_check(1)").fetchone()
+        except sqlite3.DatabaseError as error:
+            row, verdict = None, str(error)
+        if verdict != "ok":
+            self.damage = str(verdict)
+            log.warning(
+                "The search index %s is damaged (%s): rebuilt from the store.", self.path, verdict
             )
-        except sqlite3.DatabaseError:
-            row = None
-        if row is None or row[0] != SCHEMA_VERSION:
+        if verdict != "ok" or row is None or row[0] != SCHEMA_VERSION:
             self.close()
             return False
         return True
+
+    def _note_damage(self, damage: str) -> None:
+        self.damage = damage
+        log.warning("Search index %s damaged (%s): rebuilt from the store", self.path, damage)
+
+    def recreate(self, damage: str | None = None) -> None:
+        """Start an empty index in place of the file (and its logs); ``damage`` says why."""
+        if damage is not None:
+            self.damage = damage
+            log.warning(
+                "The search index %s is damaged (%s): rebuilt from the store.", self.path, damage
+            )
+        self.close()
+        for suffix in ("", *SIDE_FILES):
+            self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
+        with self._connection() as connection:
+            connection.executescript(SCHEMA)
+            connection.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+        self.generation += 1
+        self._cache.clear()
+        self._bitmaps = None
+        self._spelled = None
 
     def _connection(self) -> sqlite3.Connection:
         connection: sqlite3.Connection | None = getattr(self._local, "connection", None)

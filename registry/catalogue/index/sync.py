@@ -10,6 +10,7 @@ those change (their digest), every entry is rebuilt.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -65,8 +66,16 @@ class IndexSync:
         """Re-index the records whose stamps differ from the store's, drop the vanished ones.
 
         Returns how many records were re-indexed or dropped (0 when the index was in step).
-        Every record is re-indexed when the vocabularies changed since the index was built.
+        Every record is re-indexed when the vocabularies changed since the index was built,
+        and all of them when SQLite finds the file damaged on the way (it is rebuilt).
         """
+        try:
+            return self._reconcile()
+        except sqlite3.DatabaseError as error:
+            self.search.recreate(damage=str(error))
+            return self._reconcile()
+
+    def _reconcile(self) -> int:
         stored, indexed = self.stored_stamps(), self.search.stamps()
         digest = self.thesaurus.digest()
         if self.search.meta(VOCABULARIES) != digest:
