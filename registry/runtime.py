@@ -179,7 +179,10 @@ def open_registry(settings: Settings) -> Registry:
     limits = DescriptionLimits.from_settings(settings)
     changes = ChangeLog(store, layout.changes_graph)
     records = Records(store, shapes, layout, AuditLog(database), changes, limits)
-    catalogue = Catalogue(store, search, shapes.vocabularies.labels, layout, settings.page_size)
+    vocabularies = shapes.vocabularies
+    catalogue = Catalogue(
+        store, search, vocabularies.labels, layout, settings.page_size, vocabularies.property_labels
+    )
     index = IndexSync(search, store, layout)
     records.subscribe(index.record_written)
     backfill(records)  # a store written before the change log: once, before any write

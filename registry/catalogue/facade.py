@@ -4,7 +4,7 @@ of IRIs)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from registry.catalogue.index.sqlite import SearchIndex
 from registry.records.layout import Layout
@@ -22,6 +22,8 @@ class Catalogue:
     """Vocabulary concept IRI -> language tag -> preferred label (static, loaded once)."""
     layout: Layout
     page_size: int = 50
+    property_labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Property IRI -> language tag -> its label on pages (the ontology's rdfs:labels)."""
 
     @property
     def catalog_iri(self) -> str:

@@ -30,3 +30,9 @@ def pick_label(texts: dict[str, str], preferred: Sequence[str]) -> Label:
         return Label("")
     language = sorted(texts)[0]
     return Label(texts[language], language)
+
+
+def shown_iri(iri: str) -> str:
+    """An IRI as link text when nothing names it: without its scheme, so that a visitor reads
+    where it leads (``data.europa.eu/eli/reg/2025/327/oj``), not its last segment ("oj")."""
+    return iri.split("://", 1)[1].removeprefix("www.") if "://" in iri else iri

@@ -9,18 +9,20 @@ import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, FOAF, SKOS
 
 from registry.catalogue.facade import Catalogue
-from registry.catalogue.labels import Label, pick_label
+from registry.catalogue.labels import DEFAULT, Label, pick_label, shown_iri
 from registry.catalogue.search import concept
 from registry.catalogue.summary import at_a_glance, contacts, distributions, schema_org
 from registry.errors import Gone, NotFound
 from registry.profile.fields import ORDER, label_for
 from registry.queries import query
-from registry.rdf.namespaces import CIR
+from registry.rdf.namespaces import CIR, compact
 from registry.records.agents import agent_descriptions, cited_iris
 from registry.records.history import published
 from registry.records.layout import is_record_id, record_facts
 
 ENGLISH_FIRST = ("en",)
+NAMES = (str(FOAF.name), str(DCTERMS.title), "http://www.w3.org/2006/vcard/ns#fn")
+"""What names a described node, in this order."""
 LINKABLE_SCHEMES = ("https:", "http:", "mailto:")
 """IRIs with other schemes (javascript:, data:) are shown as text, never as links."""
 MAPPINGS = {
@@ -46,6 +48,46 @@ def _text(term: object) -> str | None:
     return None if value is None else str(value)
 
 
+def property_label(catalogue: Catalogue, predicate: str, preferred: Sequence[str]) -> Label:
+    """How a page names a property: its ``rdfs:label`` from the registry's ontology files in
+    the visitor's language (else English, marked), else the profile's English label, else
+    its compact IRI."""
+    texts = catalogue.property_labels.get(predicate)
+    if texts:
+        found = pick_label(texts, preferred)
+        return Label(found.text[:1].upper() + found.text[1:], found.language)
+    return Label(label_for(predicate), "en")
+
+
+def language_order(preferred: Sequence[str]) -> Any:
+    """Sort key of values: text in the visitor's languages first (in their order), then
+    untagged text and IRIs, then other languages; by text within each."""
+
+    languages = list(dict.fromkeys([*preferred, DEFAULT]))
+
+    def key(value: dict[str, Any]) -> tuple[int, str]:
+        language = value.get("language") or ""
+        if not language:
+            return (len(languages), value["text"])
+        rank = languages.index(language) if language in languages else len(languages) + 1
+        return (rank, value["text"])
+
+    return key
+
+
+def node_name(by_subject: dict[Any, list[ox.Triple]], node: Any, preferred: Sequence[str]) -> Label:
+    """What a described node is called (a registered agent's name, a distribution's title)."""
+    for predicate in NAMES:
+        texts = {
+            t.object.language or "": t.object.value
+            for t in by_subject.get(node, [])
+            if t.predicate.value == predicate and isinstance(t.object, ox.Literal)
+        }
+        if texts:
+            return pick_label(texts, preferred)
+    return Label("")
+
+
 def _describe(
     catalogue: Catalogue,
     node: ox.NamedNode | ox.BlankNode,
@@ -61,8 +103,14 @@ def _describe(
         groups.setdefault(triple.predicate.value, []).append(
             _value(catalogue, triple.object, by_subject, preferred, seen | {node})
         )
+    order = language_order(preferred)
     return [
-        {"predicate": p, "label": label_for(p), "values": sorted(v, key=lambda x: x["text"])}
+        {
+            "predicate": p,
+            "curie": compact(p),
+            "label": property_label(catalogue, p, preferred),
+            "values": sorted(v, key=order),
+        }
         for p, v in sorted(groups.items(), key=lambda kv: (ORDER.get(kv[0], len(ORDER)), kv[0]))
     ]
 
@@ -83,11 +131,15 @@ def _value(
     )
     if isinstance(term, ox.BlankNode):
         return {"text": "", "language": None, "iri": None, "fields": nested}
+    known = term.value in catalogue.labels
+    name = node_name(by_subject, term, preferred) if nested else Label("")
+    label = concept(catalogue, term.value, preferred) if known else name
     return {
-        "text": concept(catalogue, term.value, preferred).text if not nested else term.value,
-        "language": None,
+        "text": label.text or shown_iri(term.value),
+        "language": label.language or None,
+        "label": label if label.text else None,
         "iri": term.value,
-        "term": term.value in catalogue.labels,
+        "term": known,
         "href": term.value if term.value.startswith(LINKABLE_SCHEMES) else None,
         "fields": nested,
     }
@@ -118,11 +170,17 @@ def dataset_view(
         for t in by_subject.get(dataset, [])
         if t.predicate.value == str(DCTERMS.title) and isinstance(t.object, ox.Literal)
     }
+    descriptions = {
+        t.object.language or "": t.object.value
+        for t in by_subject.get(dataset, [])
+        if t.predicate.value == str(DCTERMS.description) and isinstance(t.object, ox.Literal)
+    }
     view = {
         "id": record_id,
         "record": record,
         "dataset": dataset.value,
         "title": pick_label(titles, preferred) if titles else Label(dataset.value),
+        "description": pick_label(descriptions, preferred),
         "issued": _text(facts.get(str(DCTERMS.issued))),
         "modified": _text(facts.get(str(DCTERMS.modified))),
         "conforms_to": _text(facts.get(str(DCTERMS.conformsTo))),
@@ -177,7 +235,7 @@ def term_view(catalogue: Catalogue, iri: str, preferred: Sequence[str]) -> dict[
     definitions = {o.language or "": o.value for o in by_predicate.get(str(SKOS.definition), [])}
     links = [
         {
-            "label": label_for(predicate),
+            "label": property_label(catalogue, predicate, preferred),
             "targets": sorted(
                 (o.value, concept(catalogue, o.value, preferred).text, o.value in catalogue.labels)
                 for o in objects

@@ -15,8 +15,8 @@ from rdflib.namespace import DCAT, DCTERMS
 
 from registry.catalogue.facade import Catalogue
 from registry.catalogue.index.entry import FACET_NAMES
-from registry.catalogue.labels import pick_label
-from registry.catalogue.search import value_label
+from registry.catalogue.labels import Label, pick_label, shown_iri
+from registry.catalogue.search import concept, value_label
 from registry.rdf.namespaces import CV, VCARD
 from registry.records.layout import record_id_for
 
@@ -60,6 +60,11 @@ def at_a_glance(catalogue: Catalogue, record_id: str, preferred: Sequence[str]) 
     return {"facets": facets, "numbers": card["numbers"], "period": card["period"]}
 
 
+def named(catalogue: Catalogue, iri: str, preferred: Sequence[str]) -> Label:
+    """A concept's label, or for an IRI the registry knows nothing about, the IRI itself."""
+    return concept(catalogue, iri, preferred) if iri in catalogue.labels else Label(shown_iri(iri))
+
+
 def distributions(
     catalogue: Catalogue, by_subject: Triples, dataset: Any, preferred: Sequence[str]
 ) -> list[dict[str, Any]]:
@@ -78,9 +83,10 @@ def distributions(
                 "access_urls": _iris(by_subject, node, DCAT.accessURL),
                 "download_urls": _iris(by_subject, node, DCAT.downloadURL),
                 "licences": [
-                    {"iri": i, "label": value_label(catalogue, "licence", i, preferred)}
+                    {"iri": i, "label": named(catalogue, i, preferred)}
                     for i in _iris(by_subject, node, DCTERMS.license)
                 ],
+                "media_types": _iris(by_subject, node, DCAT.mediaType),
             }
         )
     return sorted(found, key=lambda d: d["title"].text)
@@ -119,18 +125,40 @@ def schema_org(view: dict[str, Any], by_subject: Triples, dataset: Any) -> dict[
         "keywords": keywords,
         "isAccessibleForFree": any(a["value"] == ACCESS_PUBLIC for a in glance["facets"]["access"]),
         "dateModified": view["modified"],
-        "datePublished": view["issued"],
         "publisher": [
             {"@type": "Organization", "@id": p["value"], "name": p["label"].text}
             for p in glance["facets"]["provider"]
         ],
         "spatialCoverage": [c["label"].text for c in glance["facets"]["country"]],
         "distribution": [
-            {"@type": "DataDownload", "contentUrl": link, "name": d["title"].text}
+            {
+                "@type": "DataDownload",
+                "contentUrl": link,
+                "name": d["title"].text,
+                **({"encodingFormat": media_type(d["media_types"][0])} if d["media_types"] else {}),
+                **({"license": [i["iri"] for i in d["licences"]]} if d["licences"] else {}),
+            }
             for d in view["distributions"]
             for link in d["download_urls"]
         ],
     }
+    # The dataset's own release date (dct:issued), not the day the registry first stored it.
+    issued = sorted(
+        o.value for o in _objects(by_subject, dataset, DCTERMS.issued) if isinstance(o, ox.Literal)
+    )
+    if issued:
+        document["datePublished"] = issued[0]
+    licences = sorted(
+        {*_iris(by_subject, dataset, DCTERMS.license)}
+        | {i["iri"] for d in view["distributions"] for i in d["licences"]}
+    )
+    if licences:
+        document["license"] = licences
     if period:
         document["temporalCoverage"] = period
     return document
+
+
+def media_type(iri: str) -> str:
+    """``application/dicom`` from its IANA IRI (schema.org's encodingFormat is a media type)."""
+    return iri.split("/media-types/", 1)[-1]

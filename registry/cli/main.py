@@ -31,21 +31,30 @@ if TYPE_CHECKING:
     from registry.runtime import Registry
 
 
-def _load(registry: Registry, paths: list[Path]) -> int:
-    """Load files with a progress bar and print a summary; return the number rejected."""
+def _load(registry: Registry, paths: list[Path], samples: bool = False) -> int:
+    """Load files with a progress bar and print a summary; return the number rejected.
+
+    ``samples``: create records only, never replace one (``records.samples``), and say which
+    records were kept because they differ from their sample (a provider edited them).
+    """
     from tqdm import tqdm
 
     from registry.records.loading import description_files, load_files
+    from registry.records.samples import load_samples
 
     files = description_files(paths)
     started = time.perf_counter()
     with tqdm(total=len(files), unit="file", file=sys.stderr, disable=None) as bar:
-        summary = load_files(registry.records, files, lambda: bar.update(1))
+        load = load_samples if samples else load_files
+        summary = load(registry.records, files, lambda: bar.update(1))
     elapsed = time.perf_counter() - started
     for path, why in summary.rejected:
         click.echo(f"REJECTED {path}\n{why}", err=True)
+    for path, record in summary.kept:
+        click.echo(f"KEPT {path}: {record.message}", err=True)
+    kept = f"{len(summary.kept)} kept (changed in the store since), " if samples else ""
     click.echo(
-        f"{len(summary.loaded)} loaded, {len(summary.unchanged)} unchanged, "
+        f"{len(summary.loaded)} loaded, {len(summary.unchanged)} unchanged, {kept}"
         f"{len(summary.rejected)} rejected, in {elapsed:.2f} s"
     )
     return len(summary.rejected)
@@ -62,7 +71,12 @@ def main() -> None:
 @main.command()
 @click.option("--host", default=None, help="Interface to listen on [REGISTRY_HOST, 127.0.0.1].")
 @click.option("--port", type=int, default=None, help="Port [REGISTRY_PORT, 8080].")
-@click.option("--sample", is_flag=True, help="Load the sample catalogue from data/ first.")
+@click.option(
+    "--sample",
+    is_flag=True,
+    help="Load the sample catalogue from data/ first, into records that do not exist yet "
+    "(a sample never replaces a record: one a provider changed is kept).",
+)
 def serve(host: str | None, port: int | None, sample: bool) -> None:
     """Serve the catalogue pages and /sparql with a production WSGI server (waitress)."""
     import waitress
@@ -83,7 +97,7 @@ def serve(host: str | None, port: int | None, sample: bool) -> None:
     settings = registry.settings
     configure_logging(settings.log_format)
     if sample:
-        _load(registry, [resource_dir("data") / "sample"])
+        _load(registry, [resource_dir("data") / "sample"], samples=True)
     registry.schedule_dumps()
     registry.schedule_harvests()
     # Off unless REGISTRY_FDP_PING_URLS names indexes: then now, and weekly.

@@ -1,6 +1,7 @@
 """``registry provider``: accounts and API tokens, kept in the database (REGISTRY_DATABASE).
 
-These commands never open the store, so they work while ``registry serve`` runs.
+They work while ``registry serve`` runs: only ``provider add`` reads the store, to warn
+when the agent is not registered, and when a server holds the store it says so instead.
 """
 
 from __future__ import annotations
@@ -8,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlencode
 
 import click
 
@@ -53,6 +56,43 @@ def add(name: str, agent: str, namespaces: tuple[str, ...]) -> None:
         f"Provider {name} publishes as <{account.agent}>"
         + "".join(f", datasets under <{n}>" for n in account.namespaces)
         + f". Give it a token: registry provider token {name}"
+    )
+    unregistered = registration_warning(agent)
+    if unregistered:
+        click.echo(unregistered, err=True)
+
+
+def registration_warning(agent: str) -> str | None:
+    """What to do when ``agent`` is not registered yet (None when it is): its datasets are
+    refused until its description is a record. Read from the store when no server holds it."""
+    from registry.records.agents import is_registered
+    from registry.records.layout import Layout
+    from registry.store.oxigraph import OxigraphStore
+
+    settings = load_settings()
+    register = (
+        "Register the agent's own description first (one foaf:Agent with foaf:name, dct:type "
+        "and cv:contactPoint): registry load FILE, or the provider POSTs it to /api/records "
+        "with its token."
+    )
+    if not Path(settings.store).exists():  # never create a store here
+        return f"Warning: <{agent}> is not registered (the store is empty). {register}"
+    try:
+        store = OxigraphStore(Path(settings.store))
+    except OSError:  # a running registry serve holds the store
+        resolve = settings.base_iri + "resolve?" + urlencode({"iri": agent})
+        return (
+            f"Note: the store is in use, so whether <{agent}> is registered was not checked; "
+            f"GET {resolve} answers 303 if it is. {register}"
+        )
+    try:
+        if is_registered(store, Layout(settings.base_iri), agent):
+            return None
+    finally:
+        store.close()
+    return (
+        f"Warning: <{agent}> is not registered, so the provider's datasets, which cite it as "
+        f"dct:publisher, are refused until it is. {register}"
     )
 
 

@@ -74,7 +74,7 @@ FIELDS: tuple[Field, ...] = tuple(
         (HEALTHDCATAP.hasStructuredData, "Has structured data"),
         (HEALTHDCATAP.populationCoverage, "Population coverage"),
         (HEALTHDCATAP.hdab, "Health data access body"),
-        (GEODCATAP.custodian, "Custodian"),
+        (GEODCATAP.custodian, "Custodian (data holder)"),
         (DCATAP.applicableLegislation, "Applicable legislation"),
         (DCTERMS.provenance, "Provenance"),
         (RDFS.label, "Statement"),

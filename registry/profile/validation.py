@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import copy
 import functools
-import pickle
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -25,89 +23,15 @@ from rdflib.term import Node
 from registry.errors import ProfileError
 from registry.metrics import VALIDATED_RECORDS, VALIDATION_SECONDS
 from registry.profile import speedups
+from registry.profile.code_lists import CodeLists
 from registry.profile.constraints import path_text
+from registry.profile.messages import Wording
+from registry.profile.results import Report, Result
 from registry.profile.selection import ACCESS_LEVELS, ShapeSelection
 from registry.profile.vocabularies import Vocabularies
-from registry.rdf.namespaces import CIR, compact
+from registry.rdf.namespaces import CIR
 
 SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
-
-
-@dataclass(frozen=True)
-class Result:
-    """One ``sh:ValidationResult`` in plain values."""
-
-    severity: str
-    focus: str
-    path: str | None
-    value: str | None
-    message: str
-    shape: str | None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "severity": self.severity,
-            "focusNode": self.focus,
-            "path": self.path,
-            "value": self.value,
-            "message": self.message,
-            "sourceShape": self.shape,
-        }
-
-
-@dataclass(frozen=True)
-class Report:
-    """The outcome of validating one description: conforming means no Violation."""
-
-    results: tuple[Result, ...]
-    source: Graph | bytes = field(repr=False, compare=False)
-    """The ``sh:ValidationReport`` graph, or its triples pickled by a validator process."""
-
-    @functools.cached_property
-    def graph(self) -> Graph:
-        """The ``sh:ValidationReport`` graph (unpickled on first use when it came from a
-        validator process: most reports are only read as results)."""
-        if isinstance(self.source, Graph):
-            return self.source
-        graph = Graph()
-        for triple in pickle.loads(self.source):
-            graph.add(triple)
-        return graph
-
-    @property
-    def violations(self) -> list[Result]:
-        return [r for r in self.results if r.severity == "Violation"]
-
-    @property
-    def warnings(self) -> list[Result]:
-        return [r for r in self.results if r.severity == "Warning"]
-
-    @property
-    def conforms(self) -> bool:
-        return not self.violations
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "conforms": self.conforms,
-            "violations": len(self.violations),
-            "warnings": len(self.warnings),
-            "results": [r.to_dict() for r in self.results],
-        }
-
-    def text(self) -> str:
-        """Return the report as lines a person reads in a terminal."""
-        if not self.results:
-            return "Conforms: no violations, no warnings."
-        lines = [
-            f"{'Conforms' if self.conforms else 'Does not conform'}: "
-            f"{len(self.violations)} violation(s), {len(self.warnings)} warning(s)."
-        ]
-        for r in self.results:
-            where = f" {compact(r.path)}" if r.path else ""
-            value = f" (value: {r.value})" if r.value else ""
-            focus = r.focus if r.focus.startswith("_:") else f"<{r.focus}>"
-            lines.append(f"  {r.severity}: {focus}{where}{value}\n    {r.message}")
-        return "\n".join(lines)
 
 
 def _text(node: Node | None) -> str | None:
@@ -245,6 +169,8 @@ class Shapes:
         self.graph = graph
         self.version = version
         self.vocabularies = vocabularies
+        self.code_lists = CodeLists(graph, vocabularies)
+        self.wording = Wording(graph, self.code_lists)
         self.validators: Validators | None = None
         self._selection: ShapeSelection | None = None
         # rdflib's SPARQL machinery inside pySHACL is not thread-safe; threads take turns.
@@ -330,7 +256,9 @@ class Shapes:
         }
         with self._lock:
             report_graph = self._run(data, options)
-        return Report(results=results_of(report_graph), source=report_graph)
+        # Each problem once, in words a provider acts on; the report graph stays pySHACL's.
+        report = Report(results=results_of(report_graph), source=report_graph)
+        return self.wording.explain(report, data)
 
     def _run(self, data: Graph, options: dict[str, Any]) -> Graph:
         compiled = self.prepare().shapes_for(data)

@@ -13,13 +13,13 @@ import gzip
 import hashlib
 import itertools
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, cast
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDF, SKOS
+from rdflib.namespace import RDF, RDFS, SKOS
 
 from registry.rdf import formats
 
@@ -27,6 +27,9 @@ from registry.rdf import formats
 # goes to the store for pages and SPARQL users, not into validation.
 MEMBERSHIP_PREDICATES = frozenset({str(RDF.type), str(SKOS.inScheme)})
 PREF_LABEL = str(SKOS.prefLabel)
+LABEL = str(RDFS.label)
+AUTHORITY_TABLES = "authority"
+"""The folder of the EU and HealthDCAT-AP tables: their rdfs:labels are not the registry's."""
 
 Membership = tuple[tuple[URIRef, URIRef], ...]
 
@@ -70,15 +73,20 @@ class Vocabularies:
     """Fingerprint of the files' bytes: the store reloads the vocabularies when it changes."""
     namespaces: frozenset[str]
     """Namespaces of the shipped concepts: only the registry's tables define codes there."""
+    property_labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Property IRI -> language tag -> the ``rdfs:label`` the registry's own ontology files
+    give it (``property-labels-*.ttl``, ``cancer-imaging-*.ttl``): how pages name fields."""
 
     @classmethod
     def load(cls, folder: Path) -> Vocabularies:
         files = vocabulary_files(folder)
         facts: dict[str, list[tuple[URIRef, URIRef]]] = {}
         labels: dict[str, dict[str, str]] = {}
+        property_labels: dict[str, dict[str, str]] = {}
         fingerprint = hashlib.sha256()
         for path in files:
             fingerprint.update(path.read_bytes())
+            own = AUTHORITY_TABLES not in path.relative_to(folder).parts
             for t in read_triples(path):
                 if not isinstance(t.subject, ox.NamedNode):
                     continue
@@ -89,9 +97,14 @@ class Vocabularies:
                     )
                 elif predicate == PREF_LABEL and isinstance(t.object, ox.Literal):
                     labels.setdefault(t.subject.value, {})[t.object.language or ""] = t.object.value
+                elif own and predicate == LABEL and isinstance(t.object, ox.Literal):
+                    texts = property_labels.setdefault(t.subject.value, {})
+                    texts[t.object.language or ""] = t.object.value
         membership = {concept: tuple(pairs) for concept, pairs in facts.items()}
         namespaces = frozenset(namespace_of(concept) for concept in membership)
-        return cls(tuple(files), membership, labels, fingerprint.hexdigest(), namespaces)
+        return cls(
+            tuple(files), membership, labels, fingerprint.hexdigest(), namespaces, property_labels
+        )
 
     def background_for(self, data: Graph, known: Graph | None = None) -> Graph:
         """Return ``data`` (and ``known``, descriptions the registry holds of what it cites)

@@ -35,6 +35,11 @@ def agent_descriptions(
     return triples
 
 
+def is_registered(store: OxigraphStore, layout: Layout, iri: str) -> bool:
+    """Whether ``iri`` is a registered agent: its record describes it as a ``foaf:Agent``."""
+    return bool(agent_descriptions(store, layout, [iri]))
+
+
 def cited_iris(triples: list[ox.Triple]) -> set[str]:
     """IRIs the triples point to without describing them."""
     described = {t.subject for t in triples}

@@ -37,6 +37,7 @@ from registry.records.submission import (
     refusals_audited,
     store,
 )
+from registry.records.write import Precondition, RecordKept
 
 RDF_TYPE, DCAT_DATASET = oxigraph_iri(RDF.type), oxigraph_iri(DCAT.Dataset)
 BATCH = 64
@@ -48,6 +49,12 @@ class LoadSummary:
     loaded: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
     rejected: list[tuple[Path, str]] = field(default_factory=list)
+    kept: list[tuple[Path, RecordKept]] = field(default_factory=list)
+    """Files not loaded because their record exists (``write.never_replace``)."""
+
+
+Outcome = Accepted | RecordKept | str
+"""A file stored, kept (its record exists: ``write.never_replace``), or the reason refused."""
 
 
 def description_files(paths: Iterable[Path]) -> list[Path]:
@@ -103,15 +110,19 @@ def described_agents(paths: list[Path]) -> Graph:
 
 
 def load_files(
-    records: Records, files: list[Path], advance: Callable[[], object] = lambda: None
+    records: Records,
+    files: list[Path],
+    advance: Callable[[], object] = lambda: None,
+    precondition: Precondition = lambda state: None,
 ) -> LoadSummary:
     """Submit every file, agents and the catalogue before the datasets that cite them;
-    one bad file never stops the others."""
+    one bad file never stops the others. ``precondition`` may refuse a write on the
+    record's state (``write.never_replace``: those files are ``kept``)."""
     summary = LoadSummary()
     first = [path for path in files if not describes_dataset(path)]
     datasets = [path for path in files if path not in set(first)]
     for path in first:
-        note(summary, path, *submit_files(records, [path]))
+        note(summary, path, *submit_files(records, [path], precondition))
         advance()
     batches = [datasets[i : i + BATCH] for i in range(0, len(datasets), BATCH)]
     # Batch k is validated (in the validator processes) while batch k-1 is written here.
@@ -122,23 +133,28 @@ def load_files(
             checked = checking.result()
             if index + 1 < len(batches):
                 checking = ahead.submit(read_and_check, records, batches[index + 1])
-            for path, outcome in zip(batch, store_checked(records, checked), strict=True):
+            stored = store_checked(records, checked, precondition)
+            for path, outcome in zip(batch, stored, strict=True):
                 note(summary, path, outcome)
                 advance()
     return summary
 
 
-def note(summary: LoadSummary, path: Path, outcome: Accepted | str) -> None:
-    """Add one file's outcome (stored, or the reason it was refused) to the summary."""
+def note(summary: LoadSummary, path: Path, outcome: Outcome) -> None:
+    """Add one file's outcome (stored, kept, or the reason it was refused) to the summary."""
     if isinstance(outcome, str):
         summary.rejected.append((path, outcome))
+    elif isinstance(outcome, RecordKept):
+        summary.kept.append((path, outcome))
     else:
         (summary.loaded if outcome.changed else summary.unchanged).append(path)
 
 
-def submit_files(records: Records, paths: list[Path]) -> list[Accepted | str]:
+def submit_files(
+    records: Records, paths: list[Path], precondition: Precondition = lambda state: None
+) -> list[Outcome]:
     """Submit files as ``submit_many`` does; each outcome, or the reason as text."""
-    return store_checked(records, read_and_check(records, paths))
+    return store_checked(records, read_and_check(records, paths), precondition)
 
 
 def read_and_check(records: Records, paths: list[Path]) -> list[Checked | str]:
@@ -160,16 +176,23 @@ def as_text(outcome: Checked | RegistryError) -> Checked | str:
     return reason(outcome) if isinstance(outcome, RegistryError) else outcome
 
 
-def store_checked(records: Records, checked: list[Checked | str]) -> list[Accepted | str]:
-    """Write each checked description in its own transaction, in order (refusals audited)."""
-    outcomes: list[Accepted | str] = []
+def store_checked(
+    records: Records,
+    checked: list[Checked | str],
+    precondition: Precondition = lambda state: None,
+) -> list[Outcome]:
+    """Write each checked description in its own transaction, in order (refusals audited;
+    a record ``precondition`` keeps is its ``RecordKept``)."""
+    outcomes: list[Outcome] = []
     for item in checked:
         if isinstance(item, str):
             outcomes.append(item)
             continue
         try:
             with refusals_audited(records, OPERATOR, "submit"):
-                outcomes.append(store(records, item))
+                outcomes.append(store(records, item, precondition=precondition))
+        except RecordKept as kept:
+            outcomes.append(kept)
         except RegistryError as error:
             outcomes.append(reason(error))
     return outcomes

@@ -296,25 +296,32 @@ def submit(
     syntax: RdfSyntax,
     now: datetime | None = None,
     author: Author = OPERATOR,
+    precondition: Precondition = lambda state: None,
 ) -> Accepted:
     """Store a conforming description as (the new version of) its topic's record; a refusal
-    is audited."""
+    is audited. ``precondition`` may refuse the write on the record's state (samples:
+    ``write.never_replace``)."""
     with refusals_audited(records, author, "submit"):
-        return store(records, check_for(records, data, syntax), author, now)
+        return store(records, check_for(records, data, syntax), author, now, precondition)
 
 
 def store(
-    records: Records, checked: Checked, author: Author = OPERATOR, now: datetime | None = None
+    records: Records,
+    checked: Checked,
+    author: Author = OPERATOR,
+    now: datetime | None = None,
+    precondition: Precondition = lambda state: None,
 ) -> Accepted:
     """Write a checked description as its topic's record (the catalogue's, or a dataset's
-    or agent's after refusing statements about other records' subjects)."""
+    or agent's after refusing statements about other records' subjects). ``precondition``
+    may refuse the write on the record's state (samples: ``write.never_replace``)."""
     topic = checked.topic
     if topic.kind == "catalog":
         refuse_foreign_subjects(records, checked.graph, records.catalog_iri, topic.iri)
         change = catalog_change(checked.triples, topic.iri)
     else:
         change = change_for(records, checked)
-    written = write_record(records, change, author, now=now)
+    written = write_record(records, change, author, precondition, now=now)
     return Accepted(
         written.record_id, written.record, str(topic.iri), checked.report, written.changed
     )
@@ -439,7 +446,7 @@ def publish(
                 f"{record_id_for(str(change.topic))}, not {record_id}."
             )
         if mode == "create":
-            precondition = may_create(agent)
+            precondition = may_create(agent, record_id_for(str(change.topic)))
         elif mode == "replace":
             precondition = may_change(agent, if_match)
         else:

@@ -366,17 +366,27 @@ def withdraw_record(
     return state
 
 
-def may_create(provider: str | None) -> Precondition:
-    """POST: the record must not exist (a withdrawn one of the same provider may return)."""
+def may_create(provider: str | None, record_id: str | None = None) -> Precondition:
+    """POST: the record must not exist (a withdrawn one of the same provider may return).
+    A refusal names the existing record (``record_id``, its version) for the web layer to
+    link."""
 
     def check(state: RecordState) -> None:
         refuse_harvested(state)
         if state.exists and state.owner and provider and state.owner != provider:
             raise Conflict(
                 f"This dataset is registered by another provider (<{state.owner}>).",
+                id=record_id,
             )
         if state.exists and not state.withdrawn:
-            raise Conflict("This dataset is already registered: replace it with PUT.")
+            raise Conflict(
+                f"This dataset is already registered as record {record_id} (version "
+                f"{state.version}): replace it with PUT, If-Match: {state.etag}."
+                if record_id
+                else "This dataset is already registered: replace it with PUT.",
+                id=record_id,
+                version=state.version,
+            )
 
     return check
 
@@ -408,3 +418,28 @@ def refuse_harvested(state: RecordState) -> None:
         raise Conflict(
             f"This record is harvested from <{state.harvested_from}>; change it at its source."
         )
+
+
+class RecordKept(Conflict):
+    """A sample not loaded because its record exists: the store's version is kept."""
+
+    title = "Record kept"
+
+    def __init__(self, state: RecordState) -> None:
+        withdrawn = ", withdrawn" if state.withdrawn else ""
+        super().__init__(
+            f"the store's version {state.version}{withdrawn} differs from this sample and "
+            "is kept: a sample never replaces a record (registry load does, on purpose)",
+            version=state.version,
+        )
+        self.state = state
+        self.audited = True  # not a refused write to log: nothing was asked but a start
+
+
+def never_replace(state: RecordState) -> None:
+    """Precondition of a sample write: the record must not exist (withdrawn or not), unless
+    it is the new store's default catalogue description (version 1, which no provider owns:
+    only the catalogue's record has no owner)."""
+    default_catalogue = state.owner is None and state.version == 1 and not state.withdrawn
+    if state.exists and not default_catalogue:
+        raise RecordKept(state)

@@ -14,6 +14,7 @@ from registry.errors import TooManyArguments
 from registry.records.accounts import Accounts
 from registry.resources import resource_dir
 from registry.runtime import open_registry
+from registry.web import cors
 from registry.web.api import api
 from registry.web.dump import dump
 from registry.web.errors import handle_error
@@ -26,6 +27,7 @@ from registry.web.pages import pages
 from registry.web.rate_limits import init_rate_limits
 from registry.web.sparql import endpoint
 from registry.web.submission_pages import provider_pages
+from registry.web.vocabularies import vocab
 
 CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'none'; object-src 'none'"
 MAX_ARGUMENTS = 100
@@ -44,7 +46,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     registry = app.extensions["registry"] = open_registry(settings)
     app.extensions["accounts"] = Accounts(registry.database)
     app.register_error_handler(Exception, handle_error)
-    blueprints = (pages, endpoint, linked_data, api, provider_pages, feed, dump, federation)
+    blueprints = (pages, vocab, endpoint, linked_data, api, provider_pages, feed, dump, federation)
     for blueprint in (*blueprints, harvest_pages, observability):
         app.register_blueprint(blueprint)
     observe(app)
@@ -54,6 +56,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if settings.trusted_proxies:
         n = settings.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n)  # type: ignore[method-assign]
+    cors.init_app(app)
     return app
 
 

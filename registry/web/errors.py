@@ -11,7 +11,7 @@ from flask import current_app, jsonify, render_template, request, url_for
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.wrappers import Response
 
-from registry.errors import RegistryError, StorageUnavailable
+from registry.errors import Conflict, RegistryError, StorageUnavailable
 from registry.web.negotiation import wants_html
 
 STORAGE_RETRY_AFTER = 60
@@ -50,6 +50,9 @@ def handle_error(error: Exception) -> Response:
         response = current_app.make_response((jsonify(body), status))
     if history:
         response.headers["Link"] = f'<{history}>; rel="version-history"'
+    existing = existing_record(error)
+    if existing:  # a create refused as the record exists: where it is (its id is in the body)
+        response.headers["Location"] = existing
     retry_after = error.details.get("retry_after") if isinstance(error, RegistryError) else None
     if retry_after:  # a busy or failed validator (503): when to send the request again
         response.headers["Retry-After"] = str(retry_after)
@@ -67,3 +70,12 @@ def history_link(error: Exception) -> str | None:
     if request.blueprint == "api":
         return url_for("api.record_versions", record_id=record_id)
     return url_for("provider_pages.versions_page", record_id=record_id)
+
+
+def existing_record(error: Exception) -> str | None:
+    """The API address of the record a refused create collides with (``Conflict`` with an
+    ``id``), if any."""
+    record_id = error.details.get("id") if isinstance(error, Conflict) else None
+    if not record_id or request.blueprint != "api":
+        return None
+    return url_for("api.get_record", record_id=record_id)

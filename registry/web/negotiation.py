@@ -62,6 +62,14 @@ def wants_html() -> bool:
     return best == HTML and request.accept_mimetypes[HTML] > 0
 
 
+def prefers_page(offers: Sequence[str]) -> bool:
+    """True when the client prefers a page to each of ``offers`` (the resource's other
+    forms), q-values counted: ``text/html;q=0.2`` beside Turtle at 0.6 asks for Turtle
+    (Comunica's Accept). On a tie, as for ``*/*``, the data wins."""
+    accept = request.accept_mimetypes
+    return accept[HTML] > 0 and accept.best_match([*offers, HTML]) == HTML
+
+
 def accepted_rdf_syntax(what: str = "This resource") -> formats.RdfSyntax:
     """The RDF syntax the client accepts for a resource that is only RDF (406 if none)."""
     best = best_offer(RDF_TYPES)
@@ -114,6 +122,17 @@ def wanted_syntax() -> formats.RdfSyntax | None:
     if best == HTML or request.accept_mimetypes[HTML] >= request.accept_mimetypes[best]:
         return None
     return next(s for s in formats.DOCUMENT_SYNTAXES if best in s.media_types)
+
+
+def prefers(media_type: str) -> bool:
+    """True when the client asks for ``media_type`` (a resource's non-RDF form, as CSV) before
+    a page and before every RDF syntax; ``*/*`` prefers none of them."""
+    offered = [media_type, HTML, *(m for s in formats.DOCUMENT_SYNTAXES for m in s.media_types)]
+    accept = request.accept_mimetypes
+    return (
+        accept.best_match(offered, default=HTML) == media_type
+        and accept[media_type] > accept[HTML]
+    )
 
 
 def suffix_syntax(suffix: str) -> formats.RdfSyntax:

@@ -47,10 +47,21 @@ JSON = "application/json"
 
 
 def preferred() -> list[str]:
-    """The visitor's languages: ``?lang=`` first, then ``Accept-Language``."""
+    """The visitor's languages: ``?lang=`` first, then ``Accept-Language`` (so the answer
+    varies with it: ``vary_by_language``)."""
+    g.by_language = True
     return preferred_languages(
         request.args.get("lang"), [value for value, _ in request.accept_languages]
     )
+
+
+@pages.after_app_request
+def vary_by_language(response: BaseResponse) -> BaseResponse:
+    """An answer that read the visitor's languages says so (``Vary: Accept-Language``), so a
+    cache never serves one visitor's German page to another who reads French."""
+    if g.get("by_language"):
+        response.vary.add("Accept-Language")
+    return response
 
 
 @pages.app_url_defaults

@@ -20,12 +20,20 @@ from registry.runtime import Registry
 from registry.sparql import description, tables
 from registry.sparql import service as sparql
 from registry.web.context import get_registry
-from registry.web.negotiation import accepted_rdf_syntax, best_offer, content_type, wants_html
+from registry.web.negotiation import (
+    RDF_TYPES,
+    accepted_rdf_syntax,
+    best_offer,
+    content_type,
+    prefers_page,
+)
 
 endpoint = Blueprint("endpoint", __name__)
 
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
+DATA_TYPES = list(dict.fromkeys([*sparql.RESULT_TYPES, *sparql.GRAPH_TYPES, *RDF_TYPES]))
+"""Everything ``/sparql`` answers besides its page: results, graphs, the service description."""
 
 
 def _parameters(raw: bytes) -> dict[str, list[str]]:
@@ -44,7 +52,7 @@ def read_request() -> tuple[sparql.QueryRequest | None, dict[str, list[str]]]:
     Raises the protocol's 400 (several queries, bad encoding), 403 (an update) or 415.
     """
     url = _parameters(request.query_string)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):  # HEAD: a monitor's check, answered as GET
         parameters, text = url, None
     else:
         kind = bare_media_type(request.content_type)
@@ -96,14 +104,20 @@ def negotiated_types(parameters: dict[str, list[str]]) -> tuple[str | None, str 
     if given:
         names = ", ".join(option.name for option in sparql.FORMATS)
         raise NotAcceptable(f"Unknown format {', '.join(given)!r}; use one of: {names}.")
-    return best_offer(list(sparql.RESULT_TYPES)), best_offer(list(sparql.GRAPH_TYPES))
+    results, graph = best_offer(list(sparql.RESULT_TYPES)), best_offer(list(sparql.GRAPH_TYPES))
+    if graph is None and results is not None:
+        # A client that accepts only result formats (roqet asks a CONSTRUCT for
+        # application/sparql-results+xml) gets the default RDF syntax, as Fuseki and Virtuoso
+        # answer it, rather than a 406; an Accept that names neither still gets the 406.
+        graph = next(iter(sparql.GRAPH_TYPES))
+    return results, graph
 
 
 @endpoint.route("/sparql", methods=["GET", "POST"])
 def sparql_endpoint() -> Response:
     query, parameters = read_request()
     registry = get_registry()
-    browser = wants_html() and "format" not in parameters
+    browser = prefers_page(DATA_TYPES) and "format" not in parameters
     if browser:
         return query_page(registry, query)
     if query is None:

@@ -3,10 +3,12 @@ either database."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from flask import Flask
 
 from registry.cli.main import main
 from registry.cli.provider import provider_accounts
@@ -14,6 +16,7 @@ from registry.config import load_settings
 from registry.database import Database, open_database
 from registry.errors import Unauthorized
 from registry.records.accounts import Accounts
+from tests.conftest import BASE_IRI
 
 AGENT = "https://datasets.procancer-i.example/id/data-office"
 
@@ -120,3 +123,35 @@ def test_token_expires_in_one_day_expires(tmp_path: Path, monkeypatch: pytest.Mo
         ((_, tokens),) = accounts.providers()
     assert tokens[0].expires is not None
 
+
+def test_add_warns_when_the_agent_is_not_registered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, template_store: Path
+) -> None:
+    """The template store has the sample agents registered: AGENT is, a typo of it is not."""
+    store = tmp_path / "store"
+    shutil.copytree(template_store, store)
+    monkeypatch.setenv("REGISTRY_STORE", str(store))
+    monkeypatch.setenv("REGISTRY_BASE_IRI", BASE_IRI)
+    runner = CliRunner()
+    registered = runner.invoke(main, ["provider", "add", "procancer", "--agent", AGENT])
+    assert registered.exit_code == 0 and "Warning" not in registered.output
+    typo = AGENT.replace("data-office", "dataoffice")
+    unregistered = runner.invoke(main, ["provider", "add", "typo", "--agent", typo])
+    assert unregistered.exit_code == 0  # the account is made; the agent may come later
+    assert f"Warning: <{typo}> is not registered" in unregistered.output
+    assert "registry load FILE" in unregistered.output and "/api/records" in unregistered.output
+
+
+def test_add_says_when_the_store_is_held_or_empty(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, app: Flask
+) -> None:
+    runner = CliRunner()
+    monkeypatch.setenv("REGISTRY_STORE", app.extensions["registry"].settings.store)
+    monkeypatch.setenv("REGISTRY_BASE_IRI", BASE_IRI)
+    held = runner.invoke(main, ["provider", "add", "procancer", "--agent", AGENT])
+    assert held.exit_code == 0 and "the store is in use" in held.output
+    assert f"{BASE_IRI}resolve?iri=https%3A%2F%2Fdatasets" in held.output
+    monkeypatch.setenv("REGISTRY_STORE", str(tmp_path / "new"))
+    empty = runner.invoke(main, ["provider", "add", "procancer", "--agent", AGENT])
+    assert empty.exit_code == 0 and "(the store is empty)" in empty.output
+    assert not (tmp_path / "new").exists()

@@ -74,6 +74,8 @@ def browser(downloads: Path) -> Iterator[Chrome]:
     )
     service = webdriver.ChromeService(executable_path=shutil.which("chromedriver"))
     driver = webdriver.Chrome(options=options, service=service)
+    # axe-core takes ~20 s over /profile's tables on a busy 2-core machine (30 s by default).
+    driver.set_script_timeout(120)
     driver.execute_cdp_cmd(
         "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
     )
@@ -81,11 +83,12 @@ def browser(downloads: Path) -> Iterator[Chrome]:
     driver.quit()
 
 
-def screenshot(browser: Chrome, name: str) -> None:
-    """Save the whole page as tests/artifacts/<name>.png."""
+def screenshot(browser: Chrome, name: str, width: int = 1280) -> None:
+    """Save the whole page as tests/artifacts/<name>.png, ``width`` pixels wide."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    browser.set_window_size(width, 1000)
     height = browser.execute_script("return document.documentElement.scrollHeight")
-    browser.set_window_size(1280, min(max(height, 800), 6000))
+    browser.set_window_size(width, min(max(height, 800), 6000))
     path = ARTIFACTS / f"{name}.png"
     browser.save_screenshot(str(path))
     browser.set_window_size(1280, 1000)
@@ -148,6 +151,7 @@ def test_a_visitor_searches_filters_pages_reads_and_downloads(
     assert browser.find_elements(By.CSS_SELECTOR, 'script[type="application/ld+json"]')
     visit(browser, "05-dataset")
 
+    browser.find_element(By.CSS_SELECTOR, "nav.languages summary").click()
     browser.find_element(By.CSS_SELECTOR, 'nav.languages a[hreflang="de"]').click()
     assert "lang=de" in browser.current_url
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "de"
@@ -226,3 +230,57 @@ def test_the_sparql_page_highlights_runs_an_example_and_downloads(
     )
     assert "GROUP BY ?country" in editor_text
     visit(browser, "12-sparql-answer")
+
+
+PHONE = 390
+"""CSS pixels of a phone's viewport (an iPhone 12 to 15)."""
+
+
+def on_phone(browser: Chrome, url: str) -> None:
+    browser.set_window_size(PHONE, 844)
+    browser.get(url)
+
+
+@pytest.mark.e2e
+def test_on_a_phone_results_come_first_and_pages_fit(site: str, browser: Chrome) -> None:
+    """At 390 px: the language menu takes one header line, search results come before the
+    filters (behind a button that works without JavaScript), and the dataset page's fields
+    keep their width; every page also at 1280 px, screenshots in tests/artifacts/."""
+    try:
+        on_phone(browser, site + "/search?q=cancer")
+        header = browser.find_element(By.CSS_SELECTOR, "header.site")
+        switcher = browser.find_element(By.CSS_SELECTOR, "nav.languages summary")
+        assert switcher.size["height"] < 40 and header.size["height"] < 140, header.size
+        first = browser.find_element(By.CSS_SELECTOR, ".result h3 a")
+        assert first.location["y"] < 700, first.location  # was 1,550 px down, after the facets
+        assert not browser.find_element(By.CSS_SELECTOR, ".facets").is_displayed()
+        screenshot(browser, "15-phone-search", PHONE)
+        browser.set_window_size(PHONE, 844)
+        browser.find_element(By.CSS_SELECTOR, "label.filters-button").click()
+        modality = browser.find_element(By.CSS_SELECTOR, "#facet-modality + ul a")
+        assert modality.is_displayed()
+        screenshot(browser, "16-phone-search-filters", PHONE)
+        browser.set_window_size(PHONE, 844)
+        modality.click()
+        assert "modality=" in browser.current_url
+        assert "(1)" in browser.find_element(By.CSS_SELECTOR, "label.filters-button").text
+
+        on_phone(browser, site + "/search")
+        browser.find_element(By.CSS_SELECTOR, ".result h3 a").click()
+        overflow = browser.execute_script(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 1, f"the dataset page is {overflow} px wider than the phone"
+        nested = browser.find_elements(By.CSS_SELECTOR, ".field .field dd")
+        assert nested and min(e.size["width"] for e in nested if e.is_displayed()) > 200
+        if AXE:
+            assert serious_violations(browser) == []
+        screenshot(browser, "17-phone-dataset", PHONE)
+        screenshot(browser, "18-dataset-1280")
+        browser.get(site + "/vocab/modality")
+        visit(browser, "19-code-list")
+        screenshot(browser, "20-phone-code-list", PHONE)
+        browser.get(site + "/vocab")
+        visit(browser, "21-code-lists")
+    finally:
+        browser.set_window_size(1280, 1000)

@@ -8,6 +8,7 @@ import threading
 
 import pytest
 from flask.testing import FlaskClient
+from rdflib import Namespace
 from rdflib.namespace import DCAT, DCTERMS, RDF
 
 from registry.rdf import formats
@@ -17,6 +18,7 @@ from tests.conftest import SAMPLES
 
 DATASETS = "SELECT ?d WHERE { ?d a dcat:Dataset } ORDER BY ?d"
 JSON_RESULTS = "application/sparql-results+json"
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 
 
 @pytest.fixture
@@ -70,6 +72,20 @@ def test_ask_and_construct(client: FlaskClient, loaded: Registry) -> None:
     assert construct.mimetype == "text/turtle"
     triples = formats.parse(construct.data, formats.syntax_for_media_type("text/turtle"))
     assert len(triples) == sample_titles()
+
+
+def test_a_construct_asked_for_result_formats_gets_the_default_rdf_syntax(
+    client: FlaskClient, loaded: Registry
+) -> None:
+    """roqet asks every query for application/sparql-results+xml: a CONSTRUCT gets Turtle."""
+    construct = {"query": "CONSTRUCT { ?d dct:title ?t } WHERE { ?d a dcat:Dataset ; dct:title ?t }"}
+    roqet = client.get(
+        "/sparql", query_string=construct, headers={"Accept": "application/sparql-results+xml"}
+    )
+    assert roqet.status_code == 200 and roqet.mimetype == "text/turtle"
+    assert len(formats.parse(roqet.data, formats.syntax_for_media_type("text/turtle"))) == sample_titles()
+    refused = client.get("/sparql", query_string=construct, headers={"Accept": "image/png"})
+    assert refused.status_code == 406
 
 
 def test_result_formats_by_accept(client: FlaskClient, loaded: Registry) -> None:
@@ -145,6 +161,38 @@ def test_the_word_service_elsewhere_is_fine(client: FlaskClient, query: str) -> 
 def test_browser_gets_the_query_page(client: FlaskClient) -> None:
     page = client.get("/sparql", headers={"Accept": "text/html"}).get_data(as_text=True)
     assert "<form" in page and "healthdcatap:" in page
+
+
+COMUNICA = (
+    "application/n-quads,application/trig;q=0.95,application/ld+json;q=0.9,"
+    "application/n-triples;q=0.8,text/turtle;q=0.6,application/rdf+xml;q=0.5,"
+    "text/n3;q=0.35,application/xml;q=0.3,image/svg+xml;q=0.3,text/xml;q=0.3,"
+    "text/html;q=0.2,application/xhtml+xml;q=0.18,application/json;q=0.135"
+)
+"""The Accept header Comunica sends when it reads a SPARQL endpoint's service description."""
+
+
+def test_the_service_description_honours_q_values_beside_text_html(client: FlaskClient) -> None:
+    """text/html at q=0.2 is Comunica's last resort, not its wish: it gets RDF."""
+    response = client.get("/sparql", headers={"Accept": COMUNICA})
+    assert response.status_code == 200
+    assert response.mimetype == "application/ld+json"  # q=0.9, the best RDF syntax offered
+    syntax = formats.syntax_for_media_type(response.mimetype)
+    described = formats.to_rdflib(formats.parse(response.data, syntax))
+    assert (None, RDF.type, SD.Service) in described
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    assert client.get("/sparql", headers={"Accept": browser}).mimetype == "text/html"
+    assert client.get("/sparql", headers={"Accept": "*/*"}).mimetype == "text/turtle"
+
+
+def test_head_answers_as_get_for_monitors(client: FlaskClient) -> None:
+    for accept in ({}, {"Accept": "text/turtle"}, {"Accept": "text/html"}):
+        head, get = client.head("/sparql", headers=accept), client.get("/sparql", headers=accept)
+        assert head.status_code == get.status_code == 200, accept
+        assert head.mimetype == get.mimetype and head.data == b""
+    asked = client.head("/sparql", query_string={"query": "ASK {}"},
+                        headers={"Accept": JSON_RESULTS})
+    assert asked.status_code == 200 and asked.mimetype == JSON_RESULTS
 
 
 def test_oversized_body_is_413_and_json(tmp_path) -> None:

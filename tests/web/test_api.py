@@ -135,6 +135,22 @@ def test_dataset_registered_by_another_provider_is_409(
     assert create(client, token).status_code == 409  # POST of an existing record: use PUT
 
 
+def test_a_create_of_an_existing_record_names_it_and_its_location(
+    client: FlaskClient, token: str
+) -> None:
+    created = create(client, token)
+    again = create(client, token, CHANGED)
+    assert again.status_code == 409
+    body = again.get_json()
+    assert body["id"] == created.get_json()["id"] == RECORD_ID and body["version"] == 1
+    assert again.headers["Location"] == created.headers["Location"]
+    assert "PUT" in body["message"] and 'If-Match: "1"' in body["message"]
+    replaced = client.put(
+        again.headers["Location"], data=CHANGED, headers=auth(token, **{"If-Match": '"1"'})
+    )
+    assert replaced.status_code == 200 and replaced.headers["ETag"] == '"2"'
+
+
 def test_violation_is_422_with_report_in_json_turtle_and_html(
     client: FlaskClient, registry: Registry, token: str
 ) -> None:

@@ -27,7 +27,7 @@ def test_dataset_iri_negotiates_rdf_with_vary_and_link(
     assert f'</datasets/{record_id}.{syntax.suffix}>; rel="alternate"' in response.headers["Link"]
     assert formats.parse(response.data, syntax)
     page = client.get(f"/datasets/{record_id}", headers={"Accept": "text/html,*/*;q=0.8"})
-    assert page.mimetype == "text/html" and page.headers["Vary"] == "Accept"
+    assert page.mimetype == "text/html" and page.headers["Vary"] == "Accept, Accept-Language"
     assert f'rel="alternate" type="{syntax.media_type}"' in page.get_data(as_text=True)
 
 

@@ -148,3 +148,27 @@ def test_javascript_iris_are_not_links(client: FlaskClient, registry: Registry) 
     accepted = submit(registry.records, body, TURTLE)
     page = client.get(f"/datasets/{accepted.record_id}").get_data(as_text=True)
     assert "javascript:alert(1)" in page and 'href="javascript:' not in page
+
+
+def test_answers_chosen_by_language_vary_with_it(client: FlaskClient) -> None:
+    """A cache must not give one visitor's German page to another: pages say
+    ``Vary: Accept-Language``; RDF documents, which no language picks, do not."""
+    home = client.get("/", headers={"Accept-Language": "de"})
+    assert home.status_code == 200 and 'lang="de"' in home.get_data(as_text=True)
+    assert "Accept-Language" in home.headers["Vary"]
+    code_list = client.get("/vocab/modality", headers={"Accept-Language": "fr"})
+    assert {"Accept", "Accept-Language"} <= {v.strip() for v in code_list.headers["Vary"].split(",")}
+    missing = client.get("/datasets/nothing-here", headers={"Accept": "text/html"})
+    assert missing.status_code == 404 and "Accept-Language" in missing.headers["Vary"]
+    turtle = client.get("/catalog", headers={"Accept": "text/turtle"})
+    assert turtle.status_code == 200 and "Accept-Language" not in turtle.headers.get("Vary", "")
+
+
+def test_a_page_not_found_offers_a_search(client: FlaskClient) -> None:
+    page = client.get("/datasets/nothing-here?lang=de", headers={"Accept": "text/html"})
+    assert page.status_code == 404
+    text = page.get_data(as_text=True)
+    assert 'role="search"' in text and 'action="/search' in text
+    assert '<input type="hidden" name="lang" value="de">' in text
+    data = client.get("/datasets/nothing-here", headers={"Accept": "application/json"})
+    assert data.status_code == 404 and data.get_json()["status"] == 404

@@ -95,7 +95,7 @@ def test_the_root_in_the_other_syntaxes(
 def test_everyone_else_gets_the_home_page(harvest_client: FlaskClient, accept: str | None) -> None:
     response = harvest_client.get("/", headers={"Accept": accept} if accept else {})
     assert response.status_code == 200 and response.mimetype == "text/html"
-    assert response.headers["Vary"] == "Accept"
+    assert response.headers["Vary"] == "Accept, Accept-Language"  # a page, in their language
 
 
 def test_every_dataset_is_one_get_at_a_time_from_the_root(
