@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from registry.errors import RdfSyntaxError, RemoteContextRefused
@@ -24,6 +25,13 @@ BUNDLED_CONTEXTS: dict[str, str] = {
         "healthdcat-ap-imaging-1.jsonld"
     ),
 }
+
+
+def context_file(name: str) -> Path | None:
+    """The bundled context file called ``name`` (for the registry to serve), or None."""
+    if name not in BUNDLED_CONTEXTS.values():
+        return None
+    return resource_dir("ontology") / "context" / name
 
 
 @cache

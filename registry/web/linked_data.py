@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from registry.catalogue import read
 from registry.errors import NotFound
 from registry.rdf.iris import normal_iri
+from registry.rdf.jsonld import context_file
 from registry.records.layout import record_id_for
 from registry.web.context import get_catalogue
 from registry.web.negotiation import negotiated, suffix_document
@@ -69,6 +70,18 @@ def operator(name: str) -> BaseResponse:
         lambda: triples,
         lambda s: url_for("federation.catalog_document", suffix=s),
     )
+
+
+@linked_data.get("/context/<name>")
+def context_document(name: str) -> BaseResponse:
+    """A JSON-LD context the registry bundles (its own, which the samples cite, and
+    DCAT-AP's), so providers' JSON-LD tools can read what the registry reads."""
+    path = context_file(name)
+    if path is None:
+        raise NotFound(f"The registry serves no JSON-LD context called {name!r}.")
+    response = Response(path.read_bytes(), mimetype="application/ld+json")
+    response.cache_control.public, response.cache_control.max_age = True, 86_400
+    return response
 
 
 @linked_data.get("/sitemap.xml")

@@ -113,3 +113,17 @@ def test_language_from_url_overrides_browser_and_sticks_to_links(
     assert 'class="fallback"' in swedish
     unknown = client.get("/?lang=tlh").get_data(as_text=True)
     assert '<html lang="en">' in unknown
+
+
+def test_the_bundled_json_ld_contexts_are_served(client: FlaskClient) -> None:
+    """Providers' JSON-LD tools read the context the samples cite from the registry."""
+    sample = next(p for p in SAMPLES if p.suffix == ".jsonld")
+    cited = [c for c in json.loads(sample.read_text())["@context"] if isinstance(c, str)]
+    own = next(c for c in cited if "cancer-image-registry" in c)
+    answer = client.get(f"/context/{own.rsplit('/', 1)[1]}", headers={"Origin": "https://x.org"})
+    assert answer.status_code == 200 and answer.mimetype == "application/ld+json"
+    assert "@context" in json.loads(answer.data)
+    assert answer.headers["Access-Control-Allow-Origin"] == "*"
+    assert client.get("/context/dcat-ap-3.0.1.jsonld").status_code == 200
+    for name in ("README.md", "..%2Fvocab%2Fmodality-1.0.0.ttl", "nothing.jsonld"):
+        assert client.get(f"/context/{name}").status_code == 404
