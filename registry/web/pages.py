@@ -12,6 +12,7 @@ from flask import (
     g,
     has_request_context,
     jsonify,
+    redirect,
     render_template,
     request,
 )
@@ -187,6 +188,18 @@ def search_document(view: dict[str, Any]) -> dict[str, Any]:
         "no_result": view["no_result"],
         "offers": [{**offer, "label": offer["label"].text} for offer in view["offers"]],
     }
+
+
+@pages.get("/datasets")
+@pages.get("/datasets/")
+@pages.get("/providers")
+@pages.get("/providers/")
+def listing_page() -> BaseResponse:
+    """A dataset or provider URL trimmed to its folder: every dataset, on the search page,
+    where the provider facet lists the providers (a redirect keeps the language)."""
+    language = request.args.get("lang")
+    target = flask_url_for("pages.search_page", lang=language) if language else None
+    return redirect(target or flask_url_for("pages.search_page"), code=302)
 
 
 @pages.get("/datasets/<record_id>")

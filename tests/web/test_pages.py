@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pyoxigraph as ox
+import pytest
 from flask.testing import FlaskClient
 
 from registry.rdf import formats
@@ -172,3 +173,12 @@ def test_a_page_not_found_offers_a_search(client: FlaskClient) -> None:
     assert '<input type="hidden" name="lang" value="de">' in text
     data = client.get("/datasets/nothing-here", headers={"Accept": "application/json"})
     assert data.status_code == 404 and data.get_json()["status"] == 404
+
+
+@pytest.mark.parametrize("trimmed", ["/datasets", "/datasets/", "/providers", "/providers/"])
+def test_a_trimmed_dataset_or_provider_url_leads_to_every_dataset(
+    client: FlaskClient, trimmed: str
+) -> None:
+    answer = client.get(trimmed + "?lang=de")
+    assert answer.status_code == 302 and answer.headers["Location"] == "/search?lang=de"
+    assert client.get(trimmed).headers["Location"] == "/search"
