@@ -13,7 +13,7 @@ from pathlib import Path
 from registry.config import Settings
 from registry.errors import RegistryError
 from registry.records.accounts import Accounts
-from registry.store.oxigraph import OxigraphStore
+from registry.store.backends import open_store
 
 QUADS, ACCOUNTS, AUDIT = "store.nq", "accounts.sqlite", "audit.jsonl"
 
@@ -23,7 +23,7 @@ def backup(settings: Settings, folder: Path) -> None:
     if folder.exists() and any(folder.iterdir()):
         raise RegistryError(f"{folder} is not empty; back up into a new folder.")
     folder.mkdir(parents=True, exist_ok=True)
-    store = OxigraphStore(settings.store_path)
+    store = open_store(settings)
     try:
         store.dump(folder / QUADS)
     finally:
@@ -34,15 +34,21 @@ def backup(settings: Settings, folder: Path) -> None:
 
 
 def restore(settings: Settings, folder: Path) -> None:
-    """Load a backup folder into the configured store, which must not exist yet."""
+    """Load a backup folder into the configured store, which must not exist yet (a remote
+    one: must be empty)."""
     if not (folder / QUADS).is_file():
         raise RegistryError(f"{folder} holds no {QUADS}: not a registry backup.")
-    if settings.store_path.exists() or settings.accounts_path.exists():
+    exists = not settings.remote_store and settings.store_path.exists()
+    if exists or settings.accounts_path.exists():
         raise RegistryError(
             f"{settings.store_path} (or its accounts) exists; restore into a new REGISTRY_STORE."
         )
-    store = OxigraphStore(settings.store_path)
+    store = open_store(settings)
     try:
+        if store.quad_count():
+            raise RegistryError(
+                f"The store {settings.store} is not empty; restore into an empty one."
+            )
         store.restore(folder / QUADS)
     finally:
         store.close()

@@ -17,11 +17,12 @@ import pyoxigraph as ox
 from rdflib import URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
 
+from registry import __version__
 from registry.catalogue.facade import Catalogue
 from registry.catalogue.index.sqlite import SearchIndex
 from registry.catalogue.index.sync import IndexSync
 from registry.config import Settings
-from registry.errors import StoreMismatch
+from registry.errors import StoreMismatch, StoreUnavailable
 from registry.federation.dump import Dump, DumpSchedule
 from registry.federation.feed import Feed
 from registry.federation.listing import Listing
@@ -37,8 +38,12 @@ from registry.records.layout import Layout
 from registry.records.submission import catalog_change
 from registry.records.write import write_record
 from registry.sparql.service import Endpoint
+from registry.store.backends import open_store
 from registry.store.changelog import ChangeLog
-from registry.store.oxigraph import OxigraphStore
+from registry.store.interface import Store
+
+HEALTH_WAIT = 2.0
+"""Seconds ``/health`` waits for the store before it says the store is unavailable."""
 
 
 @dataclass
@@ -46,7 +51,7 @@ class Registry:
     """The opened registry: settings, the store, and the facades built over them."""
 
     settings: Settings
-    store: OxigraphStore
+    store: Store
     shapes: Shapes
     search: SearchIndex
     records: Records
@@ -81,6 +86,20 @@ class Registry:
             self._dumps = DumpSchedule(self.dump, self.settings.dump_interval)
             self._dumps.start()
 
+    def health(self) -> tuple[bool, dict[str, object]]:
+        """Whether the registry can answer, and what ``/health`` says: the store's backend
+        and status (asked with a short wait, so a store that is down is told within
+        seconds), the change log's position, the version."""
+        backend = "remote" if self.settings.remote_store else "embedded"
+        store: dict[str, object] = {"backend": backend}
+        try:
+            self.store.ping(HEALTH_WAIT)
+            store.update(status="ok", changes=self.records.changes.latest())
+        except StoreUnavailable as down:
+            store.update(status="unavailable", message=down.message)
+        ok = store["status"] == "ok"
+        return ok, {"status": "ok" if ok else "unavailable", "version": __version__, "store": store}
+
     def close(self) -> None:
         if self._dumps is not None:
             self._dumps.stop()
@@ -112,7 +131,7 @@ def catalog_triples(settings: Settings, layout: Layout) -> list[ox.Triple]:
     ]
 
 
-def load_vocabularies(store: OxigraphStore, shapes: Shapes, layout: Layout) -> None:
+def load_vocabularies(store: Store, shapes: Shapes, layout: Layout) -> None:
     """Write the shipped vocabularies into their graph unless the store already has this version.
 
     The authority tables are ~140,000 triples: loading them takes a couple of seconds, so it
@@ -129,7 +148,7 @@ def load_vocabularies(store: OxigraphStore, shapes: Shapes, layout: Layout) -> N
         store.load_graph(graph, itertools.chain(vocabularies.triples(), [marker]))
 
 
-def refuse_other_base(store: OxigraphStore, settings: Settings, layout: Layout) -> None:
+def refuse_other_base(store: Store, settings: Settings, layout: Layout) -> None:
     """Stop if the store holds records of another base IRI: they would silently vanish."""
     rows = store.query(query("other_catalogs"), {"catalog": ox.NamedNode(layout.catalog_iri)})
     for row in rows:  # type: ignore[union-attr]
@@ -144,7 +163,7 @@ def open_registry(settings: Settings) -> Registry:
     """Open the store, parse shapes and vocabularies, build the facades, write the registry's
     own graphs and bring the search index in step."""
     layout = Layout(settings.base_iri)
-    store = OxigraphStore(settings.store_path)
+    store = open_store(settings)
     try:
         refuse_other_base(store, settings, layout)
     except StoreMismatch:
@@ -157,7 +176,8 @@ def open_registry(settings: Settings) -> Registry:
     assert shapes.vocabularies is not None
     search = SearchIndex(search_index_path(settings))
     changes = ChangeLog(store, layout.changes_graph)
-    records = Records(store, shapes, layout, AuditLog(settings.audit_path), changes)
+    audit = AuditLog(settings.audit_path)
+    records = Records(store, shapes, layout, audit, changes, writing=store.writing)
     catalogue = Catalogue(store, search, shapes.vocabularies.labels, layout, settings.page_size)
     index = IndexSync(search, store, layout)
     records.subscribe(index.record_written)

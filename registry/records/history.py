@@ -18,7 +18,7 @@ from registry.rdf.namespaces import CIR, compact
 from registry.records.facade import Records
 from registry.records.layout import Layout, history_iri, record_facts, version_iri
 from registry.records.write import RecordState, is_record_statement, read_state
-from registry.store.oxigraph import OxigraphStore
+from registry.store.interface import Store
 
 DESCRIPTION = ox.NamedNode(str(CIR.description))
 
@@ -47,7 +47,7 @@ def current(records: Records, record_id: str) -> Current:
 
 
 def published(
-    store: OxigraphStore, layout: Layout, record: str, stored: list[ox.Triple]
+    store: Store, layout: Layout, record: str, stored: list[ox.Triple]
 ) -> list[ox.Triple]:
     """Return a record's current graph as the registry publishes it: its own statements
     (``dcat:CatalogRecord``, catalogue links) from ``stored``, and the description exactly as
@@ -73,7 +73,7 @@ def published(
     return [t for t in stored if is_record_statement(t, record, catalog, topic.value)] + exact
 
 
-def described(store: OxigraphStore, version: str) -> list[ox.Triple] | None:
+def described(store: Store, version: str) -> list[ox.Triple] | None:
     """Return the description accepted as the version graph ``version``, triple for triple as
     submitted; None if that graph keeps none."""
     text = description_text(store, version)
@@ -85,7 +85,7 @@ def described(store: OxigraphStore, version: str) -> list[ox.Triple] | None:
     return [quad.triple for quad in quads]
 
 
-def description_text(store: OxigraphStore, version: str) -> str | None:
+def description_text(store: Store, version: str) -> str | None:
     """Return the description accepted as the version graph ``version`` as the registry keeps
     it: N-Triples, one triple a line, sorted (``write``); None if that graph keeps none.
 
