@@ -208,6 +208,9 @@ class StoreUnavailable(RegistryError):
     status = 503
     title = "Store unavailable"
 
+    def __init__(self, message: str) -> None:
+        super().__init__(message, retry_after=5)
+
 
 class WriteRaced(RegistryError):
     """Another writer changed the store between this write's read and its update, so the
