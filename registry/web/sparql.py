@@ -130,6 +130,7 @@ def query_page(registry: Registry, query: sparql.QueryRequest | None) -> Respons
         "examples": description.examples(),
         "prefixes": PREFIXES,
         "settings": registry.settings,
+        "sparql_iri": registry.layout.iri("sparql"),
         "formats": sparql.FORMATS,
     }
     status = 200
