@@ -103,12 +103,12 @@ def trusted_bulk_load(registry: Registry, files: Iterable[GeneratedFile]) -> int
         blocks.append(block)
         entries.append(entry)
         if len(blocks) == BATCH:
-            registry.store.trusted_bulk_load(b"".join(blocks), ox.RdfFormat.N_QUADS)
+            registry.store.trusted_bulk_load(b"".join(blocks), ox.RdfFormat.TRIG)
             registry.search.write(entries)
             count += len(blocks)
             blocks, entries = [], []
     if blocks:
-        registry.store.trusted_bulk_load(b"".join(blocks), ox.RdfFormat.N_QUADS)
+        registry.store.trusted_bulk_load(b"".join(blocks), ox.RdfFormat.TRIG)
         registry.search.write(entries)
         count += len(blocks)
     stale = registry.index.reconcile()
