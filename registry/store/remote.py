@@ -242,6 +242,7 @@ class RemoteStore:
     def consistent(self, scratch: Path) -> Iterator[RemoteStore]:
         """The server itself: a remote store has no checkpoint to read, so a long read (the
         dump) sees each query's own moment, not one for the whole read."""
+        scratch.mkdir(parents=True, exist_ok=True)  # where the embedded store's copy would be
         yield self
 
     def views(self, folder: Path, refresh: float) -> LiveViews:

@@ -146,6 +146,7 @@ def test_store_down_then_back(served: tuple[OxigraphServer, Flask], tmp_path: Pa
         response = client.get(url, headers={"Accept": "application/json"})
         assert response.status_code == 503, (url, response.data)
         assert time.monotonic() - started < 5, url
+        assert url == "/health" or response.headers["Retry-After"] == "5"
     assert client.get("/health").json["store"]["status"] == "unavailable"  # type: ignore[index]
     server.start()
     assert client.get("/health").status_code == 200
