@@ -126,6 +126,9 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     path = Path(str(metafunc.definition.path)).relative_to(ROOT).as_posix()
     both = chosen == "both" or path.startswith(BOTH_BACKENDS)
     both = both or metafunc.definition.get_closest_marker("both_stores") is not None
+    if metafunc.definition.get_closest_marker("embedded_only") is not None:
+        metafunc.parametrize("backend", ["embedded"], indirect=True)
+        return
     metafunc.parametrize("backend", BACKENDS if both else [chosen], indirect=True)
 
 

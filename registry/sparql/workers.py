@@ -149,6 +149,11 @@ def evaluate(store: ox.Store | RemoteQueries, job: Job) -> Outcome:
     except TooLarge as error:
         return Outcome(failure="too-large", message=str(error))
     except StoreUnavailable as error:
+        # A remote server that fails a SERVICE call mid-answer sends its error text in a
+        # cut 200: it would tell open ports from closed ones, so it reads as any SERVICE
+        # failure.
+        if screened.services:
+            return Outcome(failure="service-failed")
         return Outcome(failure="unavailable", message=error.message)
     except (OSError, ValueError, RuntimeError) as error:
         # A failed SERVICE call says why (refused, reset, not SPARQL): that would tell open
