@@ -69,6 +69,15 @@ TYPED = {  # the typed searches: one word, common words, three words with typos,
 CHARTED = (EUCAIM.hasCondition, EUCAIM.hasImageModality, EUCAIM.hasImageBodyPart, DCTERMS.spatial)
 
 
+def faceted_url(i: int) -> str:
+    """The search with three facets selected (the ``i``-th of ``FACETED``), sorted by title."""
+    condition, modality, country = FACETED[i % len(FACETED)]
+    return (
+        f"/search?condition={CIR_VOCAB}condition/{condition}"
+        f"&modality={CIR_VOCAB}modality/{modality}&country={COUNTRY}{country}&sort=title"
+    )
+
+
 def baseline_query(name: str) -> str:
     return (BASELINE / f"{name}.rq").read_text(encoding="utf-8")
 
@@ -110,12 +119,6 @@ def run(registry: Registry, client, args: argparse.Namespace) -> list[tuple[str,
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
 
-    def faceted_url(i: int) -> str:
-        condition, modality, country = FACETED[i % len(FACETED)]
-        return (
-            f"/search?condition={CIR_VOCAB}condition/{condition}"
-            f"&modality={CIR_VOCAB}modality/{modality}&country={COUNTRY}{country}&sort=title"
-        )
 
     def sparql(text: str, bindings: dict | None = None) -> list:
         return list(store.query(text, bindings))  # type: ignore[arg-type]

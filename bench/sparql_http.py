@@ -29,6 +29,7 @@ import pyoxigraph as ox
 
 from registry.config import load_settings
 from registry.runtime import open_registry
+from registry.store.oxigraph import EmbeddedStore
 from registry.synthetic.records import records
 
 BASE = "http://127.0.0.1:8080/"
@@ -87,6 +88,7 @@ def build(folder: Path, n: int) -> tuple[Path, Path, str]:
     dataset = first_dataset(store)
     del store  # the registry opens the folder next; a live query result would keep it locked
     registry = open_registry(load_settings({"store": str(ours), "base_iri": BASE}))
+    assert isinstance(registry.store, EmbeddedStore)
     registry.store.snapshot(theirs)
     registry.close()
     del registry

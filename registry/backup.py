@@ -17,7 +17,7 @@ from registry.config import Settings
 from registry.database import open_database
 from registry.errors import RegistryError
 from registry.federation.harvest.sources import Sources
-from registry.store.oxigraph import OxigraphStore
+from registry.store.backends import open_store
 
 QUADS, DATABASE, HARVEST = "store.nq", "database.jsonl", "harvest.sqlite"
 LEGACY = {"accounts": "accounts.sqlite", "audit": "audit.jsonl"}
@@ -29,7 +29,7 @@ def backup(settings: Settings, folder: Path) -> None:
     if folder.exists() and any(folder.iterdir()):
         raise RegistryError(f"{folder} is not empty; back up into a new folder.")
     folder.mkdir(parents=True, exist_ok=True)
-    store = OxigraphStore(settings.store_path)
+    store = open_store(settings)
     try:
         store.dump(folder / QUADS)
     finally:
@@ -44,17 +44,22 @@ def backup(settings: Settings, folder: Path) -> None:
 
 
 def restore(settings: Settings, folder: Path) -> None:
-    """Load a backup folder into the configured store, which must not exist yet, and the
-    configured database, which must hold no accounts or audit log yet."""
+    """Load a backup folder into the configured store, which must not exist yet (a remote
+    one: must be empty), and the configured database, which must hold no accounts or audit
+    log yet."""
     if not (folder / QUADS).is_file():
         raise RegistryError(f"{folder} holds no {QUADS}: not a registry backup.")
-    if settings.store_path.exists():
+    if not settings.remote_store and settings.store_path.exists():
         raise RegistryError(f"{settings.store_path} exists; restore into a new REGISTRY_STORE.")
     database = open_database(settings)
     try:
         database.refuse_data()
-        store = OxigraphStore(settings.store_path)
+        store = open_store(settings)
         try:
+            if store.quad_count():
+                raise RegistryError(
+                    f"The store {settings.store} is not empty; restore into an empty one."
+                )
             store.restore(folder / QUADS)
         finally:
             store.close()

@@ -21,7 +21,24 @@ class Settings:
     """Every configuration key; README.md lists them with their environment variable."""
 
     store: str = "var/store"
-    """Folder of the on-disk Oxigraph store (created if missing)."""
+    """Folder of the embedded Oxigraph store (created if missing), or the http(s):// URL of an
+    Oxigraph server (``oxigraph serve``) that several registry processes share."""
+    store_query_url: str = ""
+    """The remote store's SPARQL query endpoint; empty: ``REGISTRY_STORE`` + ``/query``."""
+    store_update_url: str = ""
+    """The remote store's SPARQL update endpoint; empty: ``REGISTRY_STORE`` + ``/update``."""
+    store_graph_url: str = ""
+    """The remote store's Graph Store Protocol endpoint; empty: ``REGISTRY_STORE`` + ``/store``."""
+    store_connect_timeout: float = 2.0
+    """Seconds to wait for a connection to the remote store; longer: the store is down (503)."""
+    store_timeout: float = 30.0
+    """Seconds to wait for each read of the remote store's answer; longer: 503."""
+    store_lock: str = ""
+    """The file this machine's registry processes lock to write a remote store in turn;
+    empty: ``store.write.lock`` in ``REGISTRY_LOCAL_FOLDER``."""
+    local_folder: str = "var"
+    """With a remote store, the folder of the files each process keeps beside it: accounts,
+    audit log, dump, search index, SPARQL views."""
     database: str = ""
     """URL of the operational database (accounts, token digests, audit log):
     ``postgresql://user:password@host/name``, or empty for an SQLite file beside the store."""
@@ -140,8 +157,20 @@ class Settings:
     0: the server never harvests."""
 
     @property
+    def remote_store(self) -> bool:
+        """Whether ``store`` is the URL of a server rather than a folder."""
+        return self.store.startswith(("http://", "https://"))
+
+    @property
     def store_path(self) -> Path:
-        return Path(self.store)
+        """The embedded store's folder; with a remote store, the name the files kept beside
+        it are named after (``var/remote-accounts.sqlite``, say)."""
+        return Path(self.local_folder) / "remote" if self.remote_store else Path(self.store)
+
+    @property
+    def store_lock_path(self) -> Path:
+        default = Path(self.local_folder) / "store.write.lock"
+        return Path(self.store_lock) if self.store_lock else default
 
     @property
     def service_hosts(self) -> frozenset[str]:

@@ -237,3 +237,26 @@ class ForeignSubject(RegistryError):
 
     status = 422
     title = "Statements about a node the record does not own"
+
+
+class StoreUnavailable(RegistryError):
+    """The triple store did not answer (down, unreachable, too slow) or answered in part.
+
+    The request changed nothing it did not report; it may be sent again once the store is
+    back (``/health`` says when), without restarting the registry.
+    """
+
+    status = 503
+    title = "Store unavailable"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, retry_after=5)
+
+
+class WriteRaced(RegistryError):
+    """Another writer changed the store between this write's read and its update, so the
+    update (conditional on what was read) changed nothing; ``records`` reads again and
+    retries, so a client sees this only when the store keeps changing under it."""
+
+    status = 503
+    title = "Write raced"

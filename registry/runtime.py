@@ -17,12 +17,13 @@ import pyoxigraph as ox
 from rdflib import URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
 
+from registry import __version__
 from registry.catalogue.facade import Catalogue
 from registry.catalogue.index.sqlite import SearchIndex
 from registry.catalogue.index.sync import IndexSync
 from registry.config import Settings
 from registry.database import Database, open_database
-from registry.errors import StoreMismatch
+from registry.errors import StoreMismatch, StoreUnavailable
 from registry.federation.dump import Dump, DumpSchedule
 from registry.federation.feed import Feed
 from registry.federation.harvest.harvester import Harvester, Schedule
@@ -41,8 +42,12 @@ from registry.records.layout import Layout
 from registry.records.submission import catalog_change
 from registry.records.write import write_record
 from registry.sparql.service import Endpoint
+from registry.store.backends import open_store
 from registry.store.changelog import ChangeLog
-from registry.store.oxigraph import OxigraphStore
+from registry.store.interface import Store
+
+HEALTH_WAIT = 2.0
+"""Seconds ``/health`` waits for the store before it says the store is unavailable."""
 
 
 @dataclass
@@ -50,7 +55,7 @@ class Registry:
     """The opened registry: settings, the store, and the facades built over them."""
 
     settings: Settings
-    store: OxigraphStore
+    store: Store
     database: Database
     """Operational data: accounts, token digests, the audit log."""
     shapes: Shapes
@@ -97,6 +102,20 @@ class Registry:
             self._harvests = Schedule(self.harvester, interval)
             self._harvests.start()
 
+    def health(self) -> tuple[bool, dict[str, object]]:
+        """Whether the registry can answer, and what ``/health`` says: the store's backend
+        and status (asked with a short wait, so a store that is down is told within
+        seconds), the change log's position, the version."""
+        backend = "remote" if self.settings.remote_store else "embedded"
+        store: dict[str, object] = {"backend": backend}
+        try:
+            self.store.ping(HEALTH_WAIT)
+            store.update(status="ok", changes=self.records.changes.latest())
+        except StoreUnavailable as down:
+            store.update(status="unavailable", message=down.message)
+        ok = store["status"] == "ok"
+        return ok, {"status": "ok" if ok else "unavailable", "version": __version__, "store": store}
+
     def close(self) -> None:
         if self._harvests is not None:
             self._harvests.stop()
@@ -131,7 +150,7 @@ def catalog_triples(settings: Settings, layout: Layout) -> list[ox.Triple]:
     ]
 
 
-def load_vocabularies(store: OxigraphStore, shapes: Shapes, layout: Layout) -> None:
+def load_vocabularies(store: Store, shapes: Shapes, layout: Layout) -> None:
     """Write the shipped vocabularies into their graph unless the store already has this version.
 
     The authority tables are ~140,000 triples: loading them takes a couple of seconds, so it
@@ -148,7 +167,7 @@ def load_vocabularies(store: OxigraphStore, shapes: Shapes, layout: Layout) -> N
         store.load_graph(graph, itertools.chain(vocabularies.triples(), [marker]))
 
 
-def refuse_other_base(store: OxigraphStore, settings: Settings, layout: Layout) -> None:
+def refuse_other_base(store: Store, settings: Settings, layout: Layout) -> None:
     """Stop if the store holds records of another base IRI: they would silently vanish."""
     rows = store.query(query("other_catalogs"), {"catalog": ox.NamedNode(layout.catalog_iri)})
     for row in rows:  # type: ignore[union-attr]
@@ -163,7 +182,7 @@ def open_registry(settings: Settings) -> Registry:
     """Open the store, parse shapes and vocabularies, build the facades, write the registry's
     own graphs and bring the search index in step."""
     layout = Layout(settings.base_iri)
-    store = OxigraphStore(settings.store_path)
+    store = open_store(settings)
     try:
         refuse_other_base(store, settings, layout)
         database = open_database(settings)
@@ -178,7 +197,9 @@ def open_registry(settings: Settings) -> Registry:
     search = SearchIndex(search_index_path(settings))
     limits = DescriptionLimits.from_settings(settings)
     changes = ChangeLog(store, layout.changes_graph)
-    records = Records(store, shapes, layout, AuditLog(database), changes, limits)
+    records = Records(
+        store, shapes, layout, AuditLog(database), changes, limits, writing=store.writing
+    )
     vocabularies = shapes.vocabularies
     catalogue = Catalogue(
         store, search, vocabularies.labels, layout, settings.page_size, vocabularies.property_labels

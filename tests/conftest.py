@@ -6,7 +6,7 @@ from __future__ import annotations
 import gc
 import shutil
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from registry.records.submission import submit
 from registry.runtime import Registry
 from registry.web.app import create_app
 from tests.postgresql import Cluster
+from tests.store_server import oxigraph_server
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -102,30 +103,79 @@ def template_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture
-def app(tmp_path: Path, template_store: Path) -> Iterator[Flask]:
-    """The app over a fresh on-disk copy of the template store."""
-    shutil.copytree(template_store, tmp_path / "store")
-    app = create_app({"store": str(tmp_path / "store"), "base_iri": BASE_IRI})
-    yield app
-    app.extensions["registry"].close()
+BACKENDS = ("embedded", "remote")
+BOTH_BACKENDS = ("tests/store/", "tests/records/")
+"""Folders whose tests run against both backends in every run (``--store`` decides for the
+rest of the suite: ``--store=remote`` runs it all against an Oxigraph server)."""
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--store",
+        choices=(*BACKENDS, "both"),
+        default="embedded",
+        help="the store the app fixtures open: embedded (default), remote (a real `oxigraph "
+        "serve` per test) or both; tests/store and tests/records always run on both",
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Parametrise every test that opens a store (through ``backend``) over the backends."""
+    if "backend" not in metafunc.fixturenames:
+        return
+    chosen = metafunc.config.getoption("--store")
+    path = Path(str(metafunc.definition.path)).relative_to(ROOT).as_posix()
+    both = chosen == "both" or path.startswith(BOTH_BACKENDS)
+    both = both or metafunc.definition.get_closest_marker("both_stores") is not None
+    if metafunc.definition.get_closest_marker("embedded_only") is not None:
+        metafunc.parametrize("backend", ["embedded"], indirect=True)
+        return
+    metafunc.parametrize("backend", BACKENDS if both else [chosen], indirect=True)
 
 
 @pytest.fixture
-def make_app(tmp_path: Path, template_store: Path) -> Iterator[Callable[..., Flask]]:
+def backend(request: pytest.FixtureRequest) -> str:
+    """``embedded`` or ``remote``: the store the app fixtures open (parametrised above)."""
+    return str(request.param)
+
+
+@contextmanager
+def store_settings(backend: str, template: Path, folder: Path) -> Iterator[dict[str, str]]:
+    """A fresh copy of the template store, embedded or served by ``oxigraph serve`` (the
+    server opens the copied folder), as the settings that open it."""
+    shutil.copytree(template, folder / "store")
+    if backend == "embedded":
+        yield {"store": str(folder / "store")}
+        return
+    with oxigraph_server(folder / "store") as server:
+        yield {"store": server.url, "local_folder": str(folder / "local")}
+
+
+@pytest.fixture
+def app(tmp_path: Path, template_store: Path, backend: str) -> Iterator[Flask]:
+    """The app over a fresh on-disk copy of the template store (embedded or served)."""
+    with store_settings(backend, template_store, tmp_path) as settings:
+        app = create_app({**settings, "base_iri": BASE_IRI})
+        yield app
+        app.extensions["registry"].close()
+
+
+@pytest.fixture
+def make_app(tmp_path: Path, template_store: Path, backend: str) -> Iterator[Callable[..., Flask]]:
     """Build apps over fresh copies of the template store, with the given settings."""
     apps: list[Flask] = []
+    with ExitStack() as stack:
 
-    def make(**settings: Any) -> Flask:
-        store = tmp_path / f"store{len(apps)}"
-        shutil.copytree(template_store, store)
-        app = create_app({"store": str(store), "base_iri": BASE_IRI, **settings})
-        apps.append(app)
-        return app
+        def make(**settings: Any) -> Flask:
+            folder = tmp_path / f"app{len(apps)}"
+            store = stack.enter_context(store_settings(backend, template_store, folder))
+            app = create_app({**store, "base_iri": BASE_IRI, **settings})
+            apps.append(app)
+            return app
 
-    yield make
-    for app in apps:
-        app.extensions["registry"].close()
+        yield make
+        for app in apps:
+            app.extensions["registry"].close()
 
 
 @pytest.fixture(scope="session")

@@ -25,7 +25,7 @@ from registry.records.audit import AuditLog
 from registry.records.submission import publish
 from registry.records.write import withdraw_record
 from registry.runtime import open_registry
-from registry.store.oxigraph import OxigraphStore
+from registry.store.oxigraph import EmbeddedStore
 from tests.conftest import BASE_IRI, TURTLE
 from tests.test_database import AGENT, OLD_AUDIT, OLD_TOKEN, write_old_files
 from tests.web.test_api import BODY, CHANGED, PUBLISHER, RECORD_ID
@@ -126,7 +126,7 @@ def test_a_backup_of_an_earlier_version_restores(
     """Its accounts file and audit JSON lines go into the database."""
     folder = tmp_path / "backup"
     folder.mkdir()
-    store = OxigraphStore(template_store, read_only=True)
+    store = EmbeddedStore(template_store, read_only=True)
     store.dump(folder / QUADS)
     store.close()
     write_old_files(folder / LEGACY["accounts"], folder / LEGACY["audit"])

@@ -8,14 +8,14 @@ from dataclasses import dataclass, field
 
 from registry.catalogue.index.sqlite import SearchIndex
 from registry.records.layout import Layout
-from registry.store.oxigraph import OxigraphStore
+from registry.store.interface import Store
 
 
 @dataclass
 class Catalogue:
     """The read side's collaborators; the functions of ``registry.catalogue`` take it."""
 
-    store: OxigraphStore
+    store: Store
     search: SearchIndex
     """Search, facets and totals for the pages; kept in step with the store (index.sync)."""
     labels: dict[str, dict[str, str]]

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from urllib.parse import urlencode
 
 import click
@@ -65,9 +64,10 @@ def add(name: str, agent: str, namespaces: tuple[str, ...]) -> None:
 def registration_warning(agent: str) -> str | None:
     """What to do when ``agent`` is not registered yet (None when it is): its datasets are
     refused until its description is a record. Read from the store when no server holds it."""
+    from registry.errors import StoreUnavailable
     from registry.records.agents import is_registered
     from registry.records.layout import Layout
-    from registry.store.oxigraph import OxigraphStore
+    from registry.store.backends import open_store
 
     settings = load_settings()
     register = (
@@ -75,11 +75,11 @@ def registration_warning(agent: str) -> str | None:
         "and cv:contactPoint): registry load FILE, or the provider POSTs it to /api/records "
         "with its token."
     )
-    if not Path(settings.store).exists():  # never create a store here
+    if not settings.remote_store and not settings.store_path.exists():  # never create one
         return f"Warning: <{agent}> is not registered (the store is empty). {register}"
     try:
-        store = OxigraphStore(Path(settings.store))
-    except OSError:  # a running registry serve holds the store
+        store = open_store(settings)
+    except (OSError, StoreUnavailable):  # a running registry serve holds the store
         resolve = settings.base_iri + "resolve?" + urlencode({"iri": agent})
         return (
             f"Note: the store is in use, so whether <{agent}> is registered was not checked; "

@@ -18,7 +18,7 @@ from registry.rdf.namespaces import CIR
 from registry.records.agents import cited_iris
 from registry.records.history import published
 from registry.records.layout import CATALOG_RECORD, Layout, record_facts, record_id_for
-from registry.store.oxigraph import OxigraphStore
+from registry.store.interface import Store
 
 RDF_TYPE, FOAF_AGENT = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(FOAF.Agent))
 WITHDRAWN = ox.NamedNode(str(CIR.withdrawn))
@@ -28,7 +28,7 @@ NOT_XML = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
 and U+FFFF); no other character's encoding contains these bytes."""
 
 
-def current_record(store: OxigraphStore, layout: Layout, record: str) -> list[ox.Triple] | None:
+def current_record(store: Store, layout: Layout, record: str) -> list[ox.Triple] | None:
     """A record's current graph as published (its ``dcat:CatalogRecord``, the catalogue's
     links and the description as accepted); None if it holds none or is a tombstone.
 
@@ -46,13 +46,13 @@ def current_record(store: OxigraphStore, layout: Layout, record: str) -> list[ox
     return described
 
 
-def catalog_description(store: OxigraphStore, layout: Layout) -> list[ox.Triple]:
+def catalog_description(store: Store, layout: Layout) -> list[ox.Triple]:
     """The catalogue's own description and record, as published."""
     record = layout.record_iri(CATALOG_RECORD)
     return published(store, layout, record, store.graph_triples(layout.catalog_iri))
 
 
-def agent_description(store: OxigraphStore, layout: Layout, iri: str) -> list[ox.Triple] | None:
+def agent_description(store: Store, layout: Layout, iri: str) -> list[ox.Triple] | None:
     """A registered agent's description as published, without its catalogue record; None
     if ``iri`` names no registered (current) agent.
 
@@ -74,7 +74,7 @@ def agent_description(store: OxigraphStore, layout: Layout, iri: str) -> list[ox
     return [t for t in described if t.subject != node]
 
 
-def cited_agents(store: OxigraphStore, layout: Layout, triples: list[ox.Triple]) -> list[ox.Triple]:
+def cited_agents(store: Store, layout: Layout, triples: list[ox.Triple]) -> list[ox.Triple]:
     """The published descriptions of the registered agents ``triples`` cite without
     describing them (``agent_description`` of each)."""
     found: list[ox.Triple] = []

@@ -6,7 +6,7 @@ does: the description as accepted (its N-Triples lines copied as the version kee
 ``federation.graphs``) and the record's ``dcat:CatalogRecord`` with the catalogue's links to
 it. Withdrawn records are left out.
 
-The dump reads a checkpoint of the store (``store.snapshots.checkpoint``), so it is one
+The dump reads a checkpoint of the store (``Store.consistent``), so it is one
 consistent moment while writes go on, and streams: a batch of records at a time is
 compressed and written to a temporary file beside the dump, which then replaces it in one
 rename, so a reader never sees half a dump. A small JSON file beside it (``DumpInfo``)
@@ -40,8 +40,7 @@ from registry.rdf.namespaces import CIR
 from registry.records.layout import Layout
 from registry.records.write import description_text, is_record_statement
 from registry.store.changelog import ChangeLog, timestamp
-from registry.store.oxigraph import OxigraphStore
-from registry.store.snapshots import checkpoint
+from registry.store.interface import Store
 
 BATCH = 500
 """Records serialised and compressed together."""
@@ -80,7 +79,7 @@ class Counts:
 class Dump:
     """The dump of one store at ``path`` (its ``DumpInfo`` beside it)."""
 
-    def __init__(self, store: OxigraphStore, layout: Layout, path: Path, scratch: Path) -> None:
+    def __init__(self, store: Store, layout: Layout, path: Path, scratch: Path) -> None:
         self._store = store
         self._layout = layout
         self.path = path
@@ -126,7 +125,7 @@ class Dump:
         shutil.rmtree(self.scratch, ignore_errors=True)
 
     def _write(self) -> DumpInfo:
-        with checkpoint(self._store, self.scratch) as snapshot:
+        with self._store.consistent(self.scratch) as snapshot:
             generated = timestamp(datetime.now(UTC))
             latest = ChangeLog(snapshot, self._layout.changes_graph).latest()
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -150,7 +149,7 @@ class Dump:
             json.dump(asdict(info), out)
         os.replace(name, self.info_path)
 
-    def _write_records(self, snapshot: OxigraphStore, out: gzip.GzipFile) -> Counts:
+    def _write_records(self, snapshot: Store, out: gzip.GzipFile) -> Counts:
         counts, batch = Counts(), []
         for number, (lines, triples, kind) in enumerate(self._records(snapshot), start=1):
             batch.append(lines)
@@ -166,7 +165,7 @@ class Dump:
         out.write("".join(batch).encode("utf-8"))
         return counts
 
-    def _records(self, snapshot: OxigraphStore) -> Iterator[tuple[str, int, str]]:
+    def _records(self, snapshot: Store) -> Iterator[tuple[str, int, str]]:
         """Each current record as published, as N-Quads lines of its graph: its triple count
         and its kind beside."""
         catalog = self._layout.catalog_iri
@@ -186,7 +185,7 @@ class Dump:
             kind = next(typed, "")
             yield quads, quads.count("\n"), kind
 
-    def _description(self, snapshot: OxigraphStore, graph: str, own: list[ox.Triple]) -> str:
+    def _description(self, snapshot: Store, graph: str, own: list[ox.Triple]) -> str:
         """The record's description as accepted (N-Triples); from its current graph, as the
         store keeps it, if its version has none (a store older than versions)."""
         [version] = [t.object for t in own if t.predicate == CURRENT_VERSION]

@@ -26,7 +26,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
 from registry.federation.documents import catalog_description, cited_agents
 from registry.rdf.namespaces import COUNTRY, DCAT_VERSION, FDP_O, LDP, R3D
 from registry.records.layout import CATALOG_RECORD, Layout, record_facts
-from registry.store.oxigraph import OxigraphStore
+from registry.store.interface import Store
 
 FDP_SPECIFICATION = "https://specs.fairdatapoint.org/fdp-specs-v1.2.html"
 PING_INTERVAL = 7 * 24 * 3600.0
@@ -47,7 +47,7 @@ def software_version() -> str:
         return "0"
 
 
-def root_triples(store: OxigraphStore, layout: Layout, country: str) -> list[ox.Triple]:
+def root_triples(store: Store, layout: Layout, country: str) -> list[ox.Triple]:
     """The FAIR Data Point's root metadata, named by the base IRI.
 
     Title, description and publisher are the catalogue's own (as published); the
@@ -79,7 +79,7 @@ def root_triples(store: OxigraphStore, layout: Layout, country: str) -> list[ox.
     return triples + catalogs_container(root, catalog)
 
 
-def _issued(store: OxigraphStore, layout: Layout, root: ox.NamedNode) -> list[ox.Triple]:
+def _issued(store: Store, layout: Layout, root: ox.NamedNode) -> list[ox.Triple]:
     """When the catalogue's metadata was first issued and last modified."""
     record = layout.record_iri(CATALOG_RECORD)
     facts = record_facts(store.graph_triples(layout.catalog_iri), record)
@@ -92,7 +92,7 @@ def _issued(store: OxigraphStore, layout: Layout, root: ox.NamedNode) -> list[ox
 
 
 def _publisher_names(
-    store: OxigraphStore, layout: Layout, described: list[ox.Triple], about: list[ox.Triple]
+    store: Store, layout: Layout, described: list[ox.Triple], about: list[ox.Triple]
 ) -> list[ox.Triple]:
     """The publisher as ``foaf:Agent`` with its ``foaf:name``s."""
     publishers = {t.object for t in about if t.predicate == _iri(DCTERMS.publisher)}

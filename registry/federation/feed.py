@@ -29,7 +29,7 @@ from registry.rdf.namespaces import AS, DCAT_AP_FEEDS_SHAPE, LDES, TREE
 from registry.records.layout import Layout, version_iri
 from registry.records.write import description_text
 from registry.store.changelog import Change, ChangeLog, timestamp
-from registry.store.oxigraph import OxigraphStore
+from registry.store.interface import Store
 
 FORMAT = 1
 """The shape of the documents below: part of every fragment's entity tag, so a change of
@@ -59,7 +59,7 @@ class Feed:
     def __init__(
         self,
         changes: ChangeLog,
-        store: OxigraphStore,
+        store: Store,
         layout: Layout,
         page_size: int,
         title: str,

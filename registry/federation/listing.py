@@ -47,7 +47,7 @@ from registry.federation.documents import agent_description
 from registry.queries import query
 from registry.rdf.namespaces import CIR
 from registry.records.layout import Layout, history_iri, is_record_id, record_facts
-from registry.store.oxigraph import OxigraphStore, Term
+from registry.store.interface import Store, Term
 
 SETTLE = timedelta(seconds=2)
 """How long before a request a walk's ``as_of`` is: longer than a write waits for the lock."""
@@ -160,7 +160,7 @@ def settled(now: datetime | None = None) -> datetime:
 class Listing:
     """The dataset records in slot order, shared by the web process's threads."""
 
-    def __init__(self, store: OxigraphStore, layout: Layout) -> None:
+    def __init__(self, store: Store, layout: Layout) -> None:
         self.store = store
         self.layout = layout
         self._lock = threading.Lock()

@@ -12,13 +12,13 @@ import pyoxigraph as ox
 from rdflib.namespace import FOAF, RDF
 
 from registry.records.layout import Layout, record_id_for
-from registry.store.oxigraph import OxigraphStore
+from registry.store.interface import Store
 
 RDF_TYPE, FOAF_AGENT = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(FOAF.Agent))
 
 
 def agent_descriptions(
-    store: OxigraphStore, layout: Layout, cited: Iterable[str]
+    store: Store, layout: Layout, cited: Iterable[str]
 ) -> list[ox.Triple]:
     """Return the stored descriptions of the registered agents among ``cited`` IRIs.
 
@@ -35,7 +35,7 @@ def agent_descriptions(
     return triples
 
 
-def is_registered(store: OxigraphStore, layout: Layout, iri: str) -> bool:
+def is_registered(store: Store, layout: Layout, iri: str) -> bool:
     """Whether ``iri`` is a registered agent: its record describes it as a ``foaf:Agent``."""
     return bool(agent_descriptions(store, layout, [iri]))
 

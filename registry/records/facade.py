@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -20,7 +21,7 @@ from registry.rdf.limits import DescriptionLimits
 from registry.records.audit import AuditLog
 from registry.records.layout import Layout
 from registry.store.changelog import ChangeLog
-from registry.store.oxigraph import OxigraphStore
+from registry.store.interface import Store
 
 CommitListener = Callable[[str, list[ox.Triple]], None]
 """Called with a record id and its new current graph (a tombstone has no dataset)."""
@@ -30,7 +31,7 @@ CommitListener = Callable[[str, list[ox.Triple]], None]
 class Records:
     """The write side's collaborators; every function of ``registry.records`` takes it."""
 
-    store: OxigraphStore
+    store: Store
     shapes: Shapes
     layout: Layout
     audit: AuditLog
@@ -38,8 +39,9 @@ class Records:
     """The ordered change log, written in each record's transaction (``write.commit``)."""
     limits: DescriptionLimits = field(default_factory=DescriptionLimits)
     """What one submitted description may weigh (from the settings)."""
-    writing: threading.Lock = field(default_factory=threading.Lock)
-    """Held while a record is read, checked and written, so preconditions cannot race."""
+    writing: AbstractContextManager[object] = field(default_factory=threading.Lock)
+    """Held while a record is read, checked and written, so preconditions cannot race: the
+    store's (``Store.writing``), shared by the processes writing a remote store."""
     listeners: list[CommitListener] = field(default_factory=list)
 
     def subscribe(self, listener: CommitListener) -> None:

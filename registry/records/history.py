@@ -18,7 +18,7 @@ from registry.rdf.namespaces import CIR, compact
 from registry.records.facade import Records
 from registry.records.layout import Layout, history_iri, record_facts, version_iri
 from registry.records.write import RecordState, described, is_record_statement, read_state
-from registry.store.oxigraph import OxigraphStore
+from registry.store.interface import Store
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ def current(records: Records, record_id: str) -> Current:
 
 
 def published(
-    store: OxigraphStore, layout: Layout, record: str, stored: list[ox.Triple]
+    store: Store, layout: Layout, record: str, stored: list[ox.Triple]
 ) -> list[ox.Triple]:
     """Return a record's current graph as the registry publishes it: its own statements
     (``dcat:CatalogRecord``, catalogue links) from ``stored``, and the description exactly as

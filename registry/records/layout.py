@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from registry.errors import NotFound
-from registry.store.oxigraph import Term
+from registry.store.interface import Term
 
 VERSION_PART, HISTORY_PART = "/version/", "/history"
 CATALOG_RECORD = "catalog"

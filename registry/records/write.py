@@ -19,6 +19,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TypeVar
 
 import pyoxigraph as ox
 from rdflib import URIRef
@@ -31,6 +32,7 @@ from registry.errors import (
     NotFound,
     PreconditionFailed,
     TangledBlankNodes,
+    WriteRaced,
 )
 from registry.rdf.canonical import DIGEST_PREFIX, canonical
 from registry.rdf.formats import oxigraph_iri as _iri
@@ -39,7 +41,7 @@ from registry.records.audit import OPERATOR, Author
 from registry.records.facade import Records
 from registry.records.layout import CATALOG_RECORD, history_iri, record_facts, version_iri
 from registry.store import changelog
-from registry.store.oxigraph import OxigraphStore, Term
+from registry.store.interface import Store, Term
 
 DESCRIPTION = ox.NamedNode(str(CIR.description))
 
@@ -113,7 +115,7 @@ def read_state(records: Records, record: str) -> RecordState:
     )
 
 
-def described(store: OxigraphStore, version: str) -> list[ox.Triple] | None:
+def described(store: Store, version: str) -> list[ox.Triple] | None:
     """Return the description accepted as the version graph ``version``, triple for triple as
     submitted; None if that graph keeps none."""
     text = description_text(store, version)
@@ -125,7 +127,7 @@ def described(store: OxigraphStore, version: str) -> list[ox.Triple] | None:
     return [quad.triple for quad in quads]
 
 
-def description_text(store: OxigraphStore, version: str) -> str | None:
+def description_text(store: Store, version: str) -> str | None:
     """Return the description accepted as the version graph ``version`` as the registry keeps
     it: N-Triples, one triple a line, sorted (``commit``); None if that graph keeps none.
 
@@ -246,6 +248,7 @@ def _event(record: str, action: str, author: Author, number: int, now: datetime)
 
 
 Precondition = Callable[[RecordState], None]
+T = TypeVar("T")
 
 
 def record_graphs(
@@ -269,26 +272,48 @@ def commit(
     replace: dict[str, list[ox.Triple]],
     append: dict[str, list[ox.Triple]],
     event: changelog.Event,
+    latest: changelog.Change | None,
 ) -> changelog.Change:
     """Write a record change: the one call every create, replace and withdraw goes through.
 
     The store transaction comes first and is the source of truth: it holds the record's
-    graphs and ``event``'s entry in the change log, numbered here. Callers hold
-    ``records.writing``, so the number follows the latest one in the store and no other
-    write can take it; if the transaction fails, nothing is written and the number is taken
-    by the next write, so the log has no gap. Then the listeners hear of each record's new
-    current graph in ``replace`` (a tombstone has no ``dcat:Dataset``), in store order. A
-    crash between the two is healed by the listener's own reconciliation (the search index
-    reconciles with the store when the registry opens).
+    graphs and ``event``'s entry in the change log, numbered after ``latest``, the head the
+    caller read before the record's state. Callers hold ``records.writing``, and the write
+    is conditional on the head still being ``latest`` (``ChangeLog.guard``), so no other
+    write, in this process or another, can take the number or change the state the caller
+    checked: if one did, nothing is written (``WriteRaced``) and the caller reads again. If
+    the transaction fails, the number is taken by the next write, so the log has no gap.
+    Then the listeners hear of each record's new current graph in ``replace`` (a tombstone
+    has no ``dcat:Dataset``), in store order. A crash between the two is healed by the
+    listener's own reconciliation (the search index reconciles with the store when the
+    registry opens).
     """
-    change = records.changes.number(event)
+    change = records.changes.number(event, latest)
     log_replace, log_append = records.changes.graphs([change])
-    records.store.write_graphs({**replace, **log_replace}, {**append, **log_append})
+    guard = records.changes.guard(latest, change)
+    records.store.write_graphs({**replace, **log_replace}, {**append, **log_append}, guard)
     for graph, triples in replace.items():
         record_id = records.layout.record_id_of(graph)
         if record_id is not None:  # the current graph, not a version
             records.announce(record_id, triples)
     return change
+
+
+RACES = 5
+"""Times a write reads again after losing a race to a writer that does not share its lock."""
+
+
+def in_turn(records: Records, write: Callable[[changelog.Change | None], T]) -> T:
+    """Run ``write`` under the writers' lock with the change log's head read first; read
+    again and retry if another writer got in between (``WriteRaced``)."""
+    for attempt in range(RACES):
+        with records.writing:
+            try:
+                return write(records.changes.latest_change())
+            except WriteRaced:
+                if attempt == RACES - 1:
+                    raise
+    raise AssertionError("unreachable")
 
 
 def write_record(
@@ -307,18 +332,25 @@ def write_record(
     now = now or datetime.now(UTC)
     record_id = records.layout.record_id_for(str(change.topic))
     record = records.record_iri(record_id)
-    with records.writing:
+
+    def write(latest: changelog.Change | None) -> Written:
         state = read_state(records, record)
         precondition(state)
         if unchanged(records, record, state, change):
             return Written(record_id, record, state.version, changed=False)
         number = state.version + 1
-        action = "replace" if state.exists and not state.withdrawn else "create"
-        kind = "update" if action == "replace" else "create"
-        event = changelog.Event(kind, str(change.topic), record_id, number, now)
-        commit(records, *record_graphs(records, change, state, author, now), event)
-    records.audit.log(author, action, record_id, str(change.topic), number, "accepted")
-    return Written(record_id, record, number, changed=True, created=action == "create")
+        created = not state.exists or state.withdrawn
+        event = changelog.Event("create" if created else "update", str(change.topic), record_id,
+                                number, now)
+        commit(records, *record_graphs(records, change, state, author, now), event, latest)
+        return Written(record_id, record, number, changed=True, created=created)
+
+    written = in_turn(records, write)
+    if written.changed:
+        action = "create" if written.created else "replace"
+        records.audit.log(author, action, record_id, str(change.topic), written.version,
+                          "accepted")
+    return written
 
 
 def withdraw_record(
@@ -333,37 +365,43 @@ def withdraw_record(
     record = records.layout.record_for_id(record_id)
     if record_id == CATALOG_RECORD:
         raise Forbidden("The catalogue's own description cannot be withdrawn; replace it.")
-    with records.writing:
+
+    def withdraw(latest: changelog.Change | None) -> tuple[RecordState, str | None]:
         state = read_state(records, record)
         if not state.exists:
             raise NotFound(f"There is no record {record_id!r} in this catalogue.")
         if state.withdrawn:
             raise Gone(f"The record {record_id} is already withdrawn.")
         precondition(state)
-        facts = record_facts(records.store.graph_triples(record), record)
-        rec = ox.NamedNode(record)
-        kept = [
-            str(RDF.type),
-            str(FOAF.primaryTopic),
-            str(DCTERMS.issued),
-            str(PROV.wasAttributedTo),
-        ]
-        kept += [str(CIR.versionNumber), str(CIR.currentVersion), str(CIR.harvestedFrom)]
-        tombstone = [ox.Triple(rec, ox.NamedNode(p), facts[p]) for p in kept if p in facts]
-        tombstone += [
-            ox.Triple(rec, _iri(DCTERMS.modified), _when(now)),
-            ox.Triple(rec, _iri(CIR.withdrawn), _when(now)),
-        ]
-        topic = facts.get(str(FOAF.primaryTopic))
-        topic_iri = topic.value if isinstance(topic, ox.NamedNode) else None
+        tombstone, topic = _tombstone(records, record, now)
         commit(
             records,
             replace={record: tombstone},
             append={history_iri(record): _event(record, "withdraw", author, state.version, now)},
-            event=changelog.Event("delete", topic_iri or record, record_id, state.version, now),
+            event=changelog.Event("delete", topic or record, record_id, state.version, now),
+            latest=latest,
         )
-    records.audit.log(author, "withdraw", record_id, topic_iri, state.version, "accepted")
+        return state, topic
+
+    state, topic = in_turn(records, withdraw)
+    records.audit.log(author, "withdraw", record_id, topic, state.version, "accepted")
     return state
+
+
+def _tombstone(records: Records, record: str, now: datetime) -> tuple[list[ox.Triple], str | None]:
+    """What a withdrawn record's current graph keeps (who, what, which version, when), and
+    the IRI of the dataset it described."""
+    facts = record_facts(records.store.graph_triples(record), record)
+    rec = ox.NamedNode(record)
+    kept = [str(RDF.type), str(FOAF.primaryTopic), str(DCTERMS.issued), str(PROV.wasAttributedTo)]
+    kept += [str(CIR.versionNumber), str(CIR.currentVersion), str(CIR.harvestedFrom)]
+    tombstone = [ox.Triple(rec, ox.NamedNode(p), facts[p]) for p in kept if p in facts]
+    tombstone += [
+        ox.Triple(rec, _iri(DCTERMS.modified), _when(now)),
+        ox.Triple(rec, _iri(CIR.withdrawn), _when(now)),
+    ]
+    topic = facts.get(str(FOAF.primaryTopic))
+    return tombstone, topic.value if isinstance(topic, ox.NamedNode) else None
 
 
 def may_create(provider: str | None, record_id: str | None = None) -> Precondition:

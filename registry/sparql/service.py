@@ -35,8 +35,7 @@ from registry.sparql.workers import (
     QueryTimeout,
     WorkerDied,
 )
-from registry.store.oxigraph import OxigraphStore
-from registry.store.snapshots import Snapshots
+from registry.store.interface import Store
 
 PROTOCOL = "https://www.w3.org/TR/sparql11-protocol/#query-operation"
 UPDATE_REFUSED = "https://www.w3.org/TR/sparql11-protocol/#update-operation"
@@ -138,6 +137,8 @@ def failure_error(outcome: Outcome) -> RegistryError:
         return ResultTooLarge(
             f"{outcome.message} Page through it with LIMIT and OFFSET, or narrow the query."
         )
+    if outcome.failure == "unavailable":
+        return QueryUnavailable(outcome.message, retry_after=5)
     if outcome.failure == "service-failed":
         return QueryFailed(SERVICE_FAILED, link=FEDERATION)
     return QueryFailed(f"The query failed: {outcome.message}")
@@ -146,10 +147,10 @@ def failure_error(outcome: Outcome) -> RegistryError:
 class Endpoint:
     """The query service: a checkpoint of the store and the worker processes reading it."""
 
-    def __init__(self, store: OxigraphStore, settings: Settings) -> None:
+    def __init__(self, store: Store, settings: Settings) -> None:
         self.settings = settings
         folder = settings.store_path.with_name(settings.store_path.name + ".sparql-views")
-        self.snapshots = Snapshots(store, folder, settings.sparql_refresh)
+        self.snapshots = store.views(folder, settings.sparql_refresh)
         # Requests holding or waiting for a worker never take every thread of the web
         # server: one at least is left for the pages.
         slots = min(settings.sparql_workers + settings.sparql_queue, max(1, settings.threads - 1))
@@ -177,7 +178,7 @@ class Endpoint:
         graphs = bool(request.default_graphs or request.named_graphs)
         job = Job(
             query=request.query,
-            snapshot=str(self.snapshots.current()),
+            snapshot=self.snapshots.current(),
             base_iri=Layout(self.settings.base_iri).iri("sparql"),
             service_hosts=self.settings.service_hosts,
             default_graphs=request.default_graphs if graphs else None,

@@ -26,11 +26,12 @@ import threading
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from pathlib import Path
 
 import pyoxigraph as ox
 
+from registry.errors import StoreUnavailable
 from registry.rdf.namespaces import PREFIXES
+from registry.sparql.forwarding import RemoteQueries
 from registry.sparql.screening import Refusal, screen
 
 MEMORY_WATCH = 0.05
@@ -67,7 +68,7 @@ class Outcome:
     media_type: str = ""
     failure: str = ""
     """"" on success, else one of: update, service (refused), syntax, not-acceptable,
-    too-large, service-failed, failed."""
+    too-large, service-failed, unavailable (the remote store), failed."""
     message: str = ""
 
 
@@ -135,7 +136,7 @@ def convert(body: bytes, source: ox.QueryResultsFormat | ox.RdfFormat, media_typ
     return ox.serialize(triples, format=rdf_target, prefixes=PREFIXES) or b""
 
 
-def evaluate(store: ox.Store, job: Job) -> Outcome:
+def evaluate(store: ox.Store | RemoteQueries, job: Job) -> Outcome:
     """Screen one job's query, run it on an open store and serialise its answer."""
     try:
         screened = screen(job.query, job.base_iri, job.service_hosts)
@@ -147,6 +148,13 @@ def evaluate(store: ox.Store, job: Job) -> Outcome:
         return Outcome(failure="syntax", message=f"SPARQL syntax {error}")
     except TooLarge as error:
         return Outcome(failure="too-large", message=str(error))
+    except StoreUnavailable as error:
+        # A remote server that fails a SERVICE call mid-answer sends its error text in a
+        # cut 200: it would tell open ports from closed ones, so it reads as any SERVICE
+        # failure.
+        if screened.services:
+            return Outcome(failure="service-failed")
+        return Outcome(failure="unavailable", message=error.message)
     except (OSError, ValueError, RuntimeError) as error:
         # A failed SERVICE call says why (refused, reset, not SPARQL): that would tell open
         # ports from closed ones on the allowed hosts, so every such failure reads the same.
@@ -155,7 +163,7 @@ def evaluate(store: ox.Store, job: Job) -> Outcome:
         return Outcome(failure="failed", message=str(error))
 
 
-def _answer(store: ox.Store, job: Job, has_dataset: bool) -> Outcome:
+def _answer(store: ox.Store | RemoteQueries, job: Job, has_dataset: bool) -> Outcome:
     """Evaluate over the dataset the protocol names, else the query's, else all graphs.
 
     The protocol's ``default-graph-uri``/``named-graph-uri`` override the query's ``FROM``/
@@ -186,8 +194,11 @@ def _answer(store: ox.Store, job: Job, has_dataset: bool) -> Outcome:
 
 
 def serve(connection: Connection) -> None:
-    """The worker's loop: answer jobs until the parent closes the pipe."""
-    store: ox.Store | None = None
+    """The worker's loop: answer jobs until the parent closes the pipe.
+
+    A job names a checkpoint folder (embedded store) or a query endpoint (remote store).
+    """
+    store: ox.Store | RemoteQueries | None = None
     opened = ""
     while True:
         try:
@@ -197,7 +208,8 @@ def serve(connection: Connection) -> None:
         if job.snapshot != opened:
             store = None
             gc.collect()  # the previous checkpoint is closed when its Store is freed
-            store = ox.Store.read_only(job.snapshot)
+            remote = job.snapshot.startswith(("http://", "https://"))
+            store = RemoteQueries(job.snapshot) if remote else ox.Store.read_only(job.snapshot)
             opened = job.snapshot
         assert store is not None
         connection.send(evaluate(store, job))
@@ -232,7 +244,7 @@ def resident_bytes(pid: int) -> int:
 class Worker:
     process: subprocess.Popen[bytes]
     connection: Connection
-    snapshot: Path | None = None
+    snapshot: str | None = None
 
 
 class QueryPool:
@@ -284,7 +296,7 @@ class QueryPool:
         if not closed:
             self._idle.put(self._start())
 
-    def snapshots_in_use(self) -> set[Path]:
+    def snapshots_in_use(self) -> set[str]:
         with self._lock:
             return {w.snapshot for w in self._workers if w.snapshot is not None}
 
@@ -306,7 +318,7 @@ class QueryPool:
             worker = self._idle.get(timeout=timeout)
         except queue.Empty:
             raise QueryTimeout("every query worker stayed busy") from None
-        worker.snapshot = Path(job.snapshot)
+        worker.snapshot = job.snapshot
         try:
             worker.connection.send(job)
             self._wait(worker, deadline)

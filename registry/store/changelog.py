@@ -1,10 +1,12 @@
 """The ordered change log: every create, update and delete of a record, numbered 1, 2, 3, ...
 
 ``records`` numbers each write under its writers' lock and hands the log's graphs to the same
-``write_graphs`` call as the record (``graphs``), so an entry exists exactly when its write
-does: a refused or failed write leaves no number behind, a process killed mid-write leaves
-neither, and the next write takes the next number. Numbers are therefore gap-free and in
-store order, and times never go backwards (``number`` keeps them at or after the latest).
+``write_graphs`` call as the record (``graphs``), conditional on the head it read
+(``guard``), so an entry exists exactly when its write does: a refused or failed write
+leaves no number behind, a process killed mid-write leaves neither, a write that lost a
+race to another process writes nothing, and the next write takes the next number. Numbers
+are therefore gap-free and in store order, and times never go backwards (``number`` keeps
+them at or after the latest).
 
 Readers (the feed, and the search index of other processes) use ``changes(after, limit)``
 and ``latest()``: a point lookup per entry, whatever the size of the log.
@@ -30,7 +32,7 @@ from itertools import islice
 import pyoxigraph as ox
 
 from registry.rdf.namespaces import CIR
-from registry.store.oxigraph import OxigraphStore
+from registry.store.interface import Guard, Store
 
 KINDS = ("create", "update", "delete")
 ENTRY = str(CIR.change)
@@ -105,7 +107,7 @@ def timestamp(moment: datetime) -> str:
 class ChangeLog:
     """The change log of one store, kept in the named graph ``graph`` (and ``graph/latest``)."""
 
-    def __init__(self, store: OxigraphStore, graph: str) -> None:
+    def __init__(self, store: Store, graph: str) -> None:
         self._store = store
         self.graph = graph
         self.latest_graph = graph + "/latest"
@@ -140,19 +142,27 @@ class ChangeLog:
             raise LookupError(f"The change log has no entry {sequence} below its latest.")
         return Change.from_json(found[0].value)  # type: ignore[union-attr]
 
-    def number(self, event: Event) -> Change:
-        """The entry the next write logs: numbered after the latest, timed no earlier.
+    def number(self, event: Event, latest: Change | None) -> Change:
+        """The entry the next write logs: numbered after ``latest`` (the head the writer
+        read), timed no earlier.
 
-        Call it under the writers' lock and write ``graphs([change])`` in the write's own
-        transaction: the number is taken only if that transaction commits.
+        Write ``graphs([change])`` in the write's own transaction, conditional on
+        ``guard(latest, change)``: the number is taken only if that transaction commits,
+        and only if no other write took it first.
         """
         if event.kind not in KINDS:
             raise ValueError(f"unknown change kind {event.kind!r}")
-        latest = self.latest_change() or EMPTY
+        latest = latest or EMPTY
         time = max(latest.time, event.time)
         return Change(
             latest.sequence + 1, event.kind, event.topic, event.record_id, event.version, time
         )
+
+    def guard(self, latest: Change | None, change: Change) -> Guard:
+        """The condition of the write that logs ``change``: the head is still ``latest``
+        (none: the log is empty), and becomes ``change``."""
+        expected = self._latest(latest).object if latest else None
+        return Guard(self.latest_graph, self.graph, LATEST, expected, self._latest(change).object)
 
     def graphs(self, changes: list[Change]) -> tuple[Graphs, Graphs]:
         """The graphs to replace (the latest entry) and append to (the entries) when

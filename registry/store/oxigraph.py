@@ -1,15 +1,16 @@
-"""The triple store: one named graph per record, each write one transaction.
+"""The embedded store: pyoxigraph's on-disk ``Store`` in this process, one named graph per
+record, each write one transaction.
 
-This is the only module that imports pyoxigraph's ``Store``. A remote SPARQL 1.1 backend
-would be a second class with the same small interface (``replace_graph``, ``write_graphs``,
-``load_graph``, ``contains``, ``graph_triples``, ``objects``, ``subject_triples``,
-``dump``, ``restore``,
-``has_graph``, ``quad_count``, ``query``, ``generation``, ``snapshot``, ``close``).
+This is the only module that opens pyoxigraph's ``Store`` on the store's folder (the SPARQL
+workers open its checkpoints); ``remote.RemoteStore`` is the same interface
+(``interface.Store``) over HTTP. Only one process may open the folder.
 """
 
 from __future__ import annotations
 
 import gc
+import shutil
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -20,12 +21,10 @@ from typing import Any
 import pyoxigraph as ox
 from pyoxigraph import Store
 
-from registry.errors import StorageUnavailable
+from registry.errors import StorageUnavailable, StoreUnavailable, WriteRaced
 from registry.rdf.namespaces import PREFIXES
-
-Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
-QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
-
+from registry.store.interface import Graphs, Guard, QueryResult, Term, guard_held, update_text
+from registry.store.snapshots import Snapshots
 
 REOPEN_ATTEMPTS = 20
 """Tries to reopen the store after a failed write (readers may hold it for a moment)."""
@@ -44,13 +43,14 @@ class Reopening:
         return self.__getattr__("len")()
 
 
-class OxigraphStore:
+class EmbeddedStore:
     """An embedded, on-disk Oxigraph store shared by all threads of one process."""
 
     def __init__(self, path: Path, read_only: bool = False) -> None:
         """Open (or create) the store in the folder ``path``; ``read_only`` opens a
         checkpoint (``snapshot``), which no process writes, for reading only."""
         self.path = path
+        self.location = str(path)
         self.read_only = read_only
         if read_only:
             self._store = Store.read_only(str(path))
@@ -60,6 +60,7 @@ class OxigraphStore:
         # pyoxigraph 0.5 does not detect every write-write conflict between concurrent
         # transactions, so writers take turns; readers never wait for this lock.
         self._write_lock = threading.Lock()
+        self.writing = threading.Lock()
         self._generation = 0
         self._failed = False
         """A write failed (a full disk, say): RocksDB then refuses every write until the
@@ -119,36 +120,22 @@ class OxigraphStore:
             return self._generation
 
     def replace_graph(self, graph: str, triples: Iterable[ox.Triple]) -> None:
-        """Replace the content of named graph ``graph`` in one transaction.
+        """Replace the content of named graph ``graph`` in one transaction (one SPARQL
+        Update: a reader never sees the graph missing)."""
+        self.write_graphs({graph: triples}, {})
 
-        ``remove_graph`` followed by ``extend`` would be two transactions (a reader could see
-        the record missing), so the replacement is one SPARQL Update. The data part is
-        written by pyoxigraph's N-Triples serialiser, which escapes every term: no
-        submitted string is pasted into the update text.
-        """
-        name = ox.NamedNode(graph)
-        body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-        update = f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n"
-        with self._writing():
-            self._store.update(update + body.decode("utf-8") + "}}")
-
-    def write_graphs(
-        self,
-        replace: Mapping[str, Iterable[ox.Triple]],
-        append: Mapping[str, Iterable[ox.Triple]],
-    ) -> None:
+    def write_graphs(self, replace: Graphs, append: Graphs, guard: Guard | None = None) -> None:
         """Replace some named graphs and add triples to others, all in one transaction.
 
         A record's new version, its current graph and its history are written together, so
-        a process killed at any moment leaves either all of them or none.
+        a process killed at any moment leaves either all of them or none. With a ``guard``
+        the update is conditional (``interface.update_text``); in one process writers take
+        turns, so it fails only if something wrote the store behind this object's back.
         """
-        drops = "".join(f"DROP SILENT GRAPH {ox.NamedNode(g)} ;\n" for g in replace)
-        blocks = []
-        for graph, triples in [*replace.items(), *append.items()]:
-            body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-            blocks.append(f"GRAPH {ox.NamedNode(graph)} {{\n{body.decode('utf-8')}}}\n")
         with self._writing():
-            self._store.update(f"{drops}INSERT DATA {{\n{''.join(blocks)}}}")
+            self._store.update(update_text(replace, append, guard))
+            if guard is not None and not guard_held(self, guard):
+                raise WriteRaced("Another writer changed the store first; nothing was written.")
 
     def load_graph(self, graph: str, triples: Iterable[ox.Triple]) -> None:
         """Replace a large, registry-owned graph with pyoxigraph's bulk loader.
@@ -159,9 +146,8 @@ class OxigraphStore:
         name = ox.NamedNode(graph)
         with self._writing():
             self._store.remove_graph(name)
-            self._store.bulk_extend(
-                ox.Quad(t.subject, t.predicate, t.object, name) for t in triples
-            )
+            quads = (ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
+            self._store.bulk_extend(quads)
 
     def trusted_bulk_load(self, data: bytes, format: ox.RdfFormat = ox.RdfFormat.TRIG) -> None:
         """Add a TriG or N-Quads document with pyoxigraph's bulk loader: no transaction, no
@@ -200,6 +186,11 @@ class OxigraphStore:
         )
         return [quad.triple for quad in pattern]
 
+    def ping(self, timeout: float) -> None:
+        """The embedded store answers while this process runs."""
+        if self.read_only and not self.path.exists():
+            raise StoreUnavailable(f"The store checkpoint {self.path} is gone.")
+
     def has_graph(self, graph: str) -> bool:
         return self._store.contains_named_graph(ox.NamedNode(graph))
 
@@ -228,6 +219,31 @@ class OxigraphStore:
         with self._writing():
             self._store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
             self._store.optimize()
+
+    @contextmanager
+    def consistent(self, scratch: Path) -> Iterator[EmbeddedStore]:
+        """A consistent read-only copy of the store, open while the block runs, then deleted.
+
+        Taking it holds the store's write lock for the tens of milliseconds a RocksDB
+        checkpoint takes, so writers pause that long, not for the whole read. ``scratch``
+        must be on the store's file system (the copy is made of hard links).
+        """
+        scratch.mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(prefix="checkpoint-", dir=scratch))
+        try:
+            self.snapshot(folder / "store")
+            copy = EmbeddedStore(folder / "store", read_only=True)
+            try:
+                yield copy
+            finally:
+                copy.close()
+                del copy
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def views(self, folder: Path, refresh: float) -> Snapshots:
+        """Checkpoints for the SPARQL workers, refreshed at most every ``refresh`` s."""
+        return Snapshots(self, folder, refresh)
 
     def close(self) -> None:
         """Flush to disk; the store is closed when the object is collected."""

@@ -21,6 +21,7 @@ from registry.web.errors import handle_error
 from registry.web.federation import federation
 from registry.web.feed import feed
 from registry.web.harvest import harvest_pages
+from registry.web.health import health
 from registry.web.linked_data import linked_data
 from registry.web.observability import observability, observe
 from registry.web.pages import pages
@@ -47,7 +48,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["accounts"] = Accounts(registry.database)
     app.register_error_handler(Exception, handle_error)
     blueprints = (pages, vocab, endpoint, linked_data, api, provider_pages, feed, dump, federation)
-    for blueprint in (*blueprints, harvest_pages, observability):
+    for blueprint in (*blueprints, harvest_pages, health, observability):
         app.register_blueprint(blueprint)
     observe(app)
     app.before_request(bounded_arguments)

@@ -29,6 +29,7 @@ DATASET = "https://datasets.procancer-i.example/open-challenge-prostate-v1"
 CHANGED = PROSTATE.read_bytes().replace(b'"8237"', b'"8240"')
 
 
+@pytest.mark.both_stores
 def test_the_template_store_logs_the_catalogue_then_each_agent(registry: Registry) -> None:
     changes = registry.records.changes.changes(0, 1000)
     assert [c.sequence for c in changes] == list(range(1, len(AGENTS) + 2))
@@ -37,6 +38,7 @@ def test_the_template_store_logs_the_catalogue_then_each_agent(registry: Registr
     assert registry.records.changes.latest() == len(AGENTS) + 1
 
 
+@pytest.mark.both_stores
 def test_create_update_delete_and_create_again_each_take_the_next_number(
     registry: Registry,
 ) -> None:
@@ -59,6 +61,7 @@ def test_create_update_delete_and_create_again_each_take_the_next_number(
     assert times == sorted(times)
 
 
+@pytest.mark.both_stores
 def test_an_identical_resubmission_or_a_refused_write_logs_nothing(registry: Registry) -> None:
     log = registry.records.changes
     accepted = submit(registry.records, PROSTATE.read_bytes(), TURTLE)
@@ -73,6 +76,7 @@ def test_an_identical_resubmission_or_a_refused_write_logs_nothing(registry: Reg
     assert log.changes(latest - 1, 10)[-1].record_id == accepted.record_id
 
 
+@pytest.mark.both_stores
 def test_a_failed_transaction_takes_no_number(
     registry: Registry, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -83,7 +87,7 @@ def test_a_failed_transaction_takes_no_number(
     store = registry.store
     real = store.write_graphs
 
-    def failing(replace: object, append: object) -> None:
+    def failing(replace: object, append: object, guard: object = None) -> None:
         raise OSError("disk full")
 
     monkeypatch.setattr(store, "write_graphs", failing)
@@ -95,6 +99,7 @@ def test_a_failed_transaction_takes_no_number(
     assert [c.sequence for c in log.changes(latest, 10)] == [latest + 1]
 
 
+@pytest.mark.both_stores
 def test_times_never_go_backwards_even_when_a_write_says_an_earlier_time(
     registry: Registry,
 ) -> None:
@@ -105,6 +110,7 @@ def test_times_never_go_backwards_even_when_a_write_says_an_earlier_time(
     assert log.changes(log.latest() - 1, 1)[0].time == before
 
 
+@pytest.mark.both_stores
 def test_changes_pages_by_sequence_and_refuses_bad_bounds(registry: Registry) -> None:
     log = registry.records.changes
     everything = log.changes(0, 1000)
@@ -115,6 +121,7 @@ def test_changes_pages_by_sequence_and_refuses_bad_bounds(registry: Registry) ->
             log.changes(after, limit)
 
 
+@pytest.mark.both_stores
 def test_the_log_says_nothing_about_a_dataset_in_the_union_graph(registry: Registry) -> None:
     """Pages and SPARQL read the union of all graphs: the log adds no triple naming a
     dataset, only opaque cir:change literals in its own graphs."""

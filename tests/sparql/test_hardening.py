@@ -365,6 +365,7 @@ def test_javascript_iris_are_not_links_on_the_sparql_answer_page(
 # --- 2. A memory cap per query worker --------------------------------------------------------
 
 
+@pytest.mark.embedded_only  # over a remote store the query's memory is the server's
 def test_query_workers_have_a_memory_limit(make_app: Callable[..., Flask]) -> None:
     app = make_app(sparql_worker_memory=300_000_000, sparql_workers=2, sparql_timeout=30)
     load_samples(app.extensions["registry"], 5)

@@ -146,6 +146,7 @@ def test_queries_do_not_hold_up_writes(make_app: Callable[..., Flask]) -> None:
     assert answers == [503]
 
 
+@pytest.mark.embedded_only  # a remote store has no checkpoints: queries read it live
 def test_a_write_is_seen_by_the_next_query_and_old_views_are_deleted(
     make_app: Callable[..., Flask],
 ) -> None:
@@ -164,6 +165,7 @@ def test_a_write_is_seen_by_the_next_query_and_old_views_are_deleted(
     assert len(list(views.iterdir())) <= 2 + 1
 
 
+@pytest.mark.embedded_only  # a remote store has no checkpoints: queries read it live
 def test_under_constant_writes_the_view_is_refreshed_at_most_every_refresh_seconds(
     make_app: Callable[..., Flask],
 ) -> None:

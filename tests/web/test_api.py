@@ -49,6 +49,7 @@ def create(client: FlaskClient, token: str, body: bytes = BODY):
     return client.post("/api/records", data=body, headers=auth(token))
 
 
+@pytest.mark.both_stores
 def test_create_answers_201_with_location_etag_and_warnings(
     client: FlaskClient, token: str
 ) -> None:
@@ -203,6 +204,7 @@ def test_unsupported_media_type_is_415_and_large_body_413(
     assert create(client, token).status_code == 413
 
 
+@pytest.mark.both_stores
 def test_replace_with_if_match_then_stale_tag_is_412(
     client: FlaskClient, registry: Registry, token: str
 ) -> None:

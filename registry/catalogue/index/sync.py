@@ -22,7 +22,7 @@ from registry.catalogue.index.sqlite import SearchIndex
 from registry.catalogue.index.thesaurus import Thesaurus
 from registry.queries import query
 from registry.records.layout import Layout
-from registry.store.oxigraph import OxigraphStore
+from registry.store.interface import Store
 
 BATCH = 2000
 """Records re-indexed per SQLite transaction during reconciliation."""
@@ -35,7 +35,7 @@ class IndexSync:
     """The search index fed from the store's records."""
 
     search: SearchIndex
-    store: OxigraphStore
+    store: Store
     layout: Layout
 
     @cached_property

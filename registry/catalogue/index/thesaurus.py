@@ -19,7 +19,7 @@ from rdflib.namespace import SKOS
 from registry.catalogue.index.words import fold
 from registry.queries import query
 from registry.rdf.namespaces import CIR
-from registry.store.oxigraph import OxigraphStore, Term
+from registry.store.interface import Store, Term
 
 LABELS = frozenset({str(SKOS.prefLabel), str(SKOS.altLabel), str(SKOS.hiddenLabel)})
 OTHER_NAMES = (str(SKOS.altLabel), str(SKOS.hiddenLabel))
@@ -42,7 +42,7 @@ class Concept:
 class Thesaurus:
     """Concept IRI -> ``Concept``, read from the vocabulary graph on first use and kept."""
 
-    store: OxigraphStore
+    store: Store
     graph: str
     _concepts: dict[str, Concept] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
