@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 ENV_PREFIX = "REGISTRY_"
 
@@ -161,6 +162,22 @@ class Settings:
         """Whether ``store`` is the URL of a server rather than a folder."""
         return self.store.startswith(("http://", "https://"))
 
+    def address_warning(self) -> str | None:
+        """Why the IRIs minted would lead nowhere, if they would: a base IRI on this machine
+        (loopback) with another port than the one served (None otherwise; a public base IRI
+        behind a proxy is the operator's to get right)."""
+        base = urlsplit(self.base_iri)
+        if base.hostname not in ("127.0.0.1", "localhost", "::1"):
+            return None
+        port = base.port or (443 if base.scheme == "https" else 80)
+        if port == self.port:
+            return None
+        return (
+            f"REGISTRY_BASE_IRI is {self.base_iri} but the registry serves port {self.port}: "
+            f"the IRIs it mints (records, the catalogue) lead to port {port}. Set "
+            "REGISTRY_BASE_IRI to the address clients use, before the first load."
+        )
+
     @property
     def store_path(self) -> Path:
         """The embedded store's folder; with a remote store, the name the files kept beside
@@ -205,7 +222,6 @@ class Settings:
     def dump_path(self) -> Path:
         """The gzipped N-Quads dump ``/dump.nq.gz`` serves, beside the store."""
         return self.store_path.with_name(self.store_path.name + "-dump.nq.gz")
-
 
 
 COUNTS_FROM_ZERO = frozenset({"trusted_proxies"})

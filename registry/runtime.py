@@ -17,13 +17,12 @@ import pyoxigraph as ox
 from rdflib import URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
 
-from registry import __version__
 from registry.catalogue.facade import Catalogue
 from registry.catalogue.index.sqlite import SearchIndex
 from registry.catalogue.index.sync import IndexSync
 from registry.config import Settings
 from registry.database import Database, open_database
-from registry.errors import StoreMismatch, StoreUnavailable
+from registry.errors import StoreMismatch
 from registry.federation.dump import Dump, DumpSchedule
 from registry.federation.feed import Feed
 from registry.federation.harvest.harvester import Harvester, Schedule
@@ -45,9 +44,6 @@ from registry.sparql.service import Endpoint
 from registry.store.backends import open_store
 from registry.store.changelog import ChangeLog
 from registry.store.interface import Store
-
-HEALTH_WAIT = 2.0
-"""Seconds ``/health`` waits for the store before it says the store is unavailable."""
 
 
 @dataclass
@@ -101,20 +97,6 @@ class Registry:
         if interval > 0 and self._harvests is None:
             self._harvests = Schedule(self.harvester, interval)
             self._harvests.start()
-
-    def health(self) -> tuple[bool, dict[str, object]]:
-        """Whether the registry can answer, and what ``/health`` says: the store's backend
-        and status (asked with a short wait, so a store that is down is told within
-        seconds), the change log's position, the version."""
-        backend = "remote" if self.settings.remote_store else "embedded"
-        store: dict[str, object] = {"backend": backend}
-        try:
-            self.store.ping(HEALTH_WAIT)
-            store.update(status="ok", changes=self.records.changes.latest())
-        except StoreUnavailable as down:
-            store.update(status="unavailable", message=down.message)
-        ok = store["status"] == "ok"
-        return ok, {"status": "ok" if ok else "unavailable", "version": __version__, "store": store}
 
     def close(self) -> None:
         if self._harvests is not None:

@@ -96,6 +96,9 @@ def serve(host: str | None, port: int | None, sample: bool) -> None:
     registry: Registry = app.extensions["registry"]
     settings = registry.settings
     configure_logging(settings.log_format)
+    warning = settings.address_warning()
+    if warning:
+        click.echo(f"Warning: {warning}", err=True)
     if sample:
         _load(registry, [resource_dir("data") / "sample"], samples=True)
     registry.schedule_dumps()

@@ -4,17 +4,65 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify
 
+from registry import __version__
+from registry.errors import DatabaseUnavailable, StoreUnavailable
+from registry.runtime import Registry
 from registry.web.context import get_registry
 
 health = Blueprint("health", __name__)
 
+STORE_WAIT = 2.0
+"""Seconds the store is given to answer: a store that is down is told within seconds."""
+
 
 @health.get("/health")
 def health_check() -> Response:
-    """The store's status and the version as JSON: 200 when the store answers, else 503
-    (within seconds: the store is asked with a short wait)."""
-    ok, body = get_registry().health()
+    """The store's and the database's status, the search index, the version and warnings
+    about the settings as JSON: 200 when the store and the database answer, else 503."""
+    ok, body = report(get_registry())
     response = jsonify(body)
     response.status_code = 200 if ok else 503
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def report(registry: Registry) -> tuple[bool, dict[str, object]]:
+    """Whether the registry can answer, and what ``/health`` says of each part."""
+    store, database = store_status(registry), database_status(registry)
+    ok = store["status"] == database["status"] == "ok"
+    warning = registry.settings.address_warning()
+    return ok, {
+        "status": "ok" if ok else "unavailable",
+        "version": __version__,
+        "store": store,
+        "database": database,
+        "index": index_status(registry),
+        "warnings": [warning] if warning else [],
+    }
+
+
+def store_status(registry: Registry) -> dict[str, object]:
+    """The store's backend and status, and the change log's position."""
+    backend = "remote" if registry.settings.remote_store else "embedded"
+    try:
+        registry.store.ping(STORE_WAIT)
+        return {"backend": backend, "status": "ok", "changes": registry.records.changes.latest()}
+    except StoreUnavailable as down:
+        return {"backend": backend, "status": "unavailable", "message": down.message}
+
+
+def database_status(registry: Registry) -> dict[str, object]:
+    """The operational database's kind, status and schema version."""
+    kind = "sqlite" if registry.database.sqlite else "postgresql"
+    try:
+        return {"backend": kind, "status": "ok", "schema": registry.database.version()}
+    except DatabaseUnavailable as down:
+        return {"backend": kind, "status": "unavailable", "message": down.message}
+
+
+def index_status(registry: Registry) -> dict[str, object]:
+    """The search index's datasets, and whether it was found damaged and rebuilt at start."""
+    index: dict[str, object] = {"status": "ok", "datasets": registry.search.summary()["datasets"]}
+    if registry.search.damage:
+        index.update(rebuilt_because=registry.search.damage)
+    return index
