@@ -112,9 +112,10 @@ def test_files_of_earlier_versions_are_imported_once(tmp_path: Path, database_ur
 def test_registry_start_imports_the_accounts_file(
     make_app: Callable[..., Flask], tmp_path: Path, database_url: str
 ) -> None:
-    old_settings = load_settings({"store": str(tmp_path / "store0")})
+    old_settings = load_settings({"store": str(tmp_path / "app0" / "store")})
+    (tmp_path / "app0").mkdir()
     write_old_files(old_settings.legacy_files["accounts"], old_settings.legacy_files["audit"])
-    app = make_app(database=database_url)  # its store is tmp_path / "store0"
+    app = make_app(database=database_url)  # its store is tmp_path / "app0" / "store"
     answer = app.test_client().delete(
         "/api/records/nothing", headers={"Authorization": f"Bearer {OLD_TOKEN}"}
     )

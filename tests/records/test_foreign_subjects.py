@@ -45,6 +45,7 @@ def test_statements_about_other_records_nodes_an_iri_distribution(registry: Regi
     refused(registry, lung_with(phish), ForeignDataset, "another record")
 
 
+@pytest.mark.embedded_only  # a query sent to a server cannot name a stored blank node
 def test_statements_about_other_records_nodes_a_blank_node_by_its_label(
     registry: Registry,
 ) -> None:
