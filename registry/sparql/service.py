@@ -13,6 +13,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import pyoxigraph as ox
+
 from registry.config import Settings
 from registry.errors import (
     NotAcceptable,
@@ -101,6 +103,23 @@ class QueryRequest:
     named_graphs: tuple[str, ...] = ()
 
 
+def refuse_invalid_graph_iris(request: QueryRequest) -> None:
+    """``default-graph-uri`` and ``named-graph-uri`` are IRIs (SPARQL 1.1 Protocol 2.1.4):
+    anything else is the client's mistake, told before a worker is asked."""
+    for parameter, values in (
+        ("default-graph-uri", request.default_graphs),
+        ("named-graph-uri", request.named_graphs),
+    ):
+        for value in values:
+            try:
+                ox.NamedNode(value)
+            except ValueError as error:
+                raise QueryError(
+                    f"{parameter} must be an absolute IRI, not {value[:200]!r} ({error}).",
+                    link=PROTOCOL,
+                ) from None
+
+
 @dataclass(frozen=True)
 class Answer:
     body: bytes
@@ -175,6 +194,7 @@ class Endpoint:
     ) -> Answer:
         if not request.query.strip():
             raise QueryError("The request has no query: pass it as 'query'.", link=PROTOCOL)
+        refuse_invalid_graph_iris(request)
         graphs = bool(request.default_graphs or request.named_graphs)
         job = Job(
             query=request.query,

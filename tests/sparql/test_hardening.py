@@ -399,3 +399,18 @@ def test_query_workers_have_a_memory_limit(make_app: Callable[..., Flask]) -> No
 
 
 # --- 5. Slow anonymous queries cannot take the site down -------------------------------------
+
+
+@pytest.mark.parametrize("parameter", ["default-graph-uri", "named-graph-uri"])
+def test_a_protocol_dataset_that_is_no_iri_is_400(
+    catalogue: tuple[FlaskClient, list[str]], parameter: str
+) -> None:
+    """Found by the e2e fuzz suite: a graph IRI with a space was a 500 from the worker."""
+    client, _ = catalogue
+    answer = client.get(
+        "/sparql",
+        query_string={"query": "ASK {}", parameter: "CONSTRUCT WHERE { ?s ?p ?o }"},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert answer.status_code == 400
+    assert parameter in answer.get_json()["message"]
