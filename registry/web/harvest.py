@@ -17,13 +17,13 @@ def sources_page() -> str:
     return render_template("harvest.html", sources=get_registry().harvester.overview())
 
 
-@harvest_pages.get("/harvest/runs/<int:run_id>")
+@harvest_pages.get("/harvest/runs/<int(max=9223372036854775807):run_id>")
 def run_page(run_id: int) -> str:
     """One run's report, readable."""
     return render_template("harvest_run.html", run=get_registry().harvester.sources.run(run_id))
 
 
-@harvest_pages.get("/harvest/runs/<int:run_id>.json")
+@harvest_pages.get("/harvest/runs/<int(max=9223372036854775807):run_id>.json")
 def run_json(run_id: int) -> Response:
     """One run's report as JSON, for monitoring."""
     run = get_registry().harvester.sources.run(run_id)

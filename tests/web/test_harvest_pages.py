@@ -4,6 +4,7 @@ in the visitor's language."""
 from __future__ import annotations
 
 from flask import Flask
+from flask.testing import FlaskClient
 
 from registry.federation.harvest.sources import Source
 from registry.runtime import Registry
@@ -43,3 +44,10 @@ def test_sources_and_a_run_report(app: Flask) -> None:
 def test_no_source_yet(app: Flask) -> None:
     page = app.test_client().get("/harvest").get_data(as_text=True)
     assert "registry harvest add NAME URL" in page
+
+
+def test_a_run_number_beyond_the_database_is_404(client: FlaskClient) -> None:
+    """Found by the e2e fuzz suite: a 30-digit run number was a 500 (SQLite's integers)."""
+    huge = "9" * 30
+    for path in (f"/harvest/runs/{huge}", f"/harvest/runs/{huge}.json"):
+        assert client.get(path).status_code == 404
