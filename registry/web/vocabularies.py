@@ -87,8 +87,9 @@ def csv_response(code_list: CodeList) -> Response:
 def page_number() -> int:
     """``?page=N`` (1 when absent); anything but a positive whole number is refused."""
     text = request.args.get("page", "1")
-    if not text.isdigit() or int(text) < 1:
-        raise BadPage(f"page must be a whole number from 1, not {text!r}.")
+    # ASCII digits only ("²".isdigit() is true), and few: no list has a billion pages.
+    if not (text.isascii() and text.isdigit()) or len(text) > 9 or int(text) < 1:
+        raise BadPage(f"page must be a whole number from 1, not {text[:20]!r}.")
     return int(text)
 
 
