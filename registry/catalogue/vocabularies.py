@@ -57,16 +57,23 @@ def _texts(triples: Iterable[ox.Triple], predicates: Sequence[str]) -> dict[str,
 
 
 def scheme_document(catalogue: Catalogue, code_list: CodeList) -> list[ox.Triple]:
-    """Every triple the vocabularies graph has about the scheme and its concepts."""
-    rows = catalogue.store.query(
-        query("scheme_concepts"),
-        {
-            "scheme": ox.NamedNode(code_list.scheme),
-            "graph": ox.NamedNode(catalogue.vocabularies_graph),
-        },
-    )
-    assert isinstance(rows, ox.QuerySolutions)
-    return [ox.Triple(row["subject"], row["property"], row["value"]) for row in rows]
+    """Every triple the vocabularies graph has about the scheme and its concepts (read once
+    per index generation: the largest list, languages, is 42,000 triples and a second to
+    read, and anonymous clients may ask for it in every format at once)."""
+
+    def compute() -> list[ox.Triple]:
+        rows = catalogue.store.query(
+            query("scheme_concepts"),
+            {
+                "scheme": ox.NamedNode(code_list.scheme),
+                "graph": ox.NamedNode(catalogue.vocabularies_graph),
+            },
+        )
+        assert isinstance(rows, ox.QuerySolutions)
+        return [ox.Triple(row["subject"], row["property"], row["value"]) for row in rows]
+
+    triples: list[ox.Triple] = catalogue.search.cached(f"scheme {code_list.scheme}", compute)
+    return triples
 
 
 def usage(catalogue: Catalogue, code_list: CodeList) -> dict[str, int]:
@@ -231,7 +238,15 @@ def scheme_view(
 
 
 def scheme_csv(catalogue: Catalogue, code_list: CodeList) -> str:
-    """The code list as CSV: one row per concept, one label column per language."""
+    """The code list as CSV: one row per concept, one label column per language (made once
+    per index generation, as the usage counts it holds)."""
+    text: str = catalogue.search.cached(
+        f"scheme-csv {code_list.scheme}", lambda: _scheme_csv(catalogue, code_list)
+    )
+    return text
+
+
+def _scheme_csv(catalogue: Catalogue, code_list: CodeList) -> str:
     by_subject: dict[str, list[ox.Triple]] = {}
     for triple in scheme_document(catalogue, code_list):
         if isinstance(triple.subject, ox.NamedNode):
