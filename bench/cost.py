@@ -27,7 +27,7 @@ import requests
 
 from registry.resources import resource_dir
 
-from .workload import free_port, serve, wait_for_port
+from .workload import free_port, percentile, serve, wait_for_port
 
 SAMPLE = resource_dir("data") / "sample"
 PROSTATE = SAMPLE / "datasets" / "procancer-i-open-challenge-prostate.ttl"
@@ -50,8 +50,7 @@ class Tally:
         return sum(n for c in self.statuses.values() for s, n in c.items() if s >= 500 and s != 503)
 
     def visitor_p95(self) -> float:
-        ordered = sorted(self.visitor)
-        return ordered[int(0.95 * (len(ordered) - 1))] if ordered else float("nan")
+        return percentile(self.visitor, 0.95)
 
 
 def heaviest_description() -> bytes:

@@ -30,7 +30,7 @@ from registry.records.loading import description_files, load_files
 from registry.resources import resource_dir
 from registry.runtime import open_registry
 
-from .workload import free_port, inconsistencies, prepare, serve, wait_for_port
+from .workload import free_port, inconsistencies, percentile, prepare, serve, wait_for_port
 
 BASE_IRI = "http://registry.bench/"
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
@@ -151,10 +151,6 @@ def _path_env() -> dict[str, str]:
     return {key: os.environ[key] for key in ("PATH", "HOME") if key in os.environ}
 
 
-def percentile(ordered: list[float], q: float) -> float:
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
-
-
 def report(outcome: Outcome, users: int, seconds: int) -> str:
     lines = [
         f"{users} clients for {seconds} s, {len(outcome.restarts)} SIGKILLs",
@@ -162,7 +158,7 @@ def report(outcome: Outcome, users: int, seconds: int) -> str:
         "|---|---|---|---|---|",
     ]
     for row in outcome.stats:
-        answered = sorted(outcome.answers.get(row["Name"], []))
+        answered = outcome.answers.get(row["Name"], [])
         p50, p95 = (percentile(answered, q) for q in (0.5, 0.95))
         lines.append(
             f"| {row['Name']} | {row['Request Count']} | {len(answered)} | {p50:.0f} | {p95:.0f} |"

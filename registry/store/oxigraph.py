@@ -34,13 +34,17 @@ class Reopening:
     """Stands for the store while it is reopened after a failed write: readers get a 503."""
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
-        raise StorageUnavailable(
+        raise self.unavailable()
+
+    def __len__(self) -> int:  # len() looks on the type, past __getattr__
+        raise self.unavailable()
+
+    @staticmethod
+    def unavailable() -> StorageUnavailable:
+        return StorageUnavailable(
             "The store is being reopened after a storage failure; try again in a moment.",
             retry_after=5,
         )
-
-    def __len__(self) -> int:
-        return self.__getattr__("len")()
 
 
 class EmbeddedStore:
