@@ -106,6 +106,16 @@ class Settings:
     """Largest serialised SPARQL answer, in bytes."""
     sparql_service_hosts: str = ""
     """Comma-separated host names SPARQL ``SERVICE`` may call; empty: SERVICE is refused."""
+    sparql_url: str = ""
+    """The SPARQL query endpoint public ``/sparql`` queries are sent to: a read-only replica
+    (``oxigraph serve-read-only --timeout-s``) so that a runaway query never runs on the
+    store the registry writes; empty: the store itself (README "Running at scale")."""
+    sparql_per_client: int = 2
+    """Queries one client IP may have running at once in one web process; more: 429."""
+    sparql_rate: float = 0.0
+    """Queries a second one web process starts at most (more: 503 with ``Retry-After``);
+    0: no limit. With a replica that has ``--timeout-s T``, keep processes x rate x T under
+    its thread budget: Oxigraph keeps a thread per query for T seconds."""
     metrics_networks: str = "127.0.0.0/8,::1/128"
     """Comma-separated networks (CIDR) whose clients may read ``/metrics``."""
     log_format: str = "json"
@@ -232,7 +242,8 @@ def _coerce(name: str, raw: Any) -> Any:
     """Convert a raw value (often a string from the environment) to the field's type."""
     kind = {f.name: f.type for f in fields(Settings)}[name]
     if kind in ("float", float):
-        message = f"{ENV_PREFIX}{name.upper()} must be a number of seconds, 0 or more, not {raw!r}"
+        unit = "queries a second" if name == "sparql_rate" else "seconds"
+        message = f"{ENV_PREFIX}{name.upper()} must be a number of {unit}, 0 or more, not {raw!r}"
         try:
             number = float(raw)
         except (TypeError, ValueError):
@@ -289,6 +300,11 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> Settings:
         raise ValueError(
             f"{ENV_PREFIX}DATABASE must be a postgresql:// URL (or sqlite:///FILE), "
             f"not {settings.database!r}"
+        )
+    if settings.sparql_url and not settings.sparql_url.startswith(("http://", "https://")):
+        raise ValueError(
+            f"{ENV_PREFIX}SPARQL_URL must be the http(s) URL of a SPARQL query endpoint, "
+            f"not {settings.sparql_url!r}"
         )
     for url in settings.fdp_ping_urls.split(","):
         if url.strip() and not url.strip().startswith(("http://", "https://")):

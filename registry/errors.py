@@ -145,6 +145,13 @@ class QueryUnavailable(RegistryError):
     title = "Query stopped"
 
 
+class TooManyQueries(RegistryError):
+    """One client has as many queries running as it may: the others' share of the workers."""
+
+    status = 429
+    title = "Too many queries"
+
+
 class StorageUnavailable(RegistryError):
     """The disk under the store or its files refused a write (full, failing): nothing was
     stored; the same request may succeed once the operator has made room."""

@@ -43,3 +43,11 @@ def test_the_database_is_beside_the_store_unless_named() -> None:
     assert load_settings({"database": url}).database_url == url
     with pytest.raises(ValueError, match="REGISTRY_DATABASE must be a postgresql:// URL"):
         load_settings({"database": "mysql://db.example.org/registry"})
+
+
+def test_a_public_query_endpoint_must_be_http_and_a_rate_is_not_negative() -> None:
+    with pytest.raises(ValueError, match="REGISTRY_SPARQL_URL must be the http"):
+        load_settings({"sparql_url": "file:///srv/replica"})
+    with pytest.raises(ValueError, match="REGISTRY_SPARQL_RATE must be a number of queries"):
+        load_settings({"sparql_rate": "-5"})
+    assert load_settings({"sparql_url": "http://127.0.0.1:7879/query"}).sparql_url

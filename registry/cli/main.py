@@ -107,8 +107,22 @@ def serve(host: str | None, port: int | None, sample: bool) -> None:
     start_pinging(ping_urls(settings.fdp_ping_urls), settings.base_iri)
     threading.Thread(target=registry.listing.warm, name="listing", daemon=True).start()
     click.echo(f"Serving {settings.catalog_title} on http://{settings.host}:{settings.port}/")
-    # ident="": no "Server: waitress" banner telling attackers what to try.
-    waitress.serve(app, host=settings.host, port=settings.port, threads=settings.threads, ident="")
+    waitress.serve(
+        app,
+        host=settings.host,
+        port=settings.port,
+        threads=settings.threads,
+        # No "Server: waitress" banner telling attackers what to try.
+        ident="",
+        connection_limit=settings.connection_limit,
+        channel_timeout=settings.channel_timeout,
+        # Idle connections are looked for this often: waitress's 30 s would keep a stalled
+        # one open up to 30 s past the channel timeout.
+        cleanup_interval=max(1, settings.channel_timeout // 2),
+        # ProxyFix (create_app) trusts the last `trusted_proxies` hops' X-Forwarded-For;
+        # waitress would strip those headers before it sees them.
+        clear_untrusted_proxy_headers=not settings.trusted_proxies,
+    )
 
 
 @main.command()

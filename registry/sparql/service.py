@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from registry.config import Settings
+from registry.config import ENV_PREFIX, Settings
 from registry.errors import (
     NotAcceptable,
     QueryError,
@@ -28,6 +28,7 @@ from registry.errors import (
 from registry.metrics import SPARQL_QUERIES
 from registry.rdf.formats import DOCUMENT_SYNTAXES
 from registry.records.layout import Layout
+from registry.sparql.admission import Admission
 from registry.sparql.workers import (
     Busy,
     Job,
@@ -38,6 +39,7 @@ from registry.sparql.workers import (
     WorkerDied,
 )
 from registry.store.interface import Store
+from registry.store.remote import LiveViews
 
 PROTOCOL = "https://www.w3.org/TR/sparql11-protocol/#query-operation"
 UPDATE_REFUSED = "https://www.w3.org/TR/sparql11-protocol/#update-operation"
@@ -169,19 +171,33 @@ class Endpoint:
     def __init__(self, store: Store, settings: Settings) -> None:
         self.settings = settings
         folder = settings.store_path.with_name(settings.store_path.name + ".sparql-views")
-        self.snapshots = store.views(folder, settings.sparql_refresh)
+        self.snapshots = (
+            LiveViews(settings.sparql_url)
+            if settings.sparql_url
+            else store.views(folder, settings.sparql_refresh)
+        )
+        self.admission = Admission(
+            settings.sparql_per_client,
+            settings.sparql_rate,
+            (f"{ENV_PREFIX}SPARQL_PER_CLIENT", f"{ENV_PREFIX}SPARQL_RATE"),
+        )
         # Requests holding or waiting for a worker never take every thread of the web
         # server: one at least is left for the pages.
         slots = min(settings.sparql_workers + settings.sparql_queue, max(1, settings.threads - 1))
         self.pool = QueryPool(settings.sparql_workers, slots, settings.sparql_worker_memory)
 
     def run(
-        self, request: QueryRequest, results_type: str | None, graph_type: str | None
+        self,
+        request: QueryRequest,
+        results_type: str | None,
+        graph_type: str | None,
+        client: str = "",
     ) -> Answer:
-        """Evaluate a query and return it serialised in the type its form calls for; count
-        its outcome (``registry_sparql_queries``)."""
+        """Evaluate a query for ``client`` (its IP) and return it serialised in the type its
+        form calls for; count its outcome (``registry_sparql_queries``)."""
         try:
-            answer = self._evaluate(request, results_type, graph_type)
+            with self.admission.admit(client):
+                answer = self._evaluate(request, results_type, graph_type)
         except RegistryError as error:
             refused = "refused" if error.status < 500 else "failed"
             SPARQL_QUERIES.labels(error.details.get("outcome", refused)).inc()

@@ -27,6 +27,7 @@ from registry.web.negotiation import (
     content_type,
     prefers_page,
 )
+from registry.web.rate_limits import client_ip
 
 endpoint = Blueprint("endpoint", __name__)
 
@@ -123,7 +124,7 @@ def sparql_endpoint() -> Response:
     if query is None:
         return service_description(registry.settings)
     results_type, graph_type = negotiated_types(parameters)
-    answer = registry.endpoint().run(query, results_type, graph_type)
+    answer = registry.endpoint().run(query, results_type, graph_type, client_ip())
     response = Response(answer.body, content_type=content_type(answer.media_type))
     response.headers["Vary"] = "Accept"
     return response
@@ -132,7 +133,7 @@ def sparql_endpoint() -> Response:
 @endpoint.after_request
 def retry_after(response: Response) -> Response:
     """A 503 (workers busy, a query stopped) says when to try again (RFC 9110, 10.2.3)."""
-    if response.status_code == 503:
+    if response.status_code == 503 and "Retry-After" not in response.headers:
         response.headers["Retry-After"] = str(sparql.retry_after(get_registry().settings))
     return response
 
@@ -150,7 +151,9 @@ def query_page(registry: Registry, query: sparql.QueryRequest | None) -> Respons
     status = 200
     if query is not None:
         try:
-            answer = registry.endpoint().run(query, tables.TABLE_RESULTS, tables.TABLE_GRAPH)
+            answer = registry.endpoint().run(
+                query, tables.TABLE_RESULTS, tables.TABLE_GRAPH, client_ip()
+            )
         except RegistryError as error:
             context["error"], status = error.to_dict(), error.status
         else:

@@ -29,4 +29,6 @@ def test_idle_half_sent_connections_are_closed_and_visitors_answered(tmp_path: P
             for sock in stalled:
                 sock.close()
     assert answer.status_code == 200
-    assert waited < 15, f"a visitor waited {waited:.1f} s behind stalled connections"
+    # The limit holds (the visitor waited for the stalled ones to time out), and the timeout
+    # ends them (waitress's own would be 120 s).
+    assert 1 < waited < 15, f"a visitor waited {waited:.1f} s behind stalled connections"
