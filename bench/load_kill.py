@@ -34,8 +34,9 @@ from .workload import free_port, inconsistencies, percentile, prepare, serve, wa
 
 BASE_IRI = "http://registry.bench/"
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
-UNLIMITED = {"rate_limit_writes": "", "rate_limit_validation": ""}
-"""Sixteen clients from one address are not one abusive client: no rate limits."""
+UNLIMITED = {"rate_limit_writes": "", "rate_limit_validation": "", "sparql_per_client": "16"}
+"""Sixteen clients from one address are not one abusive client: no rate limits, and each
+may have a query running."""
 
 
 @dataclass

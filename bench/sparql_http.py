@@ -144,6 +144,8 @@ def main() -> None:
             "REGISTRY_PORT": "8080",
             "REGISTRY_THREADS": "16",
             "REGISTRY_SPARQL_WORKERS": str(args.workers),
+            # wrk's 16 connections come from one address: each may have a query running.
+            "REGISTRY_SPARQL_PER_CLIENT": "16",
         }
         servers = {
             "ours": (

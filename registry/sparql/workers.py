@@ -38,6 +38,11 @@ MEMORY_WATCH = 0.05
 """Seconds between two looks at a busy worker's memory: at the fastest growth seen
 (1.4 GB/s) it overshoots the cap by some 70 MB."""
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+STARTUP = 60.0
+"""Seconds a new worker may take to import what it needs and say it is ready. Its start
+does not count against a query's timeout: on a loaded machine it took longer than the
+timeout, and the first query after a start or a kill was a 503."""
+READY = "ready"
 
 
 @dataclass(frozen=True)
@@ -200,6 +205,7 @@ def serve(connection: Connection) -> None:
     """
     store: ox.Store | RemoteQueries | None = None
     opened = ""
+    connection.send(READY)
     while True:
         try:
             job: Job = connection.recv()
@@ -245,6 +251,8 @@ class Worker:
     process: subprocess.Popen[bytes]
     connection: Connection
     snapshot: str | None = None
+    ready: bool = False
+    """True once the worker said it is ready (``serve`` sends ``READY`` first)."""
 
 
 class QueryPool:
@@ -318,6 +326,7 @@ class QueryPool:
             worker = self._idle.get(timeout=timeout)
         except queue.Empty:
             raise QueryTimeout("every query worker stayed busy") from None
+        deadline += self._started(worker)
         worker.snapshot = job.snapshot
         try:
             worker.connection.send(job)
@@ -328,6 +337,20 @@ class QueryPool:
             raise WorkerDied("the query worker ended while answering") from None
         self._idle.put(worker)
         return outcome
+
+    def _started(self, worker: Worker) -> float:
+        """Wait until ``worker`` is ready; return the seconds that took."""
+        if worker.ready:
+            return 0.0
+        began = time.monotonic()
+        try:
+            if not worker.connection.poll(STARTUP) or worker.connection.recv() != READY:
+                raise EOFError
+        except (EOFError, OSError):
+            self._replace(worker)
+            raise WorkerDied(f"a query worker did not start within {STARTUP:g} s") from None
+        worker.ready = True
+        return time.monotonic() - began
 
     def _wait(self, worker: Worker, deadline: float) -> None:
         """Wait for the worker's answer; kill it at the deadline or above the memory cap."""
