@@ -17,7 +17,7 @@ from typing import Any
 
 from registry.config import Settings
 from registry.federation.harvest.fetch import Limits
-from registry.federation.harvest.run import Harvest, Report, run_source
+from registry.federation.harvest.run import Harvest, Report, fail_abandoned, run_source
 from registry.federation.harvest.sources import Source, Sources
 from registry.records.audit import Author
 from registry.records.facade import Records
@@ -44,6 +44,7 @@ class Harvester:
             owner_of,
         )
         self.running = threading.Lock()
+        fail_abandoned(self.sources, self.harvest.limits)  # runs a killed process left "running"
 
     def run(self, name: str) -> Report:
         """Harvest ``name`` now (after any run in progress)."""

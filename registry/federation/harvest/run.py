@@ -6,13 +6,15 @@ Descriptions are validated in batches (one call to the validator processes, ever
 ``registry load`` does); agents go first, one at a time, since the datasets are validated
 with the agents they cite as registered. One bad description never stops the run: it is
 refused and named in the report. A run stopped early (a limit, a cycle, an unreadable page,
-a network error) keeps what it wrote whole and withdraws nothing. A complete run that would
-withdraw more than ``withdraw_share`` of the source's records withdraws nothing either: a
-source that suddenly lists half its datasets is more likely broken than emptied.
+a network error) keeps what it wrote whole and withdraws nothing; so does a run whose process
+was killed (``fail_abandoned`` marks it failed before the source runs again). A complete run
+that would withdraw more than ``withdraw_share`` of the source's records withdraws nothing
+either: a source that suddenly lists half its datasets is more likely broken than emptied.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -22,7 +24,7 @@ from registry.errors import Conflict, RegistryError
 from registry.federation.harvest.documents import Deleted, Item, Position
 from registry.federation.harvest.fetch import Fetcher, HarvestStopped, Limits
 from registry.federation.harvest.readers import READERS, reads_all
-from registry.federation.harvest.sources import Source, Sources
+from registry.federation.harvest.sources import Run, Source, Sources
 from registry.federation.harvest.split import Description
 from registry.rdf.formats import DOCUMENT_SYNTAXES, serialize
 from registry.records.audit import Author
@@ -103,9 +105,57 @@ class _Pass:
     position: str | None = None
 
 
+def fail_abandoned(sources: Sources, limits: Limits, name: str | None = None) -> list[int]:
+    """Mark failed the runs left ``running`` by a process that ended mid-run (killed, out of
+    memory, the machine restarted), or that started longer ago than a run may take; they
+    withdrew nothing, and a run stuck in ``running`` would hide the source's state forever.
+
+    With ``name`` (before a new run of that source, under the harvester's lock) a run of this
+    process is abandoned too: no other run of the source can be going on in it.
+    """
+    failed = []
+    for run in sources.running(name):
+        why = _abandoned(run, limits, own=name is not None)
+        if why is None:
+            continue
+        source = sources.get(run.source)
+        report = Report(run.source, source.kind, source.url, status="failed")
+        report.stopped = f"{why}; nothing was withdrawn."
+        sources.finish_run(run.id, "failed", report.as_dict())
+        failed.append(run.id)
+    return failed
+
+
+def _abandoned(run: Run, limits: Limits, own: bool) -> str | None:
+    """Why a run marked ``running`` is not running any more, or None if it may be."""
+    started = datetime.fromisoformat(run.started)
+    if (datetime.now(UTC) - started).total_seconds() > limits.run_seconds + limits.timeout:
+        return (
+            f"The run was still marked running {limits.run_seconds:g} s after it started "
+            "(REGISTRY_HARVEST_RUN_SECONDS): its process hung or ended mid-run"
+        )
+    if run.pid is None or (run.pid == os.getpid() and own) or not _alive(run.pid):
+        return f"The process running it (pid {run.pid}) ended before the run finished"
+    return None
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process ``pid`` exists on this machine (signal 0 checks, sends nothing)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process: alive
+    return True
+
+
 def run_source(harvest: Harvest, name: str) -> Report:
     """Harvest one source now; the run and its report are kept in ``harvest.sources``."""
     source = harvest.sources.get(name)
+    fail_abandoned(harvest.sources, harvest.limits, name)
     run_id = harvest.sources.start_run(name)
     owner = harvest.owner_of(source.provider) if source.provider else None
     state = _Pass(

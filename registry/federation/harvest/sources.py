@@ -10,6 +10,7 @@ module (``registry/database.py`` in the house plan) without its callers changing
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -39,7 +40,8 @@ CREATE TABLE IF NOT EXISTS run (
     started TEXT NOT NULL,
     finished TEXT,
     status TEXT NOT NULL,
-    report TEXT NOT NULL DEFAULT '{}'
+    report TEXT NOT NULL DEFAULT '{}',
+    pid INTEGER
 );
 CREATE INDEX IF NOT EXISTS run_by_source ON run (source, id);
 CREATE TABLE IF NOT EXISTS run_request (
@@ -81,6 +83,8 @@ class Run:
     status: str
     """``running``, ``complete`` (every page read), ``partial`` (stopped early) or ``failed``."""
     report: dict[str, Any]
+    pid: int | None = None
+    """The process that runs (or ran) it: a ``running`` run whose process is gone crashed."""
 
 
 def now() -> str:
@@ -112,6 +116,9 @@ class Sources:
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as db:
             db.executescript(SCHEMA)
+            columns = {row[1] for row in db.execute("PRAGMA table_info(run)")}
+            if "pid" not in columns:  # a file written before runs kept their process
+                db.execute("ALTER TABLE run ADD COLUMN pid INTEGER")
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -168,8 +175,8 @@ class Sources:
     def start_run(self, name: str) -> int:
         with self._connect() as db:
             cursor = db.execute(
-                "INSERT INTO run (source, started, status) VALUES (?, ?, 'running')",
-                (name, now()),
+                "INSERT INTO run (source, started, status, pid) VALUES (?, ?, 'running', ?)",
+                (name, now(), os.getpid()),
             )
         assert cursor.lastrowid is not None
         return cursor.lastrowid
@@ -181,12 +188,21 @@ class Sources:
                 (now(), status, json.dumps(report), run_id),
             )
 
+    def running(self, name: str | None = None) -> list[Run]:
+        """The runs still marked ``running`` (of source ``name``, or of every source)."""
+        with self._connect() as db:
+            rows = db.execute(
+                f"SELECT {RUN_COLUMNS} FROM run WHERE status = 'running' "
+                "AND (? IS NULL OR source = ?) ORDER BY id",
+                (name, name),
+            ).fetchall()
+        return [_run(row) for row in rows]
+
     def runs(self, name: str, limit: int = 10) -> list[Run]:
         """The source's latest runs, newest first."""
         with self._connect() as db:
             rows = db.execute(
-                "SELECT id, source, started, finished, status, report FROM run "
-                "WHERE source = ? ORDER BY id DESC LIMIT ?",
+                f"SELECT {RUN_COLUMNS} FROM run WHERE source = ? ORDER BY id DESC LIMIT ?",
                 (name, limit),
             ).fetchall()
         return [_run(row) for row in rows]
@@ -194,7 +210,7 @@ class Sources:
     def run(self, run_id: int) -> Run:
         with self._connect() as db:
             row = db.execute(
-                "SELECT id, source, started, finished, status, report FROM run WHERE id = ?",
+                f"SELECT {RUN_COLUMNS} FROM run WHERE id = ?",
                 (run_id,),
             ).fetchone()
         if row is None:
@@ -205,7 +221,7 @@ class Sources:
         """The source's latest complete run: OAI-PMH's ``from`` and the schedule count from it."""
         with self._connect() as db:
             row = db.execute(
-                "SELECT id, source, started, finished, status, report FROM run "
+                f"SELECT {RUN_COLUMNS} FROM run "
                 "WHERE source = ? AND status = 'complete' ORDER BY id DESC LIMIT 1",
                 (name,),
             ).fetchone()
@@ -233,5 +249,8 @@ class Sources:
             original.backup(copy)
 
 
+RUN_COLUMNS = "id, source, started, finished, status, report, pid"
+
+
 def _run(row: tuple[Any, ...]) -> Run:
-    return Run(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]))
+    return Run(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]), row[6])
