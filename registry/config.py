@@ -152,7 +152,11 @@ class Settings:
     """Redirects one harvest request may follow (http(s) only, on the source's own host)."""
     harvest_withdraw_share: float = 0.5
     """Largest share (0 to 1) of a source's records one run may withdraw; a run that would
-    withdraw more withdraws nothing and says why."""
+    withdraw more (and more than ``harvest_withdraw_minimum``) withdraws nothing and says why,
+    until an operator confirms with ``registry harvest run NAME --allow-withdraw``."""
+    harvest_withdraw_minimum: int = 5
+    """Withdrawals a run may always make whatever their share (a small source's few), unless
+    the source listed no dataset at all."""
     harvest_check_interval: float = 30.0
     """Seconds between two looks of ``registry serve`` for sources due (or asked for) a run;
     0: the server never harvests."""
@@ -293,6 +297,11 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> Settings:
     for url in settings.fdp_ping_urls.split(","):
         if url.strip() and not url.strip().startswith(("http://", "https://")):
             raise ValueError(f"{ENV_PREFIX}FDP_PING_URLS: {url.strip()!r} is not an http(s) URL")
+    if settings.harvest_withdraw_minimum < 0:
+        raise ValueError(
+            f"{ENV_PREFIX}HARVEST_WITHDRAW_MINIMUM is a count of records, "
+            f"not {settings.harvest_withdraw_minimum}"
+        )
     if settings.harvest_withdraw_share > 1:
         raise ValueError(
             f"{ENV_PREFIX}HARVEST_WITHDRAW_SHARE is a share between 0 and 1, "

@@ -117,7 +117,13 @@ def _withdraw_all(name: str) -> list[str]:
 
 @harvest.command("run")
 @click.argument("names", nargs=-1)
-def run(names: tuple[str, ...]) -> None:
+@click.option(
+    "--allow-withdraw",
+    is_flag=True,
+    help="Withdraw what the sources no longer list even past the guard against mass deletion "
+    "(REGISTRY_HARVEST_WITHDRAW_SHARE): you checked that they really dropped it.",
+)
+def run(names: tuple[str, ...], allow_withdraw: bool) -> None:
     """Harvest the named sources (all without a name) now; exit 1 if a run did not complete."""
     sources = _sources()
     try:
@@ -126,10 +132,10 @@ def run(names: tuple[str, ...]) -> None:
             sources.get(name)
     except RegistryError as error:
         raise click.ClickException(error.message) from None
-    reports = _run_here(wanted)
+    reports = _run_here(wanted, allow_withdraw)
     if reports is None:
         for name in wanted:
-            sources.request_run(name)
+            sources.request_run(name, allow_withdraw)
         click.echo(
             f"The store is in use (a running server): asked it to harvest {', '.join(wanted)} "
             "at its next look, every REGISTRY_HARVEST_CHECK_INTERVAL seconds (see /harvest or "
@@ -141,7 +147,7 @@ def run(names: tuple[str, ...]) -> None:
     raise SystemExit(0 if all(r["status"] == "complete" for r in reports) else 1)
 
 
-def _run_here(names: list[str]) -> list[dict[str, Any]] | None:
+def _run_here(names: list[str], allow_withdraw: bool) -> list[dict[str, Any]] | None:
     """Run the sources in this process; None if a running server holds the store."""
     from registry.cli.opening import held_by_server
 
@@ -149,7 +155,7 @@ def _run_here(names: list[str]) -> list[dict[str, Any]] | None:
     if registry is None:
         return None
     try:
-        return [registry.harvester.run(name).as_dict() for name in names]
+        return [registry.harvester.run(name, allow_withdraw).as_dict() for name in names]
     finally:
         registry.close()
 
@@ -164,7 +170,8 @@ def summary(report: dict[str, Any]) -> str:
     ]
     if report["stopped"]:
         lines.append(f"  stopped: {report['stopped']}")
-    if report["withdrawals_held"]:
-        lines.append(f"  {report['withdrawals_held']}")
+    for said in ("withdrawals_held", "withdrawals_confirmed"):
+        if report.get(said):
+            lines.append(f"  {report[said]}")
     lines += [f"  refused <{r['topic']}>: {r['reason']}" for r in refused]
     return "\n".join(lines)

@@ -46,7 +46,8 @@ CREATE TABLE IF NOT EXISTS run (
 CREATE INDEX IF NOT EXISTS run_by_source ON run (source, id);
 CREATE TABLE IF NOT EXISTS run_request (
     source TEXT PRIMARY KEY,
-    requested TEXT NOT NULL
+    requested TEXT NOT NULL,
+    allow_withdraw INTEGER NOT NULL DEFAULT 0
 );
 """
 
@@ -119,6 +120,11 @@ class Sources:
             columns = {row[1] for row in db.execute("PRAGMA table_info(run)")}
             if "pid" not in columns:  # a file written before runs kept their process
                 db.execute("ALTER TABLE run ADD COLUMN pid INTEGER")
+            columns = {row[1] for row in db.execute("PRAGMA table_info(run_request)")}
+            if "allow_withdraw" not in columns:
+                db.execute(
+                    "ALTER TABLE run_request ADD COLUMN allow_withdraw INTEGER NOT NULL DEFAULT 0"
+                )
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -227,18 +233,24 @@ class Sources:
             ).fetchone()
         return None if row is None else _run(row)
 
-    def request_run(self, name: str) -> None:
-        """Ask the running server to harvest ``name`` soon (the CLI's way in while it serves)."""
+    def request_run(self, name: str, allow_withdraw: bool = False) -> None:
+        """Ask the running server to harvest ``name`` soon (the CLI's way in while it serves);
+        ``allow_withdraw``: the operator confirmed withdrawals the guard would hold."""
         self.get(name)
         with self._connect() as db:
-            db.execute("INSERT OR REPLACE INTO run_request VALUES (?, ?)", (name, now()))
+            db.execute(
+                "INSERT OR REPLACE INTO run_request VALUES (?, ?, ?)",
+                (name, now(), int(allow_withdraw)),
+            )
 
-    def take_requests(self) -> list[str]:
-        """The sources asked for since the last call, forgotten as they are handed out."""
+    def take_requests(self) -> dict[str, bool]:
+        """The sources asked for since the last call (with whether withdrawals were allowed),
+        forgotten as they are handed out."""
         with self._connect() as db:
-            names = [row[0] for row in db.execute("SELECT source FROM run_request ORDER BY 1")]
+            rows = db.execute("SELECT source, allow_withdraw FROM run_request ORDER BY 1")
+            asked = {name: bool(allow) for name, allow in rows}
             db.execute("DELETE FROM run_request")
-        return names
+        return asked
 
     def backup(self, target: Path) -> None:
         """Copy the sources and runs into ``target`` consistently (SQLite's online backup)."""

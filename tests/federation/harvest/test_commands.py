@@ -79,8 +79,11 @@ def test_a_run_asked_of_a_running_server_is_left_for_its_schedule(
     try:
         asked = operator.invoke(main, ["harvest", "run", "other"])
         assert asked.exit_code == 0 and "asked it to harvest other" in asked.output, asked.output
-        assert registry.harvester.due() == ["other"]  # the schedule's next look runs it
-        assert registry.harvester.sources.take_requests() == []
+        assert registry.harvester.due() == {"other": False}  # the schedule's next look runs it
+        assert registry.harvester.sources.take_requests() == {}
+        confirmed = operator.invoke(main, ["harvest", "run", "other", "--allow-withdraw"])
+        assert confirmed.exit_code == 0, confirmed.output
+        assert registry.harvester.due() == {"other": True}  # the permission travels along
     finally:
         registry.close()
 
