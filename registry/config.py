@@ -210,17 +210,14 @@ class Settings:
     @property
     def legacy_files(self) -> dict[str, Path]:
         """The files earlier versions kept beside the store, imported once into the database:
-        the accounts (SQLite) and the audit log (one JSON object per line)."""
+        the accounts (SQLite), the audit log (one JSON object per line) and the harvest
+        sources and runs (SQLite)."""
         name = self.store_path.name
         return {
             "accounts": self.store_path.with_name(name + "-accounts.sqlite"),
             "audit": self.store_path.with_name(name + "-audit.jsonl"),
+            "harvest": self.store_path.with_name(name + "-harvest.sqlite"),
         }
-
-    @property
-    def harvest_path(self) -> Path:
-        """Harvest sources and runs: a SQLite file beside the store, out of SPARQL's reach."""
-        return self.store_path.with_name(self.store_path.name + "-harvest.sqlite")
 
     @property
     def dump_path(self) -> Path:

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from registry.config import Settings
+from registry.database import Database
 from registry.federation.harvest.fetch import Limits
 from registry.federation.harvest.run import Harvest, Report, fail_abandoned, run_source
 from registry.federation.harvest.sources import Source, Sources
@@ -32,10 +33,11 @@ class Harvester:
     def __init__(
         self,
         records: Records,
+        database: Database,
         settings: Settings,
         owner_of: Callable[[str], str | None] = lambda provider: None,
     ) -> None:
-        self.sources = Sources(settings.harvest_path)
+        self.sources = Sources(database)
         self.harvest = Harvest(
             records,
             self.sources,

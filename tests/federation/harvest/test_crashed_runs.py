@@ -13,10 +13,13 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from registry.config import load_settings
+from registry.database import open_database
 from registry.federation.harvest.fetch import Limits
 from registry.federation.harvest.run import fail_abandoned
 from registry.federation.harvest.sources import Source, Sources
@@ -63,7 +66,8 @@ def test_a_killed_run_is_failed_and_withdraws_nothing(tmp_path: Path, template_s
         stall.set()
         log = tmp_path / "harvest.log"
         process = harvest_command(store, "slow", log)
-        sources = Sources(Path(str(store) + "-harvest.sqlite"))
+        database = open_database(load_settings({"store": str(store), "base_iri": BASE_IRI}))
+        sources = Sources(database)
         deadline = time.monotonic() + 60
         while not sources.running("slow"):
             assert process.poll() is None, log.read_text()
@@ -90,13 +94,18 @@ def test_a_killed_run_is_failed_and_withdraws_nothing(tmp_path: Path, template_s
             assert again.status == "complete" and again.unchanged == 1, again
         finally:
             registry.close()
+            database.close()
 
 
 @pytest.fixture
-def sources(tmp_path: Path) -> Sources:
-    sources = Sources(tmp_path / "harvest.sqlite")
+def sources(tmp_path: Path, database_url: str) -> Iterator[Sources]:
+    """One source, in SQLite beside a store or in PostgreSQL."""
+    settings = load_settings({"store": str(tmp_path / "store"), "database": database_url})
+    database = open_database(settings)
+    sources = Sources(database)
     sources.add(Source("a", "https://a.example/", "dcat", 0))
-    return sources
+    yield sources
+    database.close()
 
 
 def test_a_run_older_than_the_run_time_limit_is_abandoned(sources: Sources) -> None:
