@@ -132,6 +132,7 @@ harvest_run = Table(
     Column("status", Text, nullable=False),
     Column("report", Text, nullable=False),  # a JSON object
     Column("pid", Integer),  # its process: a ``running`` run whose process is gone crashed
+    Column("host", Text),  # the machine of that process (web processes may share PostgreSQL)
 )
 harvest_request = Table(
     "harvest_request",
@@ -175,11 +176,15 @@ ACCOUNT_COLUMNS = {
 }
 HARVEST_COLUMNS = {
     "source": (harvest_source, ("name", "url", "kind", "every", "provider", "position", "created")),
-    "run": (harvest_run, ("id", "source", "started", "finished", "status", "report", "pid")),
+    "run": (
+        harvest_run,
+        ("id", "source", "started", "finished", "status", "report", "pid", "host"),
+    ),
     "run_request": (harvest_request, ("source", "requested", "allow_withdraw")),
 }
 """The tables of an earlier version's harvest file (``<store>-harvest.sqlite``) and the
-columns it may have (the last of run and run_request came late: absent, they read NULL)."""
+columns it may have (the last of run and run_request came late, or never: absent, they read
+NULL)."""
 
 
 def now() -> str:

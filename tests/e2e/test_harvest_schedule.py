@@ -38,10 +38,22 @@ def test_a_serving_registry_harvests_another_on_its_schedule(tmp_path: Path) -> 
     with running_server(tmp_path / "source", sample=True) as source:
         harvester = tmp_path / "harvester"
         added = subprocess.run(
-            [sys.executable, "-m", "registry", "harvest", "add", "samples", f"{source}/catalog",
-             "--every", "2s"],
+            [
+                sys.executable,
+                "-m",
+                "registry",
+                "harvest",
+                "add",
+                "samples",
+                f"{source}/catalog",
+                "--every",
+                "2s",
+            ],
             env={**os.environ, "REGISTRY_STORE": str(harvester)},
-            capture_output=True, text=True, timeout=120, check=False,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
         )
         assert added.returncode == 0 and ": dcat source" in added.stdout, added.stderr
         settings = {"REGISTRY_HARVEST_CHECK_INTERVAL": "1", "REGISTRY_VALIDATORS": "1"}

@@ -19,6 +19,7 @@ confirmation.
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -142,6 +143,8 @@ def _abandoned(run: Run, limits: Limits, own: bool) -> str | None:
             f"The run was still marked running {limits.run_seconds:g} s after it started "
             "(REGISTRY_HARVEST_RUN_SECONDS): its process hung or ended mid-run"
         )
+    if run.host not in (None, socket.gethostname()):
+        return None  # another machine's process: only the time limit tells
     if run.pid is None or (run.pid == os.getpid() and own) or not _alive(run.pid):
         return f"The process running it (pid {run.pid}) ended before the run finished"
     return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -58,6 +59,8 @@ class Run:
     report: dict[str, Any]
     pid: int | None = None
     """The process that runs (or ran) it: a ``running`` run whose process is gone crashed."""
+    host: str | None = None
+    """The machine of that process (None: this one, as in an earlier version's file)."""
 
 
 def parse_every(text: str) -> float:
@@ -142,6 +145,7 @@ class Sources:
             "status": "running",
             "report": "{}",
             "pid": os.getpid(),
+            "host": socket.gethostname(),
         }
         with self.database.writing() as db:
             result = db.execute(insert(harvest_run).values(values))
@@ -223,8 +227,9 @@ RUNS = select(
     harvest_run.c.status,
     harvest_run.c.report,
     harvest_run.c.pid,
+    harvest_run.c.host,
 )
 
 
 def _run(row: Sequence[Any]) -> Run:
-    return Run(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]), row[6])
+    return Run(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]), row[6], row[7])

@@ -17,9 +17,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
 from registry.config import load_settings
-from registry.database import open_database
+from registry.database import harvest_run, open_database
 from registry.federation.harvest.fetch import Limits
 from registry.federation.harvest.run import fail_abandoned
 from registry.federation.harvest.sources import Source, Sources
@@ -110,6 +111,13 @@ def sources(tmp_path: Path, database_url: str) -> Iterator[Sources]:
 
 def test_a_run_older_than_the_run_time_limit_is_abandoned(sources: Sources) -> None:
     run = sources.start_run("a")  # this process: alive, maybe another harvester's run
+    assert fail_abandoned(sources, Limits(run_seconds=3600)) == []
+    # A process of another machine sharing the database: its pid means nothing here.
+    finished = subprocess.Popen([sys.executable, "-c", "pass"])
+    finished.wait()
+    with sources.database.writing() as db:
+        elsewhere = {"host": "another-machine", "pid": finished.pid}
+        db.execute(update(harvest_run).where(harvest_run.c.id == run).values(elsewhere))
     assert fail_abandoned(sources, Limits(run_seconds=3600)) == []
     time.sleep(1.1)
     assert fail_abandoned(sources, Limits(run_seconds=0, timeout=0)) == [run]

@@ -109,14 +109,15 @@ def parsed(text: str) -> Graph:
     return formats.to_rdflib(formats.parse(text.encode(), NTRIPLES))
 
 
+@pytest.mark.parametrize("kind", ["dump", "sparql"])
 def test_a_dropped_dataset_is_withdrawn_after_a_complete_run(
-    source: Registry, harvesting: Registry
+    kind: str, source: Registry, harvesting: Registry
 ) -> None:
-    harvest(harvesting, "dump")
+    harvest(harvesting, kind)
     topic = sorted(sample_datasets())[0]
     withdraw_record(source.records, source.layout.record_id_for(topic))
     source.dump.write()
-    report = harvest(harvesting, "dump")
+    report = harvest(harvesting, kind)
     assert report.status == "complete" and report.withdrawn == [topic], report
     assert read_state(harvesting.records, record_of(harvesting, topic)).withdrawn
     assert report.unchanged == 35 and report.created == report.updated == 0
