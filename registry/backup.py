@@ -1,7 +1,7 @@
 """Backup and restore: the whole store as N-Quads (records, versions, history, vocabularies)
-plus the operational database (accounts, token digests, audit log) as JSON lines and the
-harvest sources and runs, in one folder; restore loads them into a new, empty store and a
-database without accounts.
+plus the operational database (accounts, token digests, audit log, harvest sources and runs)
+as JSON lines, in one folder; restore loads them into a new, empty store and a database
+without accounts.
 
 N-Quads rather than a copy of the database files: it is portable across Oxigraph versions
 and a restored store can be compared with the original by isomorphism. The database is
@@ -16,12 +16,12 @@ from pathlib import Path
 from registry.config import Settings
 from registry.database import open_database
 from registry.errors import RegistryError
-from registry.federation.harvest.sources import Sources
 from registry.store.backends import open_store
 
-QUADS, DATABASE, HARVEST = "store.nq", "database.jsonl", "harvest.sqlite"
-LEGACY = {"accounts": "accounts.sqlite", "audit": "audit.jsonl"}
-"""What backups of earlier versions hold instead of ``DATABASE``: restore imports them."""
+QUADS, DATABASE = "store.nq", "database.jsonl"
+LEGACY = {"accounts": "accounts.sqlite", "audit": "audit.jsonl", "harvest": "harvest.sqlite"}
+"""What backups of earlier versions hold instead of (or, the harvest file, beside)
+``DATABASE``: restore imports them."""
 
 
 def backup(settings: Settings, folder: Path) -> None:
@@ -39,8 +39,6 @@ def backup(settings: Settings, folder: Path) -> None:
         database.dump(folder / DATABASE)
     finally:
         database.close()
-    if settings.harvest_path.exists():
-        Sources(settings.harvest_path).backup(folder / HARVEST)
 
 
 def restore(settings: Settings, folder: Path) -> None:
@@ -65,9 +63,6 @@ def restore(settings: Settings, folder: Path) -> None:
             store.close()
         if (folder / DATABASE).is_file():
             database.load(folder / DATABASE)
-        else:
-            database.upgrade({kind: folder / name for kind, name in LEGACY.items()})
+        database.upgrade({kind: folder / name for kind, name in LEGACY.items()})
     finally:
         database.close()
-    if (folder / HARVEST).is_file():
-        Sources(folder / HARVEST).backup(settings.harvest_path)

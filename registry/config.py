@@ -162,7 +162,11 @@ class Settings:
     """Redirects one harvest request may follow (http(s) only, on the source's own host)."""
     harvest_withdraw_share: float = 0.5
     """Largest share (0 to 1) of a source's records one run may withdraw; a run that would
-    withdraw more withdraws nothing and says why."""
+    withdraw more (and more than ``harvest_withdraw_minimum``) withdraws nothing and says why,
+    until an operator confirms with ``registry harvest run NAME --allow-withdraw``."""
+    harvest_withdraw_minimum: int = 5
+    """Withdrawals a run may always make whatever their share (a small source's few), unless
+    the source listed no dataset at all."""
     harvest_check_interval: float = 30.0
     """Seconds between two looks of ``registry serve`` for sources due (or asked for) a run;
     0: the server never harvests."""
@@ -216,17 +220,14 @@ class Settings:
     @property
     def legacy_files(self) -> dict[str, Path]:
         """The files earlier versions kept beside the store, imported once into the database:
-        the accounts (SQLite) and the audit log (one JSON object per line)."""
+        the accounts (SQLite), the audit log (one JSON object per line) and the harvest
+        sources and runs (SQLite)."""
         name = self.store_path.name
         return {
             "accounts": self.store_path.with_name(name + "-accounts.sqlite"),
             "audit": self.store_path.with_name(name + "-audit.jsonl"),
+            "harvest": self.store_path.with_name(name + "-harvest.sqlite"),
         }
-
-    @property
-    def harvest_path(self) -> Path:
-        """Harvest sources and runs: a SQLite file beside the store, out of SPARQL's reach."""
-        return self.store_path.with_name(self.store_path.name + "-harvest.sqlite")
 
     @property
     def dump_path(self) -> Path:
@@ -309,6 +310,11 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> Settings:
     for url in settings.fdp_ping_urls.split(","):
         if url.strip() and not url.strip().startswith(("http://", "https://")):
             raise ValueError(f"{ENV_PREFIX}FDP_PING_URLS: {url.strip()!r} is not an http(s) URL")
+    if settings.harvest_withdraw_minimum < 0:
+        raise ValueError(
+            f"{ENV_PREFIX}HARVEST_WITHDRAW_MINIMUM is a count of records, "
+            f"not {settings.harvest_withdraw_minimum}"
+        )
     if settings.harvest_withdraw_share > 1:
         raise ValueError(
             f"{ENV_PREFIX}HARVEST_WITHDRAW_SHARE is a share between 0 and 1, "

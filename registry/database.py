@@ -1,6 +1,7 @@
-"""Operational data: provider accounts, token digests and the audit log, everything the
-registry keeps that is not published RDF, in one database. By default an SQLite file beside
-the store (``<store>-database.sqlite``); PostgreSQL when ``REGISTRY_DATABASE`` names one.
+"""Operational data: provider accounts, token digests, the audit log, harvest sources and
+their runs, everything the registry keeps that is not published RDF, in one database. By
+default an SQLite file beside the store (``<store>-database.sqlite``); PostgreSQL when
+``REGISTRY_DATABASE`` names one.
 It is never in the store, so nothing of it can be read through ``/sparql``.
 
 One library and one code path for both: SQLAlchemy Core. Its expression language compiles
@@ -30,8 +31,10 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     Connection,
+    Float,
     ForeignKey,
     Integer,
     MetaData,
@@ -104,10 +107,45 @@ imported_file = Table(
     Column("rows", Integer, nullable=False),
     Column("imported", Text, nullable=False),
 )
-"""The files of earlier versions (accounts, audit) already imported: each once."""
+"""The files of earlier versions (accounts, audit, harvest) already imported: each once."""
+harvest_source = Table(
+    "harvest_source",
+    metadata,
+    Column("name", Text, primary_key=True),
+    Column("url", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("every", Float, nullable=False),  # seconds between scheduled runs (0: by hand)
+    Column("provider", Text),
+    Column("position", Text),  # where its reader stopped (a feed fragment, an OAI-PMH date)
+    Column("created", Text, nullable=False),
+)
+"""A catalogue the registry harvests (``federation.harvest.sources``)."""
+harvest_run = Table(
+    "harvest_run",
+    metadata,
+    # Run numbers are in harvested records' provenance (``<base>harvest/runs/N``): a backup
+    # keeps them, and loading one moves PostgreSQL's sequence past them (``_renumbered``).
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("source", Text, ForeignKey("harvest_source.name"), nullable=False, index=True),
+    Column("started", Text, nullable=False),
+    Column("finished", Text),
+    Column("status", Text, nullable=False),
+    Column("report", Text, nullable=False),  # a JSON object
+    Column("pid", Integer),  # its process: a ``running`` run whose process is gone crashed
+    Column("host", Text),  # the machine of that process (web processes may share PostgreSQL)
+)
+harvest_request = Table(
+    "harvest_request",
+    metadata,
+    Column("source", Text, ForeignKey("harvest_source.name"), primary_key=True),
+    Column("requested", Text, nullable=False),
+    Column("allow_withdraw", Boolean, nullable=False),
+)
+"""Runs ``registry harvest run`` asked of a running server, which its schedule takes."""
 
-DATA_TABLES = (provider, namespace, token, audit)
-"""What a backup holds, parents before children (tokens name their provider)."""
+DATA_TABLES = (provider, namespace, token, audit, harvest_source, harvest_run, harvest_request)
+"""What a backup holds, parents before children (tokens name their provider, runs their
+source)."""
 
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     # Version 1 is the schema as first released. A later change to one of its tables is a
@@ -120,6 +158,13 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
         ),
     ),
     (2, "provider namespaces", lambda db: namespace.create(db, checkfirst=False)),
+    (
+        3,
+        "harvest sources, runs and requests",
+        lambda db: metadata.create_all(
+            db, [harvest_source, harvest_run, harvest_request], checkfirst=False
+        ),
+    ),
 ]
 LATEST = MIGRATIONS[-1][0]
 CONNECT_TIMEOUT = 5
@@ -129,6 +174,17 @@ ACCOUNT_COLUMNS = {
     "provider": ("name", "agent", "created"),
     "token": ("id", "provider", "digest", "created", "expires", "revoked"),
 }
+HARVEST_COLUMNS = {
+    "source": (harvest_source, ("name", "url", "kind", "every", "provider", "position", "created")),
+    "run": (
+        harvest_run,
+        ("id", "source", "started", "finished", "status", "report", "pid", "host"),
+    ),
+    "run_request": (harvest_request, ("source", "requested", "allow_withdraw")),
+}
+"""The tables of an earlier version's harvest file (``<store>-harvest.sqlite``) and the
+columns it may have (the last of run and run_request came late, or never: absent, they read
+NULL)."""
 
 
 def now() -> str:
@@ -268,6 +324,7 @@ class Database:
                     rows = [{k: v for k, v in row.items() if k != "id"} for row in rows]
                 if rows:
                     db.execute(insert(table), rows)
+            _renumbered(db)
         return len(lines) - 1
 
 
@@ -285,7 +342,8 @@ def open_database(settings: Settings) -> Database:
 def _refuse_data(db: Connection, name: str) -> None:
     if any(db.execute(select(func.count()).select_from(t)).scalar() for t in DATA_TABLES):
         raise RegistryError(
-            f"The database {name} holds accounts or an audit log; restore into a new one."
+            f"The database {name} holds accounts, an audit log or harvest sources; restore "
+            "into a new one."
         )
 
 
@@ -319,7 +377,8 @@ def import_file(db: Connection, kind: str, path: Path) -> int:
     if done is not None or not path.is_file():
         return 0
     copied = 0
-    for table, rows in (accounts_rows(path) if kind == "accounts" else audit_rows(path)):
+    readers = {"accounts": accounts_rows, "audit": audit_rows, "harvest": harvest_rows}
+    for table, rows in readers[kind](path):
         have = {tuple(r) for r in db.execute(select(*table.primary_key))}
         key = [c.name for c in table.primary_key]
         new = [row for row in rows if tuple(row.get(k) for k in key) not in have]
@@ -327,7 +386,34 @@ def import_file(db: Connection, kind: str, path: Path) -> int:
             db.execute(insert(table), new)
         copied += len(new)
     db.execute(insert(imported_file).values(kind=kind, rows=copied, imported=now()))
+    _renumbered(db)
     return copied
+
+
+def _renumbered(db: Connection) -> None:
+    """Move PostgreSQL's run numbers past those just copied with their numbers (SQLite
+    numbers a row after the largest already)."""
+    if db.dialect.name == "postgresql":
+        db.execute(
+            text(
+                "SELECT setval(pg_get_serial_sequence('harvest_run', 'id'), "
+                "COALESCE(MAX(id), 0) + 1, false) FROM harvest_run"
+            )
+        )
+
+
+def harvest_rows(path: Path) -> Iterator[tuple[Table, list[dict[str, Any]]]]:
+    """The sources, runs and run requests of a harvest file (``<store>-harvest.sqlite``),
+    sources first."""
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as old:
+        for name, (table, columns) in HARVEST_COLUMNS.items():
+            present = {row[1] for row in old.execute(f"PRAGMA table_info({name})")}
+            chosen = [c if c in present else f"NULL AS {c}" for c in columns]
+            found = old.execute(f"SELECT {', '.join(chosen)} FROM {name}").fetchall()
+            rows = [dict(zip(columns, row, strict=True)) for row in found]
+            if table is harvest_request:
+                rows = [{**row, "allow_withdraw": bool(row["allow_withdraw"])} for row in rows]
+            yield table, rows
 
 
 def accounts_rows(path: Path) -> Iterator[tuple[Table, list[dict[str, Any]]]]:

@@ -203,7 +203,7 @@ def open_registry(settings: Settings) -> Registry:
     feed = Feed(changes, store, layout, settings.feed_page_size, title)
     scratch = settings.store_path.with_name(settings.store_path.name + ".dump-views")
     dump = Dump(store, layout, settings.dump_path, scratch)
-    harvester = Harvester(records, settings, Accounts(database).agent_of)
+    harvester = Harvester(records, database, settings, Accounts(database).agent_of)
     return Registry(
         settings,
         store,

@@ -79,6 +79,8 @@ def test_backup_and_restore_round_trip(
     provider = accounts.add_provider("procancer", PUBLISHER)
     token = accounts.new_token("procancer")
     registry.harvester.sources.add(Source("national", "https://national.example/", "dcat", 0))
+    run = registry.harvester.sources.start_run("national")
+    registry.harvester.sources.finish_run(run, "complete", {"created": 1})
     publish(registry.records, provider, BODY, TURTLE, "create")
     publish(registry.records, provider, CHANGED, TURTLE, "replace", RECORD_ID)
     withdraw_record(registry.records, RECORD_ID)
@@ -112,12 +114,18 @@ def test_backup_and_restore_round_trip(
         assert isomorphic(graph, copy[name]), name
     assert operational_data(copied) == operational_data(settings)
     assert [e["action"] for e in operational_data(copied)[1]][-3:] == [
-        "create", "replace", "withdraw"
+        "create",
+        "replace",
+        "withdraw",
     ]
     database = open_database(copied)
     assert Accounts(database).authenticate(token).agent == PUBLISHER
+    sources = Sources(database)
+    assert sources.get("national").url == "https://national.example/"
+    # Run numbers are in harvested records' provenance: kept, and the next one follows them.
+    assert sources.run(run).report == {"created": 1}
+    assert sources.start_run("national") == run + 1
     database.close()
-    assert Sources(copied.harvest_path).get("national").url == "https://national.example/"
 
 
 def test_a_backup_of_an_earlier_version_restores(

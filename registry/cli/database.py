@@ -20,7 +20,7 @@ def database() -> None:
 @database.command("upgrade")
 def upgrade() -> None:
     """Bring the database's schema to this version (every start does it too), and import
-    the accounts and audit files an earlier version kept beside the store, once."""
+    the accounts, audit and harvest files an earlier version kept beside the store, once."""
     settings = load_settings()
     try:
         db = Database(settings.database_url)

@@ -1,14 +1,16 @@
 """``registry harvest``: add, list, show, remove and run the catalogues the registry harvests.
 
-``add``, ``list`` and ``show`` touch only the harvest file. ``run`` and ``remove
+``add``, ``list`` and ``show`` touch only the operational database. ``run`` and ``remove
 --withdraw-records`` write records, so they open the store, as ``registry load`` does; if a
-running server holds it, ``run`` leaves a request in the harvest file instead, and the
-server's schedule runs it within ``REGISTRY_HARVEST_CHECK_INTERVAL`` seconds.
+running server holds it, ``run`` leaves a request in the database instead, and the server's
+schedule runs it within ``REGISTRY_HARVEST_CHECK_INTERVAL`` seconds.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -20,10 +22,21 @@ if TYPE_CHECKING:
     from registry.federation.harvest.sources import Sources
 
 
-def _sources() -> Sources:
+@contextmanager
+def harvest_sources() -> Iterator[Sources]:
+    """The configured database's harvest sources; their errors (an unknown source, a name in
+    use, no database) as one line."""
+    from registry.database import open_database
     from registry.federation.harvest.sources import Sources
 
-    return Sources(load_settings().harvest_path)
+    try:
+        database = open_database(load_settings())
+        try:
+            yield Sources(database)
+        finally:
+            database.close()
+    except RegistryError as error:
+        raise click.ClickException(error.message) from None
 
 
 @click.group()
@@ -53,20 +66,21 @@ def add(name: str, url: str, kind: str | None, every: str, provider: str | None)
                 raise click.ClickException(f"There is no provider account named {provider!r}.")
         kind = kind or detect(Fetcher(url, Limits.from_settings(settings)), url)
         source = Source(name, url, kind, parse_every(every), provider)
-        _sources().add(source)
     except RegistryError as error:
         raise click.ClickException(error.message) from None
+    with harvest_sources() as sources:
+        sources.add(source)
     click.echo(f"Added {name}: {kind} source <{url}>, every {every}.")
 
 
 @harvest.command("list")
 def list_sources() -> None:
     """List the sources with their last run."""
-    sources = _sources()
-    for source in sources.all():
-        runs = sources.runs(source.name, limit=1)
-        last = f"{runs[0].started} {runs[0].status}" if runs else "never run"
-        click.echo(f"{source.name}\t{source.kind}\t{source.url}\t{last}")
+    with harvest_sources() as sources:
+        for source in sources.all():
+            runs = sources.runs(source.name, limit=1)
+            last = f"{runs[0].started} {runs[0].status}" if runs else "never run"
+            click.echo(f"{source.name}\t{source.kind}\t{source.url}\t{last}")
 
 
 @harvest.command("show")
@@ -74,14 +88,10 @@ def list_sources() -> None:
 @click.option("--runs", "count", default=5, show_default=True, help="How many runs to show.")
 def show(name: str, count: int) -> None:
     """Show a source and its last runs with their reports (JSON)."""
-    sources = _sources()
-    try:
-        source = sources.get(name)
-    except RegistryError as error:
-        raise click.ClickException(error.message) from None
-    click.echo(json.dumps(source.__dict__, indent=2))
-    for run in sources.runs(name, limit=count):
-        click.echo(json.dumps(run.__dict__, indent=2))
+    with harvest_sources() as sources:
+        click.echo(json.dumps(sources.get(name).__dict__, indent=2))
+        for run in sources.runs(name, limit=count):
+            click.echo(json.dumps(run.__dict__, indent=2))
 
 
 @harvest.command("remove")
@@ -94,13 +104,12 @@ def remove(name: str, keep: bool | None) -> None:
         raise click.UsageError(
             "Say what becomes of its records: --keep-records or --withdraw-records."
         )
-    try:
-        _sources().get(name)
-    except RegistryError as error:
-        raise click.ClickException(error.message) from None
+    with harvest_sources() as sources:
+        sources.get(name)
     if not keep:
         click.echo(f"Withdrew {len(_withdraw_all(name))} records of {name}.")
-    _sources().remove(name)
+    with harvest_sources() as sources:
+        sources.remove(name)
     click.echo(f"Removed the source {name}.")
 
 
@@ -117,19 +126,23 @@ def _withdraw_all(name: str) -> list[str]:
 
 @harvest.command("run")
 @click.argument("names", nargs=-1)
-def run(names: tuple[str, ...]) -> None:
+@click.option(
+    "--allow-withdraw",
+    is_flag=True,
+    help="Withdraw what the sources no longer list even past the guard against mass deletion "
+    "(REGISTRY_HARVEST_WITHDRAW_SHARE): you checked that they really dropped it.",
+)
+def run(names: tuple[str, ...], allow_withdraw: bool) -> None:
     """Harvest the named sources (all without a name) now; exit 1 if a run did not complete."""
-    sources = _sources()
-    try:
+    with harvest_sources() as sources:
         wanted = list(names) or [source.name for source in sources.all()]
         for name in wanted:
             sources.get(name)
-    except RegistryError as error:
-        raise click.ClickException(error.message) from None
-    reports = _run_here(wanted)
+    reports = _run_here(wanted, allow_withdraw)
     if reports is None:
-        for name in wanted:
-            sources.request_run(name)
+        with harvest_sources() as sources:
+            for name in wanted:
+                sources.request_run(name, allow_withdraw)
         click.echo(
             f"The store is in use (a running server): asked it to harvest {', '.join(wanted)} "
             "at its next look, every REGISTRY_HARVEST_CHECK_INTERVAL seconds (see /harvest or "
@@ -141,7 +154,7 @@ def run(names: tuple[str, ...]) -> None:
     raise SystemExit(0 if all(r["status"] == "complete" for r in reports) else 1)
 
 
-def _run_here(names: list[str]) -> list[dict[str, Any]] | None:
+def _run_here(names: list[str], allow_withdraw: bool) -> list[dict[str, Any]] | None:
     """Run the sources in this process; None if a running server holds the store."""
     from registry.cli.opening import held_by_server
 
@@ -149,7 +162,7 @@ def _run_here(names: list[str]) -> list[dict[str, Any]] | None:
     if registry is None:
         return None
     try:
-        return [registry.harvester.run(name).as_dict() for name in names]
+        return [registry.harvester.run(name, allow_withdraw).as_dict() for name in names]
     finally:
         registry.close()
 
@@ -164,7 +177,8 @@ def summary(report: dict[str, Any]) -> str:
     ]
     if report["stopped"]:
         lines.append(f"  stopped: {report['stopped']}")
-    if report["withdrawals_held"]:
-        lines.append(f"  {report['withdrawals_held']}")
+    for said in ("withdrawals_held", "withdrawals_confirmed"):
+        if report.get(said):
+            lines.append(f"  {report[said]}")
     lines += [f"  refused <{r['topic']}>: {r['reason']}" for r in refused]
     return "\n".join(lines)

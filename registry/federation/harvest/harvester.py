@@ -16,8 +16,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from registry.config import Settings
+from registry.database import Database
 from registry.federation.harvest.fetch import Limits
-from registry.federation.harvest.run import Harvest, Report, run_source
+from registry.federation.harvest.run import Harvest, Report, fail_abandoned, run_source
 from registry.federation.harvest.sources import Source, Sources
 from registry.records.audit import Author
 from registry.records.facade import Records
@@ -32,23 +33,27 @@ class Harvester:
     def __init__(
         self,
         records: Records,
+        database: Database,
         settings: Settings,
         owner_of: Callable[[str], str | None] = lambda provider: None,
     ) -> None:
-        self.sources = Sources(settings.harvest_path)
+        self.sources = Sources(database)
         self.harvest = Harvest(
             records,
             self.sources,
             Limits.from_settings(settings),
             settings.harvest_withdraw_share,
+            settings.harvest_withdraw_minimum,
             owner_of,
         )
         self.running = threading.Lock()
+        fail_abandoned(self.sources, self.harvest.limits)  # runs a killed process left "running"
 
-    def run(self, name: str) -> Report:
-        """Harvest ``name`` now (after any run in progress)."""
+    def run(self, name: str, allow_withdraw: bool = False) -> Report:
+        """Harvest ``name`` now (after any run in progress); ``allow_withdraw``: an operator
+        confirmed withdrawals the guard would hold."""
         with self.running:
-            return run_source(self.harvest, name)
+            return run_source(self.harvest, name, allow_withdraw)
 
     def harvest_records(self, name: str) -> list[Harvested]:
         """The current records harvested from source ``name``."""
@@ -73,14 +78,15 @@ class Harvester:
             shown.append({"source": source, "run": runs[0] if runs else None})
         return shown
 
-    def due(self, now: datetime | None = None) -> list[str]:
-        """The sources whose interval has passed since their last run, and those asked for."""
+    def due(self, now: datetime | None = None) -> dict[str, bool]:
+        """The sources whose interval has passed since their last run, and those asked for;
+        each with whether the operator who asked allowed withdrawals past the guard."""
         now = now or datetime.now(UTC)
-        names = set(self.sources.take_requests())
+        due = self.sources.take_requests()
         for source in self.sources.all():
             if source.every > 0 and self._waited(source, now):
-                names.add(source.name)
-        return sorted(names)
+                due.setdefault(source.name, False)
+        return dict(sorted(due.items()))
 
     def _waited(self, source: Source, now: datetime) -> bool:
         runs = self.sources.runs(source.name, limit=1)
@@ -100,9 +106,9 @@ class Schedule(threading.Thread):
 
     def run(self) -> None:
         while not self.stopping.wait(self.interval):
-            for name in self.harvester.due():
+            for name, allow_withdraw in self.harvester.due().items():
                 try:
-                    report = self.harvester.run(name)
+                    report = self.harvester.run(name, allow_withdraw)
                     log.info("harvest %s: %s", name, report.status)
                 except Exception:  # one source's trouble never stops the schedule
                     log.exception("harvest %s failed", name)

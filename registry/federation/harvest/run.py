@@ -6,13 +6,20 @@ Descriptions are validated in batches (one call to the validator processes, ever
 ``registry load`` does); agents go first, one at a time, since the datasets are validated
 with the agents they cite as registered. One bad description never stops the run: it is
 refused and named in the report. A run stopped early (a limit, a cycle, an unreadable page,
-a network error) keeps what it wrote whole and withdraws nothing. A complete run that would
-withdraw more than ``withdraw_share`` of the source's records withdraws nothing either: a
-source that suddenly lists half its datasets is more likely broken than emptied.
+a network error) keeps what it wrote whole and withdraws nothing; so does a run whose process
+was killed (``fail_abandoned`` marks it failed before the source runs again). A complete run
+that would withdraw more than ``withdraw_share`` of the source's records (and more than
+``withdraw_minimum``), or that would withdraw them all although the source listed nothing,
+withdraws nothing either: a source that suddenly lists half its datasets, or none, is more
+likely broken than emptied. An operator who checked confirms with ``allow_withdraw``
+(``registry harvest run NAME --allow-withdraw``); a small source's few withdrawals need no
+confirmation.
 """
 
 from __future__ import annotations
 
+import os
+import socket
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -22,7 +29,7 @@ from registry.errors import Conflict, RegistryError
 from registry.federation.harvest.documents import Deleted, Item, Position
 from registry.federation.harvest.fetch import Fetcher, HarvestStopped, Limits
 from registry.federation.harvest.readers import READERS, reads_all
-from registry.federation.harvest.sources import Source, Sources
+from registry.federation.harvest.sources import Run, Source, Sources
 from registry.federation.harvest.split import Description
 from registry.rdf.formats import DOCUMENT_SYNTAXES, serialize
 from registry.records.audit import Author
@@ -58,6 +65,8 @@ class Report:
     withdrawn: list[str] = field(default_factory=list)
     withdrawals_held: str | None = None
     """Why nothing was withdrawn although the source no longer lists some records."""
+    withdrawals_confirmed: str | None = None
+    """Set when an operator allowed this run to withdraw past the guard."""
     agents_written: int = 0
     """Agents the source describes, stored (new or changed) before the datasets citing them."""
     agents_kept: int = 0
@@ -77,6 +86,7 @@ class Harvest:
     sources: Sources
     limits: Limits = field(default_factory=Limits)
     withdraw_share: float = 0.5
+    withdraw_minimum: int = 5
     owner_of: Callable[[str], str | None] = lambda provider: None
     """Returns the agent IRI of a provider account name (the source's records' owner)."""
 
@@ -101,11 +111,63 @@ class _Pass:
     deleted: dict[str, Deleted] = field(default_factory=dict)
     pending: list[Description] = field(default_factory=list)
     position: str | None = None
+    allow_withdraw: bool = False
 
 
-def run_source(harvest: Harvest, name: str) -> Report:
-    """Harvest one source now; the run and its report are kept in ``harvest.sources``."""
+def fail_abandoned(sources: Sources, limits: Limits, name: str | None = None) -> list[int]:
+    """Mark failed the runs left ``running`` by a process that ended mid-run (killed, out of
+    memory, the machine restarted), or that started longer ago than a run may take; they
+    withdrew nothing, and a run stuck in ``running`` would hide the source's state forever.
+
+    With ``name`` (before a new run of that source, under the harvester's lock) a run of this
+    process is abandoned too: no other run of the source can be going on in it.
+    """
+    failed = []
+    for run in sources.running(name):
+        why = _abandoned(run, limits, own=name is not None)
+        if why is None:
+            continue
+        source = sources.get(run.source)
+        report = Report(run.source, source.kind, source.url, status="failed")
+        report.stopped = f"{why}; nothing was withdrawn."
+        sources.finish_run(run.id, "failed", report.as_dict())
+        failed.append(run.id)
+    return failed
+
+
+def _abandoned(run: Run, limits: Limits, own: bool) -> str | None:
+    """Why a run marked ``running`` is not running any more, or None if it may be."""
+    started = datetime.fromisoformat(run.started)
+    if (datetime.now(UTC) - started).total_seconds() > limits.run_seconds + limits.timeout:
+        return (
+            f"The run was still marked running {limits.run_seconds:g} s after it started "
+            "(REGISTRY_HARVEST_RUN_SECONDS): its process hung or ended mid-run"
+        )
+    if run.host not in (None, socket.gethostname()):
+        return None  # another machine's process: only the time limit tells
+    if run.pid is None or (run.pid == os.getpid() and own) or not _alive(run.pid):
+        return f"The process running it (pid {run.pid}) ended before the run finished"
+    return None
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process ``pid`` exists on this machine (signal 0 checks, sends nothing)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process: alive
+    return True
+
+
+def run_source(harvest: Harvest, name: str, allow_withdraw: bool = False) -> Report:
+    """Harvest one source now; the run and its report are kept in ``harvest.sources``.
+    ``allow_withdraw``: the operator confirmed withdrawals past the guard."""
     source = harvest.sources.get(name)
+    fail_abandoned(harvest.sources, harvest.limits, name)
     run_id = harvest.sources.start_run(name)
     owner = harvest.owner_of(source.provider) if source.provider else None
     state = _Pass(
@@ -114,6 +176,7 @@ def run_source(harvest: Harvest, name: str) -> Report:
         Report(name, source.kind, source.url),
         Author(f"harvest:{name}", owner),
         owner,
+        allow_withdraw=allow_withdraw,
     )
     fetcher = Fetcher(source.url, harvest.limits)
     try:
@@ -215,6 +278,21 @@ def _write(
         report.updated += 1
 
 
+def _held(harvest: Harvest, state: _Pass, gone: int, current: int) -> str | None:
+    """Why withdrawing ``gone`` of the source's ``current`` records looks like a broken
+    source rather than deletions, or None: more than the share (past the minimum), or
+    everything when the source listed nothing."""
+    if not state.listed and not state.deleted and gone == current:
+        return f"The source listed no dataset, and {current} records came from it"
+    if gone > harvest.withdraw_minimum and gone > harvest.withdraw_share * current:
+        return (
+            f"The source no longer lists {gone} of its {current} records, more than "
+            f"{harvest.withdraw_share:.0%} (REGISTRY_HARVEST_WITHDRAW_SHARE) and more than "
+            f"{harvest.withdraw_minimum} (REGISTRY_HARVEST_WITHDRAW_MINIMUM)"
+        )
+    return None
+
+
 def _withdraw(harvest: Harvest, state: _Pass) -> None:
     """After a complete run: withdraw what the source deleted, and (for a source read whole)
     what it no longer lists, unless that is more than the allowed share."""
@@ -225,13 +303,17 @@ def _withdraw(harvest: Harvest, state: _Pass) -> None:
         gone |= {r.record_id: r.topic for r in current if r.topic not in state.listed}
     if not gone:
         return
-    if len(gone) > harvest.withdraw_share * len(current):
+    held = _held(harvest, state, len(gone), len(current))
+    if held and not state.allow_withdraw:
         state.report.withdrawals_held = (
-            f"The source no longer lists {len(gone)} of its {len(current)} records, more "
-            f"than {harvest.withdraw_share:.0%} (REGISTRY_HARVEST_WITHDRAW_SHARE): nothing "
-            "was withdrawn. Check the source; withdraw them by hand, or raise the share."
+            f"{held}: nothing was withdrawn. Check the source; if it really dropped them, "
+            f"run `registry harvest run {state.source.name} --allow-withdraw`."
         )
         return
+    if held:
+        state.report.withdrawals_confirmed = (
+            f"{held}; an operator allowed the withdrawals (--allow-withdraw)."
+        )
     for record_id, topic in sorted(gone.items()):
         try:
             source = harvest.source_iri(state.source.name)

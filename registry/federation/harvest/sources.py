@@ -1,52 +1,28 @@
 """Harvest sources and their runs: what to read, how often, and what each run did.
 
-Operational data, like accounts: it lives in a small SQLite file beside the store
-(``<store>-harvest.sqlite``), never in the store, so nothing of it answers a SPARQL query.
-The interface is narrow on purpose (add, get, list, remove a source; start, finish and read
-runs; keep a reader's position) so that it can move into the shared operational database
-module (``registry/database.py`` in the house plan) without its callers changing.
+Operational data, like accounts: it lives in the operational database (``registry.database``:
+SQLite beside the store, or PostgreSQL), never in the store, so nothing of it answers a
+SPARQL query, and backups carry it with the accounts. Earlier versions kept it in
+``<store>-harvest.sqlite``, imported once when the database is opened.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
+import os
+import socket
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from registry.database import Database, harvest_request, harvest_run, harvest_source, now
 from registry.errors import NotFound, RegistryError
 
 KINDS = ("dcat", "feed", "fdp", "oai", "sparql", "dump")
 """The protocols a source may speak; one reader each (``readers``)."""
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS source (
-    name TEXT PRIMARY KEY,
-    url TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    every REAL NOT NULL,
-    provider TEXT,
-    position TEXT,
-    created TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS run (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    source TEXT NOT NULL,
-    started TEXT NOT NULL,
-    finished TEXT,
-    status TEXT NOT NULL,
-    report TEXT NOT NULL DEFAULT '{}'
-);
-CREATE INDEX IF NOT EXISTS run_by_source ON run (source, id);
-CREATE TABLE IF NOT EXISTS run_request (
-    source TEXT PRIMARY KEY,
-    requested TEXT NOT NULL
-);
-"""
 
 
 class SourceError(RegistryError):
@@ -81,10 +57,10 @@ class Run:
     status: str
     """``running``, ``complete`` (every page read), ``partial`` (stopped early) or ``failed``."""
     report: dict[str, Any]
-
-
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    pid: int | None = None
+    """The process that runs (or ran) it: a ``running`` run whose process is gone crashed."""
+    host: str | None = None
+    """The machine of that process (None: this one, as in an earlier version's file)."""
 
 
 def parse_every(text: str) -> float:
@@ -104,20 +80,12 @@ def parse_every(text: str) -> float:
 
 
 class Sources:
-    """The harvest file; every call opens its own connection, so the server's scheduler and
-    the ``registry harvest`` command share it safely (as ``Accounts`` does)."""
+    """The harvest tables of the operational database; every call is one short transaction,
+    so the server's scheduler and the ``registry harvest`` command share them safely (as
+    ``Accounts`` does)."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
-            db.executescript(SCHEMA)
-
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        """One transaction: committed when the block ends, rolled back on an error."""
-        with closing(sqlite3.connect(self.path, timeout=30)) as db, db:
-            yield db
+    def __init__(self, database: Database) -> None:
+        self.database = database
 
     def add(self, source: Source) -> Source:
         """Keep a new source; a name in use, an unknown kind or a non-http(s) URL is refused."""
@@ -125,113 +93,143 @@ class Sources:
             raise SourceError("Give the source a name and an http(s) URL.")
         if source.kind not in KINDS:
             raise SourceError(f"Unknown kind {source.kind!r}; use one of {', '.join(KINDS)}.")
+        row = {
+            "name": source.name,
+            "url": source.url,
+            "kind": source.kind,
+            "every": source.every,
+            "provider": source.provider,
+            "created": now(),
+        }
         try:
-            with self._connect() as db:
-                db.execute(
-                    "INSERT INTO source VALUES (?, ?, ?, ?, ?, NULL, ?)",
-                    (source.name, source.url, source.kind, source.every, source.provider, now()),
-                )
-        except sqlite3.IntegrityError:
+            with self.database.writing() as db:
+                db.execute(insert(harvest_source).values(row))
+        except IntegrityError:
             raise SourceError(f"A source named {source.name!r} exists.") from None
         return source
 
     def get(self, name: str) -> Source:
-        with self._connect() as db:
-            row = db.execute(
-                "SELECT name, url, kind, every, provider, position FROM source WHERE name = ?",
-                (name,),
-            ).fetchone()
+        with self.database.reading() as db:
+            row = db.execute(SOURCES.where(harvest_source.c.name == name)).first()
         if row is None:
             raise NotFound(f"There is no harvest source named {name!r}.")
         return Source(*row)
 
     def all(self) -> list[Source]:
-        with self._connect() as db:
-            rows = db.execute(
-                "SELECT name, url, kind, every, provider, position FROM source ORDER BY name"
-            ).fetchall()
+        with self.database.reading() as db:
+            rows = db.execute(SOURCES.order_by(harvest_source.c.name)).all()
         return [Source(*row) for row in rows]
 
     def remove(self, name: str) -> None:
         """Forget a source and its runs (its records are the caller's to keep or withdraw)."""
         self.get(name)
-        with self._connect() as db:
-            db.execute("DELETE FROM run WHERE source = ?", (name,))
-            db.execute("DELETE FROM run_request WHERE source = ?", (name,))
-            db.execute("DELETE FROM source WHERE name = ?", (name,))
+        with self.database.writing() as db:
+            db.execute(delete(harvest_run).where(harvest_run.c.source == name))
+            db.execute(delete(harvest_request).where(harvest_request.c.source == name))
+            db.execute(delete(harvest_source).where(harvest_source.c.name == name))
 
     def keep_position(self, name: str, position: str | None) -> None:
         """Remember where the reader stopped, after a run that read up to there."""
-        with self._connect() as db:
-            db.execute("UPDATE source SET position = ? WHERE name = ?", (position, name))
+        with self.database.writing() as db:
+            db.execute(
+                update(harvest_source)
+                .where(harvest_source.c.name == name)
+                .values(position=position)
+            )
 
     def start_run(self, name: str) -> int:
-        with self._connect() as db:
-            cursor = db.execute(
-                "INSERT INTO run (source, started, status) VALUES (?, ?, 'running')",
-                (name, now()),
-            )
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
+        """Number a new run of ``name``, ``running`` in this process."""
+        values = {
+            "source": name,
+            "started": now(),
+            "status": "running",
+            "report": "{}",
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+        }
+        with self.database.writing() as db:
+            result = db.execute(insert(harvest_run).values(values))
+        number: int = result.inserted_primary_key[0]  # type: ignore[index]
+        return number
 
     def finish_run(self, run_id: int, status: str, report: dict[str, Any]) -> None:
-        with self._connect() as db:
+        with self.database.writing() as db:
             db.execute(
-                "UPDATE run SET finished = ?, status = ?, report = ? WHERE id = ?",
-                (now(), status, json.dumps(report), run_id),
+                update(harvest_run)
+                .where(harvest_run.c.id == run_id)
+                .values(finished=now(), status=status, report=json.dumps(report))
             )
+
+    def running(self, name: str | None = None) -> list[Run]:
+        """The runs still marked ``running`` (of source ``name``, or of every source)."""
+        query = RUNS.where(harvest_run.c.status == "running")
+        if name is not None:
+            query = query.where(harvest_run.c.source == name)
+        with self.database.reading() as db:
+            return [_run(row) for row in db.execute(query.order_by(harvest_run.c.id))]
 
     def runs(self, name: str, limit: int = 10) -> list[Run]:
         """The source's latest runs, newest first."""
-        with self._connect() as db:
-            rows = db.execute(
-                "SELECT id, source, started, finished, status, report FROM run "
-                "WHERE source = ? ORDER BY id DESC LIMIT ?",
-                (name, limit),
-            ).fetchall()
-        return [_run(row) for row in rows]
+        query = RUNS.where(harvest_run.c.source == name).order_by(harvest_run.c.id.desc())
+        with self.database.reading() as db:
+            return [_run(row) for row in db.execute(query.limit(limit))]
 
     def run(self, run_id: int) -> Run:
-        with self._connect() as db:
-            row = db.execute(
-                "SELECT id, source, started, finished, status, report FROM run WHERE id = ?",
-                (run_id,),
-            ).fetchone()
+        with self.database.reading() as db:
+            row = db.execute(RUNS.where(harvest_run.c.id == run_id)).first()
         if row is None:
             raise NotFound(f"There is no harvest run {run_id}.")
         return _run(row)
 
     def last_success(self, name: str) -> Run | None:
         """The source's latest complete run: OAI-PMH's ``from`` and the schedule count from it."""
-        with self._connect() as db:
-            row = db.execute(
-                "SELECT id, source, started, finished, status, report FROM run "
-                "WHERE source = ? AND status = 'complete' ORDER BY id DESC LIMIT 1",
-                (name,),
-            ).fetchone()
+        query = (
+            RUNS.where(harvest_run.c.source == name, harvest_run.c.status == "complete")
+            .order_by(harvest_run.c.id.desc())
+            .limit(1)
+        )
+        with self.database.reading() as db:
+            row = db.execute(query).first()
         return None if row is None else _run(row)
 
-    def request_run(self, name: str) -> None:
-        """Ask the running server to harvest ``name`` soon (the CLI's way in while it serves)."""
+    def request_run(self, name: str, allow_withdraw: bool = False) -> None:
+        """Ask the running server to harvest ``name`` soon (the CLI's way in while it serves);
+        ``allow_withdraw``: the operator confirmed withdrawals the guard would hold."""
         self.get(name)
-        with self._connect() as db:
-            db.execute("INSERT OR REPLACE INTO run_request VALUES (?, ?)", (name, now()))
+        asked = {"source": name, "requested": now(), "allow_withdraw": allow_withdraw}
+        with self.database.writing() as db:
+            db.execute(delete(harvest_request).where(harvest_request.c.source == name))
+            db.execute(insert(harvest_request).values(asked))
 
-    def take_requests(self) -> list[str]:
-        """The sources asked for since the last call, forgotten as they are handed out."""
-        with self._connect() as db:
-            names = [row[0] for row in db.execute("SELECT source FROM run_request ORDER BY 1")]
-            db.execute("DELETE FROM run_request")
-        return names
-
-    def backup(self, target: Path) -> None:
-        """Copy the sources and runs into ``target`` consistently (SQLite's online backup)."""
-        with (
-            closing(sqlite3.connect(self.path)) as original,
-            closing(sqlite3.connect(target)) as copy,
-        ):
-            original.backup(copy)
+    def take_requests(self) -> dict[str, bool]:
+        """The sources asked for since the last call (with whether withdrawals were allowed),
+        forgotten as they are handed out."""
+        query = select(harvest_request.c.source, harvest_request.c.allow_withdraw)
+        with self.database.writing() as db:
+            asked = {name: bool(allow) for name, allow in db.execute(query)}
+            db.execute(delete(harvest_request))
+        return asked
 
 
-def _run(row: tuple[Any, ...]) -> Run:
-    return Run(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]))
+SOURCES = select(
+    harvest_source.c.name,
+    harvest_source.c.url,
+    harvest_source.c.kind,
+    harvest_source.c.every,
+    harvest_source.c.provider,
+    harvest_source.c.position,
+)
+RUNS = select(
+    harvest_run.c.id,
+    harvest_run.c.source,
+    harvest_run.c.started,
+    harvest_run.c.finished,
+    harvest_run.c.status,
+    harvest_run.c.report,
+    harvest_run.c.pid,
+    harvest_run.c.host,
+)
+
+
+def _run(row: Sequence[Any]) -> Run:
+    return Run(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]), row[6], row[7])

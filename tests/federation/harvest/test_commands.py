@@ -1,12 +1,16 @@
 """``registry harvest``: sources added (their kind found from what the URL answers), listed,
 shown, run with the server stopped, asked of a running server, and removed with their
-records kept or withdrawn, as the operator says. Plus the harvest file on its own."""
+records kept or withdrawn, as the operator says. Plus the harvest tables on their own, on
+SQLite and PostgreSQL, and the import of an earlier version's harvest file."""
 
 from __future__ import annotations
 
 import gc
 import json
 import shutil
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -14,6 +18,7 @@ from click.testing import CliRunner
 
 from registry.cli.main import main
 from registry.config import load_settings
+from registry.database import DATA_TABLES, Database, open_database
 from registry.errors import NotFound
 from registry.federation.harvest.sources import Source, SourceError, Sources, parse_every
 from registry.runtime import Registry
@@ -79,8 +84,11 @@ def test_a_run_asked_of_a_running_server_is_left_for_its_schedule(
     try:
         asked = operator.invoke(main, ["harvest", "run", "other"])
         assert asked.exit_code == 0 and "asked it to harvest other" in asked.output, asked.output
-        assert registry.harvester.due() == ["other"]  # the schedule's next look runs it
-        assert registry.harvester.sources.take_requests() == []
+        assert registry.harvester.due() == {"other": False}  # the schedule's next look runs it
+        assert registry.harvester.sources.take_requests() == {}
+        confirmed = operator.invoke(main, ["harvest", "run", "other", "--allow-withdraw"])
+        assert confirmed.exit_code == 0, confirmed.output
+        assert registry.harvester.due() == {"other": True}  # the permission travels along
     finally:
         registry.close()
 
@@ -94,8 +102,18 @@ def test_an_unknown_source_or_provider_is_refused(operator: CliRunner) -> None:
     assert added.exit_code == 1 and "no provider account" in added.output
 
 
-def test_the_harvest_file_beside_the_store(tmp_path: Path) -> None:
-    sources = Sources(tmp_path / "store-harvest.sqlite")
+@pytest.fixture
+def database(tmp_path: Path, database_url: str) -> Iterator[Database]:
+    """The operational database, once SQLite beside the store, once PostgreSQL."""
+    database = open_database(
+        load_settings({"store": str(tmp_path / "store"), "database": database_url})
+    )
+    yield database
+    database.close()
+
+
+def test_sources_and_runs_in_the_database(database: Database) -> None:
+    sources = Sources(database)
     sources.add(Source("a", "https://example.org/feed", "feed", 3600, "prov"))
     with pytest.raises(SourceError, match="exists"):
         sources.add(Source("a", "https://example.org/other", "feed", 0))
@@ -115,11 +133,52 @@ def test_the_harvest_file_beside_the_store(tmp_path: Path) -> None:
     assert sources.runs("a") == []
 
 
-def test_the_harvest_file_is_not_in_the_store() -> None:
-    """Operational data never answers a SPARQL query: it is a file beside the store."""
-    settings = load_settings({"store": "var/store"})
-    assert settings.harvest_path.parent == settings.store_path.parent
-    assert settings.store_path not in settings.harvest_path.parents
+EARLIER_FILE = """
+CREATE TABLE source (name TEXT PRIMARY KEY, url TEXT NOT NULL, kind TEXT NOT NULL,
+    every REAL NOT NULL, provider TEXT, position TEXT, created TEXT NOT NULL);
+CREATE TABLE run (id INTEGER PRIMARY KEY AUTOINCREMENT, source TEXT NOT NULL,
+    started TEXT NOT NULL, finished TEXT, status TEXT NOT NULL, report TEXT NOT NULL);
+CREATE TABLE run_request (source TEXT PRIMARY KEY, requested TEXT NOT NULL);
+INSERT INTO source VALUES ('old', 'https://old.example/feed', 'feed', 86400, NULL,
+    'https://old.example/feed?page=3', '2026-01-01T00:00:00+00:00');
+INSERT INTO run VALUES (7, 'old', '2026-01-01T00:00:00+00:00', '2026-01-01T00:01:00+00:00',
+    'complete', '{"created": 4}');
+INSERT INTO run_request VALUES ('old', '2026-01-02T00:00:00+00:00');
+"""
+"""The harvest file of an earlier version (``<store>-harvest.sqlite``), before runs kept
+their process and requests their permission to withdraw."""
+
+
+def test_an_earlier_harvest_file_is_imported_once(tmp_path: Path, database_url: str) -> None:
+    with closing(sqlite3.connect(tmp_path / "store-harvest.sqlite")) as old, old:
+        old.executescript(EARLIER_FILE)
+    settings = load_settings({"store": str(tmp_path / "store"), "database": database_url})
+    for opening in range(2):  # the second imports nothing again
+        database = open_database(settings)
+        try:
+            sources = Sources(database)
+            assert [s.name for s in sources.all()] == ["old"]
+            assert sources.get("old").position == "https://old.example/feed?page=3"
+            (run,) = sources.runs("old")
+            assert (run.id, run.status, run.report, run.pid) == (
+                7,
+                "complete",
+                {"created": 4},
+                None,
+            )
+            assert sources.take_requests() == ({"old": False} if opening == 0 else {})
+        finally:
+            database.close()
+    database = open_database(settings)
+    try:
+        assert Sources(database).start_run("old") == 8  # numbered after the imported runs
+    finally:
+        database.close()
+
+
+def test_harvest_sources_are_backed_up_with_the_database() -> None:
+    """Operational data never answers a SPARQL query; it is backed up with the accounts."""
+    assert {"harvest_source", "harvest_run", "harvest_request"} <= {t.name for t in DATA_TABLES}
 
 
 @pytest.mark.parametrize(

@@ -145,3 +145,36 @@ def test_the_records_belong_to_the_sources_provider(harvesting: Registry) -> Non
     assert report.created == 1, report
     record = harvesting.layout.record_iri(harvesting.layout.record_id_for(FIRST))
     assert read_state(harvesting.records, record).owner == agent
+
+
+def test_a_small_source_withdraws_its_few_and_an_empty_one_only_when_confirmed(
+    harvesting: Registry,
+) -> None:
+    """Two datasets, then one: withdrawn (a small source's few need no confirmation). Then
+    none at all: held, as a broken source looks, until an operator allows it."""
+    listed = [PROSTATE_TRIPLES + SECOND_TRIPLES]
+
+    def answer(path: str) -> Answer:
+        return 200, TURTLE, page(listed[0], None)
+
+    def state(topic: str) -> bool:
+        layout = harvesting.layout
+        return read_state(
+            harvesting.records, layout.record_iri(layout.record_id_for(topic))
+        ).withdrawn
+
+    with misbehaving(answer) as url:
+        assert run(harvesting, url).created == 2
+        listed[0] = PROSTATE_TRIPLES
+        dropped = run(harvesting, url)
+        assert dropped.withdrawn == [SECOND] and dropped.withdrawals_held is None, dropped
+        listed[0] = []
+        emptied = run(harvesting, url)
+        assert emptied.status == "complete" and emptied.withdrawn == [], emptied
+        assert "listed no dataset" in (emptied.withdrawals_held or "")
+        assert "registry harvest run bad --allow-withdraw" in (emptied.withdrawals_held or "")
+        assert not state(FIRST)
+        confirmed = harvesting.harvester.run("bad", allow_withdraw=True)
+        assert confirmed.withdrawn == [FIRST] and confirmed.withdrawals_held is None
+        assert "--allow-withdraw" in (confirmed.withdrawals_confirmed or "")
+        assert state(FIRST) and state(SECOND)

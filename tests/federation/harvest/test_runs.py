@@ -16,6 +16,7 @@ from registry.errors import Conflict
 from registry.federation.harvest.oai import overlapped
 from registry.federation.harvest.run import Report
 from registry.federation.harvest.sources import Source
+from registry.federation.harvest.sparql import DATASETS, DESCRIBED, PAGE, holds_service
 from registry.federation.listing import SETTLE
 from registry.rdf import formats
 from registry.rdf.namespaces import CIR
@@ -57,20 +58,7 @@ def current_datasets(registry: Registry) -> set[str]:
     return {r.topic for r in registry.harvester.harvest_records("other")}
 
 
-SPARQL_NORMALISES = pytest.mark.xfail(
-    strict=True,
-    reason="Oxigraph gives xsd:nonNegativeInteger values back as xsd:integer, so a "
-    "description read over /sparql no longer conforms (registry.records.submission.digest)",
-)
-
-
-@pytest.mark.parametrize(
-    "kind",
-    [
-        pytest.param(k, marks=SPARQL_NORMALISES) if k == "sparql" else k
-        for k in sorted(ENTRY_POINTS)
-    ],
-)
+@pytest.mark.parametrize("kind", sorted(ENTRY_POINTS))
 def test_every_sample_dataset_arrives_through_each_kind(
     kind: str, source: Registry, harvesting: Registry
 ) -> None:
@@ -121,14 +109,15 @@ def parsed(text: str) -> Graph:
     return formats.to_rdflib(formats.parse(text.encode(), NTRIPLES))
 
 
+@pytest.mark.parametrize("kind", ["dump", "sparql"])
 def test_a_dropped_dataset_is_withdrawn_after_a_complete_run(
-    source: Registry, harvesting: Registry
+    kind: str, source: Registry, harvesting: Registry
 ) -> None:
-    harvest(harvesting, "dump")
+    harvest(harvesting, kind)
     topic = sorted(sample_datasets())[0]
     withdraw_record(source.records, source.layout.record_id_for(topic))
     source.dump.write()
-    report = harvest(harvesting, "dump")
+    report = harvest(harvesting, kind)
     assert report.status == "complete" and report.withdrawn == [topic], report
     assert read_state(harvesting.records, record_of(harvesting, topic)).withdrawn
     assert report.unchanged == 35 and report.created == report.updated == 0
@@ -201,3 +190,29 @@ def test_oai_pmh_reads_from_the_last_complete_run(source: Registry, harvesting: 
 def test_the_next_from_overlaps_the_last_answer() -> None:
     assert overlapped("2026-12-06T12:00:00Z") == "2026-12-06T11:55:00Z"
     assert overlapped("2026-12-06") == "2026-12-05"
+
+
+def test_a_description_read_over_sparql_is_the_one_its_source_accepted(
+    source: Registry, harvesting: Registry
+) -> None:
+    """The source's store gives ``xsd:nonNegativeInteger`` values back as ``xsd:integer``; the
+    reader takes the description its source keeps verbatim, so the typed literals survive."""
+    report = harvest(harvesting, "sparql")
+    assert report.status == "complete" and report.refused == [], report
+    topic = sorted(sample_datasets())[0]
+    record, original = record_of(harvesting, topic), record_of(source, topic)
+    state = read_state(harvesting.records, record)
+    ours = description_text(harvesting.store, version_iri(record, state.version))
+    theirs = description_text(source.store, version_iri(original, 1))
+    assert ours and theirs and "XMLSchema#nonNegativeInteger>" in theirs
+    assert isomorphic(parsed(ours), parsed(theirs))
+    facts = record_facts(harvesting.store.graph_triples(record), record)
+    assert facts[str(DCTERMS.source)] == ox.NamedNode(original)
+
+
+def test_no_harvest_query_sends_service() -> None:
+    assert not holds_service(DATASETS % (PAGE, 0))
+    assert not holds_service(DESCRIBED % "http://example.org/d")
+    assert holds_service(
+        "SELECT * WHERE { { SELECT ?s WHERE { SERVICE <http://x/> { ?s ?p ?o } } } }"
+    )

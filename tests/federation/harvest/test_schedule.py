@@ -16,13 +16,13 @@ def test_due_sources(harvesting: Registry) -> None:
     harvester = harvesting.harvester
     harvester.sources.add(Source("daily", "https://a.example/", "dcat", 86400))
     harvester.sources.add(Source("by-hand", "https://b.example/", "dcat", 0))
-    assert harvester.due() == ["daily"]  # never run
+    assert harvester.due() == {"daily": False}  # never run
     run = harvester.sources.start_run("daily")
     harvester.sources.finish_run(run, "complete", {})
-    assert harvester.due() == []
-    assert harvester.due(datetime.now(UTC) + timedelta(days=1, seconds=1)) == ["daily"]
+    assert harvester.due() == {}
+    assert harvester.due(datetime.now(UTC) + timedelta(days=1, seconds=1)) == {"daily": False}
     harvester.sources.request_run("by-hand")
-    assert harvester.due() == ["by-hand"]
+    assert harvester.due() == {"by-hand": False}
 
 
 def test_a_requested_run_happens_in_the_background(source: Registry, harvesting: Registry) -> None:
