@@ -61,8 +61,15 @@ def database_status(registry: Registry) -> dict[str, object]:
 
 
 def index_status(registry: Registry) -> dict[str, object]:
-    """The search index's datasets, and whether it was found damaged and rebuilt at start."""
-    index: dict[str, object] = {"status": "ok", "datasets": registry.search.summary()["datasets"]}
+    """The search index's datasets, the last change it applied and its lag (seconds since
+    it was last in step with the change log), and whether it was found damaged and rebuilt
+    at start."""
+    index: dict[str, object] = {
+        "status": "ok",
+        "datasets": registry.search.summary()["datasets"],
+        "position": registry.follower.position,
+        "lag_seconds": round(registry.follower.lag(), 3),
+    }
     if registry.search.damage:
         index.update(rebuilt_because=registry.search.damage)
     return index
