@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from registry.catalogue.index.copies import own_copy, remove_copy
 from registry.catalogue.index.sqlite import SearchIndex
 from registry.catalogue.index.sync import IndexSync
 from registry.config import Settings
-from registry.database import Database, open_database
+from registry.database import Database, WritersLock, open_database
 from registry.errors import StoreMismatch
 from registry.federation.dump import Dump, DumpSchedule
 from registry.federation.feed import Feed
@@ -200,7 +201,13 @@ def open_registry(settings: Settings) -> Registry:
     limits = DescriptionLimits.from_settings(settings)
     changes = ChangeLog(store, layout.changes_graph)
     records = Records(
-        store, shapes, layout, AuditLog(database), changes, limits, writing=store.writing
+        store,
+        shapes,
+        layout,
+        AuditLog(database),
+        changes,
+        limits,
+        writing=writers(settings, store, database),
     )
     vocabularies = shapes.vocabularies
     catalogue = Catalogue(
@@ -241,6 +248,15 @@ def open_registry(settings: Settings) -> Registry:
         harvester,
         follower,
     )
+
+
+def writers(settings: Settings, store: Store, database: Database) -> AbstractContextManager[object]:
+    """The lock record writers take in turn: PostgreSQL's advisory lock when a remote store
+    and the database are shared by processes that may run on several machines; else the
+    store's own (a thread lock, or the file lock of this machine's processes)."""
+    if settings.remote_store and not database.sqlite:
+        return WritersLock(database, settings.store_timeout)
+    return store.writing
 
 
 def search_index_path(settings: Settings) -> Path:
