@@ -44,11 +44,18 @@ class ChangeFollower(threading.Thread):
         self._stopping = threading.Event()
 
     def run(self) -> None:
+        failing = False
         while not self._stopping.wait(self.interval):
             try:
                 self.catch_up()
             except (RegistryError, OSError, LookupError) as error:  # the store is down: retry
-                log.warning("Following the change log failed (%s); retrying.", error)
+                if not failing:  # once, not every look
+                    log.warning("Following the change log failed (%s); retrying.", error)
+                failing = True
+                continue
+            if failing:
+                log.info("Following the change log again, at entry %d.", self.position)
+            failing = False
 
     def catch_up(self) -> int:
         """Apply every entry written since the last one applied; return how many."""

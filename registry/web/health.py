@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from flask import Blueprint, Response, jsonify
 
 from registry import __version__
@@ -17,8 +19,9 @@ STORE_WAIT = 2.0
 
 @health.get("/health")
 def health_check() -> Response:
-    """The store's and the database's status, the search index, the version and warnings
-    about the settings as JSON: 200 when the store and the database answer, else 503."""
+    """The store's and the database's status, the search index, the version, the process
+    that answered (one of ``--processes``) and warnings about the settings as JSON: 200 when
+    the store and the database answer, else 503."""
     ok, body = report(get_registry())
     response = jsonify(body)
     response.status_code = 200 if ok else 503
@@ -34,6 +37,7 @@ def report(registry: Registry) -> tuple[bool, dict[str, object]]:
     return ok, {
         "status": "ok" if ok else "unavailable",
         "version": __version__,
+        "process": os.getpid(),
         "store": store,
         "database": database,
         "index": index_status(registry),
