@@ -1,7 +1,7 @@
 """Pages and /sparql with 1, 2 and 4 web processes over one ``oxigraph serve``, next to the
 server alone (the limit), in one run.
 
-Loads ``registry generate``'s records into a store (``bench.sparql_http.build``), serves it
+Loads ``registry generate``'s records into a store (``bench.remote_store.build``), serves it
 with ``oxigraph serve`` (PyPI package ``oxigraph``), and runs ``registry serve`` over it with
 one process (waitress) and with ``--processes 2`` and ``4`` (gunicorn), one after the other.
 Each gets the same requests from ``wrk`` (Debian package), 16 connections: the home page, a
@@ -27,28 +27,27 @@ from urllib.parse import urlencode
 import requests
 
 from bench.pages import faceted_url
-from bench.sparql_http import BASE, QUERIES, WRK_SCRIPT, build, wrk
+from bench.remote_store import BASE, build
+from bench.sparql_http import QUERIES, WRK_SCRIPT, wrk
 from bench.workload import free_port, wait_for_port
+from registry.catalogue.index.sqlite import SearchIndex
 from registry.records.layout import Layout
 
 PROCESSES = (1, 2, 4)
 TEXT_HTML = "text/html"
 
 
-def record_of(store_url: str, dataset: str) -> str:
-    """The record id of the record whose current graph describes ``dataset``."""
-    query = (
-        f"SELECT ?g WHERE {{ GRAPH ?g {{ <{dataset}> a <http://www.w3.org/ns/dcat#Dataset> }} }}"
-    )
+def dataset_of(store_url: str, record_id: str) -> str:
+    """The IRI of the dataset the record ``record_id`` describes."""
+    graph = Layout(BASE).record_iri(record_id)
+    query = f"SELECT ?d WHERE {{ GRAPH <{graph}> {{ ?d a <http://www.w3.org/ns/dcat#Dataset> }} }}"
     answer = requests.post(
         f"{store_url}/query",
         data={"query": query},
         headers={"Accept": "application/sparql-results+json"},
         timeout=60,
     )
-    layout = Layout(BASE)
-    graphs = [row["g"]["value"] for row in answer.json()["results"]["bindings"]]
-    return next(found for graph in graphs if (found := layout.record_id_of(graph)))
+    return str(answer.json()["results"]["bindings"][0]["d"]["value"])
 
 
 def targets(dataset: str, record_id: str) -> dict[str, tuple[str, str]]:
@@ -79,6 +78,9 @@ def started_registry(
         "REGISTRY_DUMP_INTERVAL": "0",
         "REGISTRY_HARVEST_CHECK_INTERVAL": "0",
     }
+    local = folder / f"local-{processes}"
+    local.mkdir()  # seeded with the built index: each start reconciles, not rebuilds
+    shutil.copyfile(folder / "store.search.sqlite", local / "remote.search.sqlite")
     command = [sys.executable, "-m", "registry", "serve", "--processes", str(processes)]
     log = (folder / f"serve-{processes}.log").open("wb")
     process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -110,19 +112,22 @@ def main() -> None:
         )
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
-        store, _, dataset = build(folder, args.records)
+        build(folder, args.records)
+        record_id = next(
+            iter(SearchIndex(folder / "store.search.sqlite").record_ids("dataset", 0, 1))
+        )
         script = folder / "report.lua"
         script.write_text(WRK_SCRIPT)
         port = free_port()
         server = subprocess.Popen(
-            [oxigraph, "serve", "--location", str(store), "--bind", f"127.0.0.1:{port}"],
+            [oxigraph, "serve", "--location", str(folder / "store"), "--bind", f"127.0.0.1:{port}"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
         store_url = f"http://127.0.0.1:{port}"
         try:
             wait_for_port(port, server)
-            record_id = record_of(store_url, dataset)
+            dataset = dataset_of(store_url, record_id)
             print(f"{'request':34} {'server':16} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} errors")
             for label, (text, accept) in QUERIES.items():
                 query = urlencode(
