@@ -75,8 +75,11 @@ class ChangeFollower(threading.Thread):
                 metrics.CHANGE_ARRIVAL_SECONDS.observe(max(0.0, arrival))
             applied += len(changes)
 
-    def lag(self) -> float:
-        """Seconds since this process last knew it had applied every entry of the log."""
+    def lag(self) -> float | None:
+        """Seconds since this process last knew it had applied every entry of the log; None
+        while it does not follow the log (a command, a test's app: nothing to measure)."""
+        if not self.is_alive():
+            return None
         return max(0.0, time.monotonic() - self._in_step_at)
 
     def stop(self) -> None:

@@ -68,11 +68,12 @@ def index_status(registry: Registry) -> dict[str, object]:
     """The search index's datasets, the last change it applied and its lag (seconds since
     it was last in step with the change log), and whether it was found damaged and rebuilt
     at start."""
+    lag = registry.follower.lag()
     index: dict[str, object] = {
         "status": "ok",
         "datasets": registry.search.summary()["datasets"],
         "position": registry.follower.position,
-        "lag_seconds": round(registry.follower.lag(), 3),
+        "lag_seconds": None if lag is None else round(lag, 3),
     }
     if registry.search.damage:
         index.update(rebuilt_because=registry.search.damage)

@@ -148,5 +148,5 @@ def scrape_time_gauges() -> CollectorRegistry:
         "log (below REGISTRY_CHANGE_FOLLOW_INTERVAL while following; growing while not).",
         registry=gauges,
     )
-    lag.set(registry.follower.lag())
+    lag.set(registry.follower.lag() or 0.0)
     return gauges
