@@ -51,7 +51,13 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8080
     threads: int = 8
-    """Worker threads of the WSGI server."""
+    """Worker threads of the WSGI server (of each web process)."""
+    processes: int = 1
+    """Web processes ``registry serve`` runs (gunicorn's pre-forked workers when above 1; a
+    remote store only). ``--processes`` overrides it."""
+    change_follow_interval: float = 0.5
+    """Seconds between two looks of each web process at the change log, for the writes other
+    processes made (its search index and listing follow them)."""
     connection_limit: int = 100
     """Connections the WSGI server holds open at once; more wait in the listen backlog."""
     channel_timeout: int = 30
@@ -94,7 +100,8 @@ class Settings:
     sparql_timeout: float = 10.0
     """Seconds a SPARQL query may run before its worker process is killed (answer: 503)."""
     sparql_workers: int = 4
-    """Worker processes evaluating SPARQL queries: how many queries run at once."""
+    """Worker processes evaluating SPARQL queries: how many queries run at once (with
+    several web processes, shared out among them, at least one each)."""
     sparql_queue: int = 2
     """SPARQL queries that may wait for a busy worker; more are refused at once (503), so
     that queries never hold every thread of the web server."""
@@ -121,7 +128,8 @@ class Settings:
     log_format: str = "json"
     """``json``: one JSON object a line (time, level, message, request id, ...); ``text``."""
     validators: int = field(default_factory=lambda: os.cpu_count() or 1)
-    """Validator processes checking descriptions against the profile (default: the cores)."""
+    """Validator processes checking descriptions against the profile (default: the cores;
+    with several web processes, shared out among them, at least one each)."""
     validation_wait: float = 5.0
     """Seconds a submission waits for a free validator before the answer is 503."""
     sparql_refresh: float = 1.0
@@ -190,6 +198,17 @@ class Settings:
             f"REGISTRY_BASE_IRI is {self.base_iri} but the registry serves port {self.port}: "
             f"the IRIs it mints (records, the catalogue) lead to port {port}. Set "
             "REGISTRY_BASE_IRI to the address clients use, before the first load."
+        )
+
+    def one_process(self) -> Settings:
+        """The settings of one of ``processes`` web processes: the validators and SPARQL
+        workers shared out among them (at least one each), so that N processes on a small
+        machine do not start N times the processes one would."""
+        share = self.processes
+        return replace(
+            self,
+            validators=max(1, self.validators // share),
+            sparql_workers=max(1, self.sparql_workers // share),
         )
 
     @property

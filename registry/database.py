@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import closing, contextmanager
 from datetime import UTC, datetime
@@ -51,7 +52,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from registry.config import Settings
-from registry.errors import DatabaseUnavailable, RegistryError
+from registry.errors import DatabaseUnavailable, RegistryError, StoreUnavailable
 
 metadata = MetaData()
 provider = Table(
@@ -435,3 +436,58 @@ def audit_rows(path: Path) -> Iterator[tuple[Table, list[dict[str, Any]]]]:
     columns = [c.name for c in audit.columns if c.name != "id"]
     rows = [json.loads(line) for line in lines if line.strip()]
     yield audit, [{name: row.get(name) for name in columns} for row in rows]
+
+
+WRITERS_KEY = LOCK_KEY + 1
+"""The advisory lock the writers of a shared store take in turn (PostgreSQL)."""
+LOCK_NOT_AVAILABLE = "55P03"
+"""PostgreSQL's SQLSTATE for a lock wait that ran out of ``lock_timeout``."""
+
+
+class WritersLock:
+    """One record writer at a time among every process using this PostgreSQL database, on
+    any machine: a transaction-level advisory lock (``pg_advisory_xact_lock``).
+
+    A remote store's writers must take turns (``registry.store.remote``): its file lock
+    serves the processes of one machine, this one the processes of several. The lock is
+    held by a transaction on a connection of its own, from ``__enter__`` to ``__exit__``,
+    so PostgreSQL releases it when the write ends, and when the process dies (its
+    connection closes). Waiting is bounded by ``lock_timeout``: a writer that holds it
+    longer than ``wait`` seconds is stuck on the store, which is then reported unavailable.
+    No table: the schema does not change.
+    """
+
+    def __init__(self, database: Database, wait: float) -> None:
+        if database.sqlite:
+            raise ValueError("An advisory lock needs PostgreSQL; SQLite has none.")
+        self.database = database
+        self.wait = wait
+        self._held = threading.local()
+
+    def __enter__(self) -> WritersLock:
+        connection = self.database.engine.connect()
+        transaction = connection.begin()
+        try:
+            milliseconds = max(1, int(self.wait * 1000))
+            connection.execute(text(f"SET LOCAL lock_timeout = {milliseconds}"))
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITERS_KEY})
+        except OperationalError as error:
+            transaction.rollback()
+            connection.close()
+            if getattr(error.orig, "sqlstate", None) == LOCK_NOT_AVAILABLE:
+                raise StoreUnavailable(
+                    f"Another writer holds the store's write lock for over {self.wait:g} s."
+                ) from None
+            raise DatabaseUnavailable(
+                f"The database {self.database.name} is unavailable: {error.orig}"
+            ) from error
+        self._held.connection = connection
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        connection: Connection = self._held.connection
+        del self._held.connection
+        try:
+            connection.rollback()  # nothing was written in it: ending it releases the lock
+        finally:
+            connection.close()

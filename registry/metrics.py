@@ -45,3 +45,10 @@ VALIDATION_SECONDS = Histogram(
 VALIDATED_RECORDS = Counter(
     "registry_validated_records", "Descriptions validated against the profile."
 )
+CHANGE_ARRIVAL_SECONDS = Histogram(
+    "registry_change_arrival_seconds",
+    "Time from a record write (the writer's clock) to its application to this process's "
+    "search index by the change-log follower (writes through other processes, and this "
+    "process's own, heard again).",
+    buckets=(0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 30),
+)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,10 +19,11 @@ from rdflib import URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
 
 from registry.catalogue.facade import Catalogue
+from registry.catalogue.index.copies import own_copy, remove_copy
 from registry.catalogue.index.sqlite import SearchIndex
 from registry.catalogue.index.sync import IndexSync
 from registry.config import Settings
-from registry.database import Database, open_database
+from registry.database import Database, WritersLock, open_database
 from registry.errors import StoreMismatch
 from registry.federation.dump import Dump, DumpSchedule
 from registry.federation.feed import Feed
@@ -37,6 +39,7 @@ from registry.records.accounts import Accounts
 from registry.records.audit import AuditLog
 from registry.records.changes import backfill
 from registry.records.facade import Records
+from registry.records.follow import ChangeFollower
 from registry.records.layout import Layout
 from registry.records.submission import catalog_change
 from registry.records.write import write_record
@@ -65,6 +68,8 @@ class Registry:
     """The dataset records in the stable order harvesters page through."""
     harvester: Harvester
     """The harvest sources, their runs, and the schedule ``registry serve`` starts."""
+    follower: ChangeFollower
+    """Brings other processes' writes to the search index and listing (``follow_changes``)."""
     _endpoint: Endpoint | None = field(default=None, repr=False)
     _dumps: DumpSchedule | None = field(default=None, repr=False)
     _harvests: Schedule | None = field(default=None, repr=False)
@@ -98,7 +103,14 @@ class Registry:
             self._harvests = Schedule(self.harvester, interval)
             self._harvests.start()
 
+    def follow_changes(self) -> None:
+        """Follow the change log while serving: writes through other processes sharing the
+        store reach this process's search index within ``change_follow_interval`` s."""
+        if not self.follower.is_alive():
+            self.follower.start()
+
     def close(self) -> None:
+        self.follower.stop()
         if self._harvests is not None:
             self._harvests.stop()
         if self._dumps is not None:
@@ -108,6 +120,8 @@ class Registry:
                 self._endpoint.close()
                 self._endpoint = None
         self.search.close()
+        if self.search.path != search_index_path(self.settings):  # this process's own copy
+            remove_copy(self.search.path)
         self.store.close()
         self.database.close()
 
@@ -162,7 +176,13 @@ def refuse_other_base(store: Store, settings: Settings, layout: Layout) -> None:
 
 def open_registry(settings: Settings) -> Registry:
     """Open the store, parse shapes and vocabularies, build the facades, write the registry's
-    own graphs and bring the search index in step."""
+    own graphs and bring the search index in step.
+
+    One of several web processes (``processes`` above 1) gets its share of the validators
+    and SPARQL workers, and a search index of its own seeded from the shared one.
+    """
+    if settings.processes > 1:
+        settings = settings.one_process()
     layout = Layout(settings.base_iri)
     store = open_store(settings)
     try:
@@ -176,11 +196,18 @@ def open_registry(settings: Settings) -> Registry:
     validators = shared_pool(settings.validators, settings.validation_wait).start()
     shapes = load_profile().in_processes(validators)
     assert shapes.vocabularies is not None
-    search = SearchIndex(search_index_path(settings))
+    seed = search_index_path(settings)
+    search = SearchIndex(own_copy(seed) if settings.processes > 1 else seed)
     limits = DescriptionLimits.from_settings(settings)
     changes = ChangeLog(store, layout.changes_graph)
     records = Records(
-        store, shapes, layout, AuditLog(database), changes, limits, writing=store.writing
+        store,
+        shapes,
+        layout,
+        AuditLog(database),
+        changes,
+        limits,
+        writing=writers(settings, store, database),
     )
     vocabularies = shapes.vocabularies
     catalogue = Catalogue(
@@ -198,6 +225,8 @@ def open_registry(settings: Settings) -> Registry:
         catalog = URIRef(layout.catalog_iri)
         write_record(records, catalog_change(triples, catalog))
     load_vocabularies(store, shapes, layout)
+    # The head before reconciling: what is written meanwhile is followed (twice is harmless).
+    follower = ChangeFollower(records, changes.latest(), settings.change_follow_interval)
     index.reconcile()
     title = f"{settings.catalog_title}: changes"
     feed = Feed(changes, store, layout, settings.feed_page_size, title)
@@ -217,7 +246,17 @@ def open_registry(settings: Settings) -> Registry:
         dump,
         listing,
         harvester,
+        follower,
     )
+
+
+def writers(settings: Settings, store: Store, database: Database) -> AbstractContextManager[object]:
+    """The lock record writers take in turn: PostgreSQL's advisory lock when a remote store
+    and the database are shared by processes that may run on several machines; else the
+    store's own (a thread lock, or the file lock of this machine's processes)."""
+    if settings.remote_store and not database.sqlite:
+        return WritersLock(database, settings.store_timeout)
+    return store.writing
 
 
 def search_index_path(settings: Settings) -> Path:

@@ -21,6 +21,7 @@ from registry.cli.database import database
 from registry.cli.dicom import dicom
 from registry.cli.generate import generate
 from registry.cli.harvest import harvest
+from registry.cli.loading import load_with_progress as _load
 from registry.cli.opening import open_for_command as _open
 from registry.cli.profile import profile, validate
 from registry.cli.provider import provider
@@ -29,35 +30,6 @@ from registry.errors import RegistryError
 
 if TYPE_CHECKING:
     from registry.runtime import Registry
-
-
-def _load(registry: Registry, paths: list[Path], samples: bool = False) -> int:
-    """Load files with a progress bar and print a summary; return the number rejected.
-
-    ``samples``: create records only, never replace one (``records.samples``), and say which
-    records were kept because they differ from their sample (a provider edited them).
-    """
-    from tqdm import tqdm
-
-    from registry.records.loading import description_files, load_files
-    from registry.records.samples import load_samples
-
-    files = description_files(paths)
-    started = time.perf_counter()
-    with tqdm(total=len(files), unit="file", file=sys.stderr, disable=None) as bar:
-        load = load_samples if samples else load_files
-        summary = load(registry.records, files, lambda: bar.update(1))
-    elapsed = time.perf_counter() - started
-    for path, why in summary.rejected:
-        click.echo(f"REJECTED {path}\n{why}", err=True)
-    for path, record in summary.kept:
-        click.echo(f"KEPT {path}: {record.message}", err=True)
-    kept = f"{len(summary.kept)} kept (changed in the store since), " if samples else ""
-    click.echo(
-        f"{len(summary.loaded)} loaded, {len(summary.unchanged)} unchanged, {kept}"
-        f"{len(summary.rejected)} rejected, in {elapsed:.2f} s"
-    )
-    return len(summary.rejected)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -77,8 +49,15 @@ def main() -> None:
     help="Load the sample catalogue from data/ first, into records that do not exist yet "
     "(a sample never replaces a record: one a provider changed is kept).",
 )
-def serve(host: str | None, port: int | None, sample: bool) -> None:
-    """Serve the catalogue pages and /sparql with a production WSGI server (waitress)."""
+@click.option(
+    "--processes",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Web processes (gunicorn workers; above 1 needs a remote store) [REGISTRY_PROCESSES, 1].",
+)
+def serve(host: str | None, port: int | None, sample: bool, processes: int | None) -> None:
+    """Serve the catalogue pages and /sparql with a production WSGI server (waitress; with
+    --processes N above 1, N gunicorn workers over a remote store)."""
     import waitress
 
     from registry.federation.fdp import ping_urls, start_pinging
@@ -86,7 +65,18 @@ def serve(host: str | None, port: int | None, sample: bool) -> None:
     from registry.web.app import create_app
     from registry.web.observability import configure_logging
 
-    overrides = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
+    given = {"host": host, "port": port, "processes": processes}
+    overrides = {k: v for k, v in given.items() if v is not None}
+    try:
+        settings = load_settings(overrides)
+    except ValueError as error:
+        raise click.ClickException(f"Cannot start: {error}") from None
+    if settings.processes > 1:
+        from registry.cli.processes import refuse_embedded, serve_processes
+
+        refuse_embedded(settings, settings.processes)
+        serve_processes(settings, overrides, sample)
+        return
     try:
         app = create_app(overrides)
     except RegistryError as error:
@@ -106,6 +96,7 @@ def serve(host: str | None, port: int | None, sample: bool) -> None:
     # Off unless REGISTRY_FDP_PING_URLS names indexes: then now, and weekly.
     start_pinging(ping_urls(settings.fdp_ping_urls), settings.base_iri)
     threading.Thread(target=registry.listing.warm, name="listing", daemon=True).start()
+    registry.follow_changes()  # writes through other processes sharing a remote store
     click.echo(f"Serving {settings.catalog_title} on http://{settings.host}:{settings.port}/")
     waitress.serve(
         app,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from flask import Blueprint, Response, jsonify
 
 from registry import __version__
@@ -17,8 +19,9 @@ STORE_WAIT = 2.0
 
 @health.get("/health")
 def health_check() -> Response:
-    """The store's and the database's status, the search index, the version and warnings
-    about the settings as JSON: 200 when the store and the database answer, else 503."""
+    """The store's and the database's status, the search index, the version, the process
+    that answered (one of ``--processes``) and warnings about the settings as JSON: 200 when
+    the store and the database answer, else 503."""
     ok, body = report(get_registry())
     response = jsonify(body)
     response.status_code = 200 if ok else 503
@@ -34,6 +37,7 @@ def report(registry: Registry) -> tuple[bool, dict[str, object]]:
     return ok, {
         "status": "ok" if ok else "unavailable",
         "version": __version__,
+        "process": os.getpid(),
         "store": store,
         "database": database,
         "index": index_status(registry),
@@ -61,8 +65,16 @@ def database_status(registry: Registry) -> dict[str, object]:
 
 
 def index_status(registry: Registry) -> dict[str, object]:
-    """The search index's datasets, and whether it was found damaged and rebuilt at start."""
-    index: dict[str, object] = {"status": "ok", "datasets": registry.search.summary()["datasets"]}
+    """The search index's datasets, the last change it applied and its lag (seconds since
+    it was last in step with the change log), and whether it was found damaged and rebuilt
+    at start."""
+    lag = registry.follower.lag()
+    index: dict[str, object] = {
+        "status": "ok",
+        "datasets": registry.search.summary()["datasets"],
+        "position": registry.follower.position,
+        "lag_seconds": None if lag is None else round(lag, 3),
+    }
     if registry.search.damage:
         index.update(rebuilt_because=registry.search.damage)
     return index

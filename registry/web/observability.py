@@ -122,7 +122,8 @@ def client_may_read_metrics(address: str | None, networks: str) -> bool:
 
 def scrape_time_gauges() -> CollectorRegistry:
     """What is read from the registry when scraped: the change log's position (the last
-    sequence number written; a harvester's lag is its distance from it) and the validators."""
+    sequence number written; a harvester's lag is its distance from it), the validators,
+    and how far this process's search index follows the log."""
     registry = get_registry()
     gauges = CollectorRegistry()
     position = Gauge(
@@ -135,4 +136,17 @@ def scrape_time_gauges() -> CollectorRegistry:
         "registry_validators", "Validator processes the profile's validation uses.", registry=gauges
     )
     workers.set(registry.settings.validators)
+    applied = Gauge(
+        "registry_index_position",
+        "Sequence number of the last change this process's search index has applied.",
+        registry=gauges,
+    )
+    applied.set(registry.follower.position)
+    lag = Gauge(
+        "registry_index_lag_seconds",
+        "Seconds since this process's search index was last seen in step with the change "
+        "log (below REGISTRY_CHANGE_FOLLOW_INTERVAL while following; growing while not).",
+        registry=gauges,
+    )
+    lag.set(registry.follower.lag() or 0.0)
     return gauges

@@ -59,7 +59,9 @@ def burst(registry: Registry, path: Path, count: int, tag: str, gate: Path) -> s
 
 def main(argv: list[str]) -> None:
     store, local, command, *args = argv
-    settings = {"store": store, "local_folder": local, "base_iri": BASE_IRI, "validators": 1}
+    # Its one validator loads the profile slowly on a busy machine: the writes wait for it.
+    settings = {"store": store, "local_folder": local, "base_iri": BASE_IRI, "validators": 1,
+                "validation_wait": 120}
     registry = open_registry(load_settings(settings))
     try:
         if command == "read":
