@@ -49,10 +49,12 @@ def cited_iris(triples: list[ox.Triple]) -> set[str]:
     }
 
 
-def registered_agents(store: Store) -> list[tuple[str, str]]:
-    """Every registered agent's IRI and one of its names (its IRI when it has none)."""
-    rows = store.query(query("registered_agents"))
-    return [
-        (row["agent"].value, row["name"].value if row["name"] is not None else row["agent"].value)
-        for row in rows  # type: ignore[union-attr]
-    ]
+def registered_agents(store: Store) -> dict[str, dict[str, str]]:
+    """Every registered agent's IRI, with its names by language tag ("" untagged)."""
+    agents: dict[str, dict[str, str]] = {}
+    for row in store.query(query("registered_agents")):  # type: ignore[union-attr]
+        names = agents.setdefault(row["agent"].value, {})
+        name = row["name"]
+        if isinstance(name, ox.Literal):
+            names[name.language or ""] = name.value
+    return agents

@@ -39,8 +39,13 @@ def code_sets() -> dict[str, set[str]]:
 
 
 def registered() -> list[tuple[str, str]]:
-    """The registered agents (IRI, name), by name."""
-    return sorted(registered_agents(get_records().store), key=lambda a: a[1].casefold())
+    """The registered agents (IRI, name in the visitor's language), by name."""
+    languages = preferred()
+    named = [
+        (iri, pick_label(names, languages).text if names else iri)
+        for iri, names in registered_agents(get_records().store).items()
+    ]
+    return sorted(named, key=lambda agent: agent[1].casefold())
 
 
 def choices() -> dict[str, Any]:
