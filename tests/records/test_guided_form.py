@@ -54,3 +54,12 @@ def test_values_that_are_no_iri_or_number_are_named() -> None:
         describe({"dataset": ["https://d.example/x"], "landing_page": ["a page"],
                   "records": ["-3"], "contact_email": ["nobody"]})
     assert set(raised.value.problems) == {"landing_page", "records", "contact_email"}
+
+
+def test_a_new_dataset_iri_takes_the_other_statements_along(codes: dict[str, set[str]]) -> None:
+    path = SAMPLES[0]
+    form = fill(formats.parse(path.read_bytes(), formats.syntax_for_path(path)), codes, set())
+    old, new = form.one("dataset"), "https://elsewhere.example/dataset/renamed"
+    built, _ = describe(form.values | {"dataset": [new]})
+    subjects = {str(s) for s in formats.to_rdflib(formats.parse(built, formats.SYNTAXES[0])).subjects()}
+    assert new in subjects and old not in subjects
