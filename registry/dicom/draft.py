@@ -30,7 +30,7 @@ from registry.dicom.template import (
     missing_fields,
     turtle_header,
 )
-from registry.rdf import formats
+from registry.rdf import formats, readable
 from registry.rdf.formats import oxigraph_iri as iri
 from registry.rdf.namespaces import (
     CODING_SYSTEM,
@@ -180,10 +180,13 @@ def render(
 ) -> tuple[bytes, list[ProviderField]]:
     """Return the draft (merged with the template) as a document, and the fields still due.
 
-    A Turtle document opens with a TODO comment per field still due; JSON-LD has no comments.
+    The document is written to be read and edited (``readable``): the dataset in one block
+    with its period and distribution inside, JSON-LD with the registry's contexts. A Turtle
+    document opens with a TODO comment per field still due; JSON-LD has no comments.
     """
     triples = merge_template(draft.triples, template) if template else draft.triples
-    body = formats.serialize(triples, syntax)
     if syntax.name == "Turtle":
-        body = turtle_header(triples).encode() + b"\n" + body
+        body = turtle_header(triples).encode() + b"\n" + readable.turtle(triples)
+    else:
+        body = readable.jsonld(triples)
     return body, missing_fields(triples)

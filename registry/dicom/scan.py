@@ -4,7 +4,9 @@ Each worker process reads a chunk of files with pydicom (before the pixel data, 
 header elements listed in ``TAGS``) and sums them up. Identifying values (patient ID and
 name, birth date, accession number, UIDs) become keyed 64-bit digests in the worker, under
 a key drawn for each scan: they are counted and compared, never kept, shown or written. A
-birth date is used only to compute an age; institutions are not read at all. Files are
+birth date is used only to compute an age; institutions are not read at all. Whether a file
+is de-identified is judged in the worker too (``deidentification``): only reasons leave it.
+Files are
 named by their path under the scanned folder, with identifiers in it hidden (``mask``).
 """
 
@@ -23,6 +25,7 @@ from pydicom.errors import InvalidDicomError
 from pydicom.filereader import read_partial
 from pydicom.sequence import Sequence
 
+from registry.dicom import deidentification
 from registry.dicom.tally import Tally, digest
 
 # SOP Class UIDs of DICOM SEG (PS3.4, B.5) and of a DICOMDIR (PS3.10, 7.2), as stored.
@@ -43,6 +46,8 @@ TAGS = {
     "PatientSex": 0x00100040,
     "PatientAge": 0x00101010,
     "PatientIdentityRemoved": 0x00120062,
+    "DeidentificationMethod": 0x00120063,
+    "DeidentificationMethodCodeSequence": 0x00120064,
     "BodyPartExamined": 0x00180015,
     "SliceThickness": 0x00180050,
     "ImagerPixelSpacing": 0x00181164,
@@ -195,6 +200,7 @@ class Reader:
             return tally.skipped.append((self.where(path), why))
         try:
             self.add(raw, path)
+            self.judge(ds, raw, path)
             self.describe(ds, raw, meta, path)
         except Exception as error:  # a value no check above foresaw: report, never crash
             tally.skipped.append((self.where(path), f"partly read ({type(error).__name__})"))
@@ -203,8 +209,6 @@ class Reader:
         """Sum up who and when: patients, studies, series, instances, dates, ages."""
         tally = self.tally
         name = raw.get(TAGS["PatientName"], b"").strip(b"^= ")
-        if name or raw.get(TAGS["PatientIdentityRemoved"], b"").upper() != b"YES":
-            tally.identified.append(self.where(path))
         private = (name, raw.get(TAGS["AccessionNumber"]), raw.get(TAGS["PatientBirthDate"]))
         parts = [part for part in re.split(rb"[\^=\s]+", name) if len(part) >= 4]
         for value in (*private, *parts):
@@ -232,6 +236,25 @@ class Reader:
         age = age_in_years(raw.get(TAGS["PatientAge"], b""), birth, study_date)
         if age is not None and study is not None:
             tally.age_of_study[study] = age
+
+    def judge(self, ds: Dataset, raw: Raw, path: str) -> None:
+        """Note why the file looks identified, if it does (``deidentification``).
+
+        The values are judged here, in the worker, and only the reasons leave it.
+        """
+        codes: list[Dataset] = list(ds.get("DeidentificationMethodCodeSequence") or [])
+        method_codes = {str(item.get("CodeValue", "")).strip() for item in codes}
+        methods = len(codes) + bool(raw.get(TAGS["DeidentificationMethod"]))
+        found = deidentification.reasons(
+            _text(raw, "PatientIdentityRemoved"),
+            methods,
+            method_codes,
+            raw.get(TAGS["PatientName"], b"").decode("latin-1"),
+            raw.get(TAGS["PatientID"], b"").decode("latin-1"),
+            raw.get(TAGS["PatientBirthDate"], b"").decode("latin-1"),
+        )
+        for reason in found:
+            self.tally.identified.setdefault(reason, []).append(self.where(path))
 
     def describe(self, ds: Dataset, raw: Raw, meta: Raw, path: str) -> None:
         """Sum up what the instance says about the images: modality, body part, format."""

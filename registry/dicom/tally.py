@@ -49,7 +49,8 @@ class Tally:
     segment_algorithms: Counter[str] = field(default_factory=Counter)
     resolution_mm: Decimal | None = None
     skipped: list[tuple[str, str]] = field(default_factory=list)
-    identified: list[str] = field(default_factory=list)
+    identified: dict[str, list[str]] = field(default_factory=dict)
+    """The files that look identified, by reason (``deidentification``)."""
     missing: dict[str, list[str]] = field(default_factory=dict)
     warned: list[str] = field(default_factory=list)
     identifiers: set[int] = field(default_factory=set)
@@ -77,10 +78,18 @@ class Tally:
         self.segment_algorithms += other.segment_algorithms
         self.refine_resolution(other.resolution_mm)
         self.skipped += other.skipped
-        self.identified += other.identified
-        for keyword, paths in other.missing.items():
-            self.missing.setdefault(keyword, []).extend(paths)
+        by_reason: tuple[tuple[dict[str, list[str]], dict[str, list[str]]], ...] = (
+            (self.identified, other.identified),
+            (self.missing, other.missing),
+        )
+        for mine_by_reason, theirs_by_reason in by_reason:
+            for reason, paths in theirs_by_reason.items():
+                mine_by_reason.setdefault(reason, []).extend(paths)
         self.warned += other.warned
+
+    def identified_files(self) -> set[str]:
+        """The paths of the files that look identified, for whatever reason."""
+        return {path for paths in self.identified.values() for path in paths}
 
     def mask(self, paths: Iterable[str]) -> list[str]:
         """Return the paths with each folder or file name that holds an identifier hidden.

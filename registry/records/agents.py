@@ -11,15 +11,14 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 from rdflib.namespace import FOAF, RDF
 
+from registry.queries import query
 from registry.records.layout import Layout, record_id_for
 from registry.store.interface import Store
 
 RDF_TYPE, FOAF_AGENT = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(FOAF.Agent))
 
 
-def agent_descriptions(
-    store: Store, layout: Layout, cited: Iterable[str]
-) -> list[ox.Triple]:
+def agent_descriptions(store: Store, layout: Layout, cited: Iterable[str]) -> list[ox.Triple]:
     """Return the stored descriptions of the registered agents among ``cited`` IRIs.
 
     A record's IRI derives from its topic's, so each cited IRI costs one graph lookup.
@@ -48,3 +47,14 @@ def cited_iris(triples: list[ox.Triple]) -> set[str]:
         for t in triples
         if isinstance(t.object, ox.NamedNode) and t.object not in described
     }
+
+
+def registered_agents(store: Store) -> dict[str, dict[str, str]]:
+    """Every registered agent's IRI, with its names by language tag ("" untagged)."""
+    agents: dict[str, dict[str, str]] = {}
+    for row in store.query(query("registered_agents")):  # type: ignore[union-attr]
+        names = agents.setdefault(row["agent"].value, {})
+        name = row["name"]
+        if isinstance(name, ox.Literal):
+            names[name.language or ""] = name.value
+    return agents

@@ -182,3 +182,10 @@ def listing(
         }
         for row in rows  # type: ignore[union-attr]
     ]
+
+
+def for_editing(records: Records, record_id: str) -> tuple[list[ox.Triple], str]:
+    """Return the current description as accepted and its entity tag: what an editor starts
+    from, and sends back as ``If-Match`` so that a change made meanwhile is not overwritten."""
+    found = current(records, record_id)
+    return version(records, record_id, found.state.version), found.state.etag

@@ -44,12 +44,10 @@ from registry.records.layout import record_id_for
 from registry.records.write import (
     Change,
     Precondition,
-    RecordState,
     Written,
     is_record_statement,
     may_change,
     may_create,
-    refuse_harvested,
     write_record,
 )
 
@@ -402,17 +400,6 @@ def refuse_outside_namespaces(provider: Provider, topic: Topic) -> None:
     )
 
 
-def may_publish(provider: str) -> Precondition:
-    """The web form's "publish": create, or replace the provider's own record."""
-
-    def check(state: RecordState) -> None:
-        refuse_harvested(state)
-        if state.exists and state.owner and state.owner != provider:
-            raise Conflict(f"This dataset is registered by another provider (<{state.owner}>).")
-
-    return check
-
-
 def publish(
     records: Records,
     provider: Provider,
@@ -425,7 +412,9 @@ def publish(
     """Check a description and store it as ``provider``'s record.
 
     ``mode`` is ``create`` (POST), ``replace`` (PUT of ``record_id``, guarded by
-    ``if_match``) or ``publish`` (the web form: either). A refusal is audited.
+    ``if_match``) or ``publish`` (the web form: a replace when it was opened from a record,
+    guarded by that version's ``if_match``, else a create; so two editors never overwrite
+    each other). A refusal is audited.
     """
     author = Author(provider.name, provider.agent)
     with refusals_audited(records, author, mode, record_id):
@@ -445,10 +434,8 @@ def publish(
                 f"This description is about <{change.topic}>, whose record is "
                 f"{record_id_for(str(change.topic))}, not {record_id}."
             )
-        if mode == "create":
-            precondition = may_create(agent, record_id_for(str(change.topic)))
-        elif mode == "replace":
+        if mode == "replace" or (mode == "publish" and record_id and if_match):
             precondition = may_change(agent, if_match)
         else:
-            precondition = may_publish(agent)
+            precondition = may_create(agent, record_id_for(str(change.topic)))
         return write_record(records, change, author, precondition), checked.report

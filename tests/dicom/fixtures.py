@@ -277,8 +277,9 @@ def _write_patient(
             paths = write_series(folder, ds, series.instances, rng, fixture.identifying)
             fixture.series += 1
             fixture.instances += len(paths)
-            if patient.identified:
+            if patient.identified or patient.birth_date:  # a kept birth date identifies
                 fixture.identified_files.extend(paths)
+            if patient.identified:
                 fixture.identifying.update(
                     {ds.AccessionNumber, ds.InstitutionName, ds.InstitutionAddress}
                 )

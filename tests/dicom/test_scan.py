@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import random
@@ -16,9 +17,11 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
 
 from registry.cli.dicom import dicom
+from registry.dicom import deidentification
 from registry.dicom.concepts import load_scheme
 from registry.dicom.draft import build_draft, decimal_metres, typical_ages
 from registry.dicom.folder import scan
@@ -26,6 +29,7 @@ from registry.dicom.scan import age_in_years
 from registry.dicom.template import DRAFT_DATASET, PROVIDER_FIELDS
 from registry.profile.validation import load_profile
 from registry.rdf import formats
+from registry.rdf.jsonld import BUNDLED_CONTEXTS
 from registry.rdf.namespaces import CIR_VOCAB, DCATAP, EUCAIM, HEALTHDCATAP
 
 from .fixtures import (
@@ -115,7 +119,7 @@ def test_scan_reports_bad_identified_and_incomplete_files_by_path(sample: Fixtur
     assert reasons["media/DICOMDIR"].startswith("DICOMDIR")
     assert reasons["broken/notes.txt"] == "not a DICOM file (no DICM marker)"
     assert reasons["broken/truncated-header.dcm"] == "no SOPInstanceUID or StudyInstanceUID (truncated?)"
-    assert set(tally.identified) == {str(p.relative_to(sample.root)) for p in sample.identified_files}
+    assert tally.identified_files() == {str(p.relative_to(sample.root)) for p in sample.identified_files}
     assert tally.missing == {"StudyDate": ["subject-0001/study-0/series-3/IM00001.dcm"]}
 
 
@@ -225,7 +229,7 @@ def test_identified_files_stop_the_draft_unless_allowed(sample: Fixture, tmp_pat
     out = tmp_path / "draft.ttl"
     code, stdout, stderr = run(str(sample.root), "--out", str(out))
     assert code == 1 and not out.exists() and stdout == ""
-    assert "6 file(s) look identified" in stderr
+    assert "11 file(s) look identified" in stderr
     assert "subject-0007/study-0/series-1/IM00001.dcm" in stderr
     assert "No draft written" in stderr
 
@@ -394,7 +398,8 @@ def test_folders_named_by_patient_id_or_uid_are_hidden_in_messages(tmp_path: Pat
     study.rename(subject / uid)
     subject.rename(subject.with_name(f"{patient.patient_id}_{patient.name.replace('^', '_')}"))
     code, _, stderr = run(str(fixture.root))
-    assert code == 1 and "  [identifier]/[identifier]/series-1/IM00001.dcm" in stderr
+    assert code == 1 and "e.g. [identifier]/[identifier]/series-1/IM00001.dcm" in stderr
+    assert "[identifier] stands for a folder or file name" in stderr
     assert not {s for s in fixture.identifying if s in stderr}
 
 
@@ -419,3 +424,136 @@ def test_headers_longer_than_the_read_buffer_are_read_from_the_file(
     tally = scan(folder)
     assert (tally.files, len(tally.instances), tally.skipped) == (1, 1, [])
     assert tally.resolution_mm == Decimal("0.011")
+
+
+def _export(folder: Path, source: Path, headers: dict[str, dict[str, object]]) -> Path:
+    """Write one copy of ``source`` per entry, its header elements changed (None removes)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, changes in headers.items():
+        ds = pydicom.dcmread(source)
+        for keyword, value in changes.items():
+            if value is None:
+                if keyword in ds:
+                    delattr(ds, keyword)
+            else:
+                setattr(ds, keyword, value)
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        ds.save_as(folder / name, enforce_file_format=True)
+    return folder
+
+
+def _method_code(value: str) -> pydicom.Sequence:
+    item = pydicom.Dataset()
+    item.CodeValue, item.CodingSchemeDesignator = value, "DCM"
+    item.CodeMeaning = "De-identification option"
+    return pydicom.Sequence([item])
+
+
+def test_pseudonymised_names_with_identity_removed_are_not_flagged(
+    sample: Fixture, tmp_path: Path
+) -> None:
+    """Regression (issue 19): ANON0001 with PatientIdentityRemoved=YES was 'identified'."""
+    source = next(sample.root.rglob("subject-0000/study-0/series-1/IM00001.dcm"))
+    headers: dict[str, dict[str, object]] = {
+        f"IM{n}.dcm": {"PatientName": name, "PatientIdentityRemoved": "YES"}
+        for n, name in enumerate(["ANON0001", "SUBJ-12", "Anonymous", "REMOVED^REMOVED", "", "^"])
+    }
+    # A file that says how, without the flag (the standard asks for both; the method suffices)
+    headers["method-only.dcm"] = {"PatientIdentityRemoved": None, "PatientName": "PSN-0042"}
+    # Dates shifted by the Retain Longitudinal Temporal Information Modified Dates Option
+    headers["shifted.dcm"] = {
+        "PatientBirthDate": "19700312",
+        "DeidentificationMethodCodeSequence": _method_code("113107"),
+    }
+    folder = _export(tmp_path / "export", source, headers)
+    assert scan(folder).identified == {}
+    code, stdout, stderr = run(str(folder))
+    assert code == 0 and "look identified" not in stderr and "@prefix" in stdout
+
+
+def test_identified_files_are_summed_up_by_reason(sample: Fixture, tmp_path: Path) -> None:
+    """One line per reason, with a count and a few example files; never the values."""
+    source = next(sample.root.rglob("subject-0000/study-0/series-1/IM00001.dcm"))
+    undeclared: dict[str, object] = {"PatientIdentityRemoved": None, "DeidentificationMethod": None}
+    headers: dict[str, dict[str, object]] = {
+        f"a{n}/IM{n}.dcm": undeclared for n in range(12)
+    }
+    headers |= {
+        "named.dcm": {"PatientName": "Lindqvist^Sigrid"},
+        "ssn.dcm": {"PatientID": "078-05-1120"},
+        "personnummer.dcm": {"PatientID": "19121212-1212"},
+        "pesel.dcm": {"PatientID": "44051401359"},
+        "mail.dcm": {"PatientID": "sigrid.lindqvist@mail.example"},
+        "born.dcm": {"PatientBirthDate": "19580704"},
+        "told.dcm": {"PatientIdentityRemoved": "NO"},
+    }
+    folder = _export(tmp_path / "export", source, headers)
+    code, _, stderr = run(str(folder))
+    assert code == 1
+    lines = stderr.splitlines()
+    start = next(i for i, line in enumerate(lines) if "look identified" in line)
+    assert lines[start].startswith("19 file(s) look identified")
+    by_reason = [line for line in lines[start + 1 :] if line.startswith("  ")]
+    assert len(by_reason) == 6, by_reason  # one line per reason, not one per file
+    undeclared_line = by_reason[0]
+    assert "not declared de-identified" in undeclared_line and ": 12 file(s), e.g. " in undeclared_line
+    assert undeclared_line.endswith("and 9 more")
+    assert sum("national identity number" in line and "3 file(s)" in line for line in by_reason) == 1
+    for reason in ("reads as a person's name", "PatientBirthDate", "e-mail address", "is NO"):
+        assert sum(reason in line for line in by_reason) == 1, reason
+    for value in ("Lindqvist", "Sigrid", "078-05-1120", "19121212", "44051401359", "19580704"):
+        assert value not in stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "real"),
+    [
+        ("Nakamura^Hiroshi", True), ("Smith", True), ("O'Brien^Máire", True),
+        ("ANON0001", False), ("Anonymous", False), ("SUBJ-12", False), ("^", False),
+        ("XXXXX^XXX", False), ("PATIENT^UNKNOWN", False), ("a3f9c2e1", False),
+    ],
+)
+def test_a_name_is_told_from_a_pseudonym(name: str, real: bool) -> None:
+    assert deidentification.looks_like_a_name(name) is real
+
+
+@pytest.mark.parametrize(
+    ("value", "national"),
+    [
+        ("078-05-1120", True), ("19121212-1212", True), ("121212-1212", True),
+        ("44051401359", True), ("44051401358", False), ("943 476 5919", True),
+        ("12345678Z", True), ("PSN00012345678", False), ("77654033", False), ("ANON0001", False),
+    ],
+)
+def test_patient_ids_in_the_form_of_a_national_number(value: str, national: bool) -> None:
+    assert deidentification.looks_like_a_national_id(value) is national
+
+
+def test_turtle_draft_is_one_block_and_the_summary_goes_to_stderr(sample: Fixture) -> None:
+    code, stdout, stderr = run(str(sample.root), "--allow-identified")
+    assert code == 0
+    statements = [
+        line for line in stdout.splitlines()
+        if line and not line.startswith(("#", "@prefix", " ", "\t"))
+    ]
+    assert len(statements) == 1 and statements[0].startswith(f"<{DRAFT_DATASET}> a dcat:Dataset")
+    assert "_:" not in stdout and "dct:temporal [" in stdout and "dcat:distribution [" in stdout
+    used = {line.split()[1] for line in stdout.splitlines() if line.startswith("@prefix")}
+    assert all(prefix in stdout.split("\n\n", 2)[-1] for prefix in used)  # no unused prefix
+    assert "Read 70 files" in stderr and "Read 70 files" not in stdout
+    graph = formats.to_rdflib(formats.parse(stdout.encode(), formats.SYNTAXES[0]))
+    assert (URIRef(DRAFT_DATASET), RDF.type, DCAT.Dataset) in graph
+
+
+def test_jsonld_draft_cites_the_registrys_context_and_reads_back(sample: Fixture) -> None:
+    _, turtle, _ = run(str(sample.root), "--allow-identified")
+    code, stdout, stderr = run(str(sample.root), "--allow-identified", "--format", "jsonld")
+    assert code == 0 and "Read 70 files" in stderr
+    document = json.loads(stdout)
+    assert document["@context"] == list(BUNDLED_CONTEXTS)
+    assert document["@type"] == "Dataset" and document["@id"] == DRAFT_DATASET
+    assert document["datasetDistribution"]["@type"] == "Distribution"
+    assert "https://w3id.org/cancer-image-registry/vocab/modality/MR" in document["imageModality"]
+    as_jsonld = formats.to_rdflib(formats.parse(stdout.encode(), formats.SYNTAXES[1]))
+    as_turtle = formats.to_rdflib(formats.parse(turtle.encode(), formats.SYNTAXES[0]))
+    assert isomorphic(as_jsonld, as_turtle)

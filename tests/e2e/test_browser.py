@@ -284,3 +284,65 @@ def test_on_a_phone_results_come_first_and_pages_fit(site: str, browser: Chrome)
         visit(browser, "21-code-lists")
     finally:
         browser.set_window_size(1280, 1000)
+
+
+@pytest.fixture(scope="module")
+def submit_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """``registry serve --sample`` and a token of the sample agent that publishes the
+    prostate datasets, in the database beside its store."""
+    from registry.config import load_settings
+    from registry.database import open_database
+    from registry.records.accounts import Accounts
+    from tests.web.test_submission_form import PUBLISHER
+
+    folder = tmp_path_factory.mktemp("submit")
+    with running_server(folder / "store", sample=True) as url:
+        accounts = Accounts(open_database(load_settings({"store": str(folder / "store")})))
+        accounts.add_provider("procancer", PUBLISHER)
+        yield url, accounts.new_token("procancer")
+
+
+@pytest.mark.e2e
+def test_a_provider_fills_the_guided_form_checks_and_publishes(
+    submit_site: tuple[str, str], browser: Chrome
+) -> None:
+    """The form at 1280 and 390 px, filled as a provider would (code lists in selects,
+    registered agents in a list), checked, then published from the summary on top."""
+    from selenium.webdriver.support.ui import Select
+
+    from tests.web.test_submission_form import FILLED
+
+    url, token = submit_site
+    try:
+        browser.get(url + "/submit")
+        visit(browser, "22-submit-form")
+        on_phone(browser, url + "/submit")
+        overflow = browser.execute_script(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        screenshot(browser, "23-phone-submit-form", PHONE)
+        assert overflow <= 1, f"the form is {overflow} px wider than the phone"
+        browser.set_window_size(1280, 1000)
+        browser.find_element(By.ID, "f-token").send_keys(token)
+        for name, value in FILLED.items():
+            element = browser.find_element(By.NAME, name)
+            if element.tag_name == "select":
+                Select(element).select_by_value(value)
+            elif element.tag_name == "textarea" or element.get_attribute("type") != "hidden":
+                element.clear()
+                element.send_keys(value)
+        browser.find_element(By.CSS_SELECTOR, 'button[value="check"]').click()
+        summary = browser.find_element(By.CSS_SELECTOR, ".submit-summary")
+        assert "Conforms to the profile" in summary.text, summary.text
+        publish = summary.find_element(By.CSS_SELECTOR, 'button[value="publish"]')
+        assert publish.location["y"] < browser.find_element(By.ID, "submission").location["y"]
+        assert publish.location["y"] < 800  # on the first screen, not 2,800 px down
+        visit(browser, "24-submit-checked")
+        screenshot(browser, "25-phone-submit-checked", PHONE)  # the same page, narrowed
+        browser.find_element(By.CSS_SELECTOR, '.submit-summary button[value="publish"]').click()
+        status = browser.find_element(By.CSS_SELECTOR, ".submit-published")
+        assert "Version 1 of record" in status.text, browser.page_source[:3000]
+        assert browser.find_element(By.NAME, "if_match").get_attribute("value") == '"1"'
+        visit(browser, "26-submit-published")
+    finally:
+        browser.set_window_size(1280, 1000)
