@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib.namespace import FOAF, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, XSD
 
 from registry.errors import Gone, NotFound, RegistryError
 from registry.queries import query
@@ -17,8 +17,17 @@ from registry.rdf.canonical import canonical
 from registry.rdf.namespaces import CIR, compact
 from registry.records.facade import Records
 from registry.records.layout import Layout, history_iri, record_facts, version_iri
-from registry.records.write import RecordState, described, is_record_statement, read_state
+from registry.records.write import (
+    RecordState,
+    dataset_modified,
+    described,
+    is_record_statement,
+    read_state,
+)
 from registry.store.interface import Store
+
+DATASET_LINK = ox.NamedNode(str(DCAT.dataset))
+"""The catalogue's link to a dataset: only a dataset's record carries it."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +68,8 @@ def published(
     N-Triples literal), so it is published from there: one more graph read and a parse of
     about a millisecond. SPARQL reads the store: the same values, some of them typed
     ``xsd:integer``. ``stored`` is returned as it is if the version keeps no description.
+    A dataset without a ``dct:modified`` of its own gets the record's
+    (``write.dataset_modified``), as the store holds it for SPARQL.
     """
     facts = record_facts(stored, record)
     current, topic = facts.get(str(CIR.currentVersion)), facts.get(str(FOAF.primaryTopic))
@@ -68,7 +79,10 @@ def published(
     if exact is None:
         return stored
     catalog = layout.catalog_iri
-    return [t for t in stored if is_record_statement(t, record, catalog, topic.value)] + exact
+    own = [t for t in stored if is_record_statement(t, record, catalog, topic.value)]
+    listed = ox.Triple(ox.NamedNode(catalog), DATASET_LINK, topic) in own
+    modified = facts.get(str(DCTERMS.modified)) if listed else None
+    return own + exact + dataset_modified(topic.value, exact, modified)
 
 
 def _value(term: Any) -> Any:
