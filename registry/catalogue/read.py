@@ -208,6 +208,16 @@ def record_document(catalogue: Catalogue, record_id: str) -> list[ox.Triple]:
     return published(catalogue.store, catalogue.layout, record, triples)
 
 
+def is_current(catalogue: Catalogue, record_id: str) -> bool:
+    """Whether ``record_id`` names a record that is published now (not unknown, not
+    withdrawn): only such a record's page can be "not modified"."""
+    if not is_record_id(record_id):
+        return False
+    record = catalogue.record_iri(record_id)
+    own = catalogue.store.subject_triples(record, record)
+    return bool(own) and not any(t.predicate == WITHDRAWN for t in own)
+
+
 def concept_document(catalogue: Catalogue, iri: str) -> list[ox.Triple]:
     """Return what the vocabularies graph says about a concept, or raise NotFound."""
     try:

@@ -42,6 +42,7 @@ from registry.web.negotiation import (
     suffix_document,
     wanted_syntax,
 )
+from registry.web.validators import conditional
 
 pages = Blueprint("pages", __name__)
 JSON = "application/json"
@@ -54,6 +55,12 @@ def preferred() -> list[str]:
     return preferred_languages(
         request.args.get("lang"), [value for value, _ in request.accept_languages]
     )
+
+
+def page_languages() -> list[str]:
+    """The visitor's languages when the answer is a page; none for RDF, which is the same in
+    every language (and so does not vary with ``Accept-Language``)."""
+    return preferred() if wanted_syntax() is None else []
 
 
 @pages.after_app_request
@@ -135,6 +142,10 @@ def search_href(args: dict[str, Any]) -> str:
 @pages.get("/")
 def home_page() -> BaseResponse:
     """The home page; asked for RDF (``Accept: text/turtle``), the FAIR Data Point's root."""
+    return conditional(home_answer, page_languages())
+
+
+def home_answer() -> BaseResponse:
     syntax = wanted_syntax()
     if syntax is not None:
         response = fdp_root(syntax)
@@ -146,8 +157,12 @@ def home_page() -> BaseResponse:
 
 
 @pages.get("/search")
-def search_page() -> Response:
+def search_page() -> BaseResponse:
     """The search page, or its results as JSON (with scores) for ``Accept: application/json``."""
+    return conditional(search_answer, preferred())
+
+
+def search_answer() -> Response:
     query = search_args.query_from(list(request.args.items(multi=True)))
     view = browse.search(get_catalogue(), query, preferred())
     if best_offer([HTML, JSON]) == JSON:
@@ -204,6 +219,11 @@ def listing_page() -> BaseResponse:
 
 @pages.get("/datasets/<record_id>")
 def dataset_page(record_id: str) -> BaseResponse:
+    exists = lambda: read.is_current(get_catalogue(), record_id)  # noqa: E731
+    return conditional(lambda: dataset_answer(record_id), page_languages(), exists)
+
+
+def dataset_answer(record_id: str) -> BaseResponse:
     catalogue = get_catalogue()
 
     def page() -> str:
@@ -221,12 +241,17 @@ def dataset_page(record_id: str) -> BaseResponse:
 
 
 @pages.get("/datasets/<record_id>.<suffix>")
-def dataset_document(record_id: str, suffix: str) -> Response:
-    return suffix_document(suffix, lambda: read.record_document(get_catalogue(), record_id))
+def dataset_document(record_id: str, suffix: str) -> BaseResponse:
+    return record_document_answer(record_id, suffix)
 
 
 @pages.get("/providers/<record_id>")
 def provider_page(record_id: str) -> BaseResponse:
+    exists = lambda: read.is_current(get_catalogue(), record_id)  # noqa: E731
+    return conditional(lambda: provider_answer(record_id), page_languages(), exists)
+
+
+def provider_answer(record_id: str) -> BaseResponse:
     catalogue = get_catalogue()
 
     def page() -> str:
@@ -242,8 +267,17 @@ def provider_page(record_id: str) -> BaseResponse:
 
 
 @pages.get("/providers/<record_id>.<suffix>")
-def provider_document(record_id: str, suffix: str) -> Response:
-    return suffix_document(suffix, lambda: read.record_document(get_catalogue(), record_id))
+def provider_document(record_id: str, suffix: str) -> BaseResponse:
+    return record_document_answer(record_id, suffix)
+
+
+def record_document_answer(record_id: str, suffix: str) -> BaseResponse:
+    """A record's RDF document by suffix (``/datasets/<id>.ttl``), validated."""
+    catalogue = get_catalogue()
+    return conditional(
+        lambda: suffix_document(suffix, lambda: read.record_document(catalogue, record_id)),
+        exists=lambda: read.is_current(catalogue, record_id),
+    )
 
 
 def provider_suffix_url(record_id: str) -> Any:
