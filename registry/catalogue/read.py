@@ -12,12 +12,12 @@ from registry.catalogue.facade import Catalogue
 from registry.catalogue.labels import DEFAULT, Label, pick_label, shown_iri
 from registry.catalogue.search import concept
 from registry.catalogue.summary import at_a_glance, contacts, distributions, schema_org
-from registry.errors import Gone, NotFound
+from registry.errors import NotFound
 from registry.profile.fields import ORDER, label_for
 from registry.queries import query
 from registry.rdf.namespaces import CIR, compact
 from registry.records.agents import agent_descriptions, cited_iris
-from registry.records.history import published
+from registry.records.history import gone, published
 from registry.records.layout import is_record_id, record_facts
 
 ENGLISH_FIRST = ("en",)
@@ -201,10 +201,7 @@ def record_document(catalogue: Catalogue, record_id: str) -> list[ox.Triple]:
     if not triples:
         raise NotFound(f"There is no record {record_id!r} in this catalogue.")
     if any(t.predicate == WITHDRAWN for t in triples):
-        raise Gone(
-            f"The record {record_id} was withdrawn; its versions stay readable.",
-            withdrawn=record_id,
-        )
+        raise gone(catalogue.store, catalogue.layout, record_id, triples)
     return published(catalogue.store, catalogue.layout, record, triples)
 
 

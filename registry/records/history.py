@@ -44,13 +44,51 @@ def current(records: Records, record_id: str) -> Current:
     state = read_state(records, record)
     if not state.exists:
         raise NotFound(f"There is no record {record_id!r} in this catalogue.")
-    if state.withdrawn:
-        raise Gone(
-            f"The record {record_id} was withdrawn; its versions stay readable.",
-            withdrawn=record_id,
-        )
     stored = records.store.graph_triples(record)
+    if state.withdrawn:
+        raise gone(records.store, records.layout, record_id, stored)
     return Current(published(records.store, records.layout, record, stored), state)
+
+
+NAMES = (DCTERMS.title, FOAF.name)
+"""What names a record's topic (a dataset's title, an agent's name), in this order."""
+
+
+def gone(store: Store, layout: Layout, record_id: str, tombstone: list[ox.Triple]) -> Gone:
+    """The 410 of a withdrawn record, saying what a visitor asks first: what it was (the
+    last version's titles, by language), when it was withdrawn and by whom (the withdraw
+    event of its history, which the versions page shows to anyone)."""
+    record = layout.record_iri(record_id)
+    facts = record_facts(tombstone, record)
+    when, last = facts.get(str(CIR.withdrawn)), facts.get(str(CIR.currentVersion))
+    topic = facts.get(str(FOAF.primaryTopic))
+    titles: dict[str, str] = {}
+    if isinstance(last, ox.NamedNode) and isinstance(topic, ox.NamedNode):
+        kept = described(store, last.value) or []
+        for name in NAMES:
+            titles = {
+                t.object.language or "": t.object.value
+                for t in kept
+                if t.subject == topic
+                and t.predicate.value == str(name)
+                and isinstance(t.object, ox.Literal)
+            }
+            if titles:
+                break
+    events = store.query(query("record_history"), {"history": ox.NamedNode(history_iri(record))})
+    withdrawals = [row for row in events if _value(row["action"]) == "withdraw"]  # type: ignore[union-attr]
+    event = withdrawals[-1] if withdrawals else None
+    moment = _value(when) if isinstance(when, ox.Literal) else None
+    named = titles.get("en") or next(iter(titles.values()), None)
+    return Gone(
+        f"The record {record_id}{f' ({named})' if named else ''} was withdrawn"
+        f"{f' on {moment}' if moment else ''}; its versions stay readable.",
+        withdrawn=record_id,
+        withdrawn_at=moment,
+        titles=titles or None,
+        withdrawn_by=_value(event["by"]) if event else None,
+        withdrawn_by_agent=_value(event["agent"]) if event else None,
+    )
 
 
 def published(
