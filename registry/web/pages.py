@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 from urllib.parse import urlencode
 
+from babel.numbers import format_decimal
 from flask import (
     Blueprint,
     Response,
@@ -22,7 +24,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from registry.catalogue import read
 from registry.catalogue import search as browse
-from registry.catalogue.labels import Label
+from registry.catalogue.labels import DEFAULT, Label
 from registry.profile.tables import LEGEND, Profile, build_profile, shapes_turtle
 from registry.rdf.namespaces import CIR_VOCAB
 from registry.web import search_args
@@ -46,6 +48,8 @@ from registry.web.validators import conditional
 
 pages = Blueprint("pages", __name__)
 JSON = "application/json"
+ENGLISH = Messages("en")
+"""The notices' words in a JSON answer (a client's own language is not the interface's)."""
 
 
 def preferred() -> list[str]:
@@ -109,10 +113,17 @@ def label(value: Label) -> Markup:
     """A label from data, marked with its own language when it is not the interface's
     (a visible fallback). A function rather than a macro: pages show hundreds of labels."""
     if value.language and value.language != g.get("ui_lang"):
-        return Markup('<span lang="{}" class="fallback">{}</span>').format(
-            value.language, value.text
+        return Markup('<span lang="{}" class="fallback" title="{}">{}</span>').format(
+            value.language, fallback_title(value.language), value.text
         )
     return escape(value.text)
+
+
+def fallback_title(language: str) -> str:
+    """Why a label is underlined: "Not translated yet: shown in English" (its language named
+    in its own words, as the language switcher names it)."""
+    name = Messages(language).language_name(language) if language in catalogues() else language
+    return Messages(g.get("ui_lang") or DEFAULT)("fallback_title", language=name)
 
 
 @pages.app_template_global()
@@ -125,8 +136,22 @@ def labels(*groups: list[Label]) -> Markup:
 
 @pages.app_template_filter()
 def number(value: int | None) -> str:
-    """A count with thousands separators, or a dash when unknown."""
-    return "—" if value is None else f"{value:,}"
+    """A count as the interface's language writes it (22,213 in English, 22.213 in German,
+    22 213 in French and Swedish: CLDR's separators, through Babel), or a dash when
+    unknown."""
+    if value is None:
+        return "—"
+    return format_decimal(value, locale=g.get("ui_lang") or DEFAULT)
+
+
+@pages.app_template_global()
+def notice_text(messages: Messages, notice: dict[str, Any]) -> str:
+    """A search notice in words: a facet named as the page names it."""
+    argument = notice["argument"]
+    if notice["problem"] == "unknown_value":
+        argument = messages(f"facet_{argument}")
+    values = {**notice, "argument": argument, "pages": notice.get("pages", 0)}
+    return messages(f"notice_{notice['problem']}", **values)
 
 
 @pages.app_template_global()
@@ -163,8 +188,10 @@ def search_page() -> BaseResponse:
 
 
 def search_answer() -> Response:
-    query = search_args.query_from(list(request.args.items(multi=True)))
+    query, notices = search_args.read_query(list(request.args.items(multi=True)))
+    query, unknown = browse.known_values(get_catalogue(), query)
     view = browse.search(get_catalogue(), query, preferred())
+    view["notices"] = [asdict(n) for n in notices] + unknown + view["notices"]
     if best_offer([HTML, JSON]) == JSON:
         response = jsonify(search_document(view))
     else:
@@ -202,6 +229,7 @@ def search_document(view: dict[str, Any]) -> dict[str, Any]:
         },
         "no_result": view["no_result"],
         "offers": [{**offer, "label": offer["label"].text} for offer in view["offers"]],
+        "errors": [{**n, "message": notice_text(ENGLISH, n)} for n in view["notices"]],
     }
 
 
