@@ -12,12 +12,12 @@ from registry.catalogue.facade import Catalogue
 from registry.catalogue.labels import DEFAULT, Label, pick_label, shown_iri
 from registry.catalogue.search import concept
 from registry.catalogue.summary import at_a_glance, contacts, distributions, schema_org
-from registry.errors import Gone, NotFound
+from registry.errors import NotFound
 from registry.profile.fields import ORDER, label_for
 from registry.queries import query
 from registry.rdf.namespaces import CIR, compact
 from registry.records.agents import agent_descriptions, cited_iris
-from registry.records.history import published
+from registry.records.history import gone, published
 from registry.records.layout import is_record_id, record_facts
 
 ENGLISH_FIRST = ("en",)
@@ -201,11 +201,18 @@ def record_document(catalogue: Catalogue, record_id: str) -> list[ox.Triple]:
     if not triples:
         raise NotFound(f"There is no record {record_id!r} in this catalogue.")
     if any(t.predicate == WITHDRAWN for t in triples):
-        raise Gone(
-            f"The record {record_id} was withdrawn; its versions stay readable.",
-            withdrawn=record_id,
-        )
+        raise gone(catalogue.store, catalogue.layout, record_id, triples)
     return published(catalogue.store, catalogue.layout, record, triples)
+
+
+def is_current(catalogue: Catalogue, record_id: str) -> bool:
+    """Whether ``record_id`` names a record that is published now (not unknown, not
+    withdrawn): only such a record's page can be "not modified"."""
+    if not is_record_id(record_id):
+        return False
+    record = catalogue.record_iri(record_id)
+    own = catalogue.store.subject_triples(record, record)
+    return bool(own) and not any(t.predicate == WITHDRAWN for t in own)
 
 
 def concept_document(catalogue: Catalogue, iri: str) -> list[ox.Triple]:

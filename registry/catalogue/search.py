@@ -9,6 +9,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+import pyoxigraph as ox
+from rdflib.namespace import DCTERMS
+
 from registry.catalogue import hints
 from registry.catalogue.facade import Catalogue
 from registry.catalogue.index.entry import FACET_NAMES
@@ -18,6 +21,10 @@ from registry.catalogue.labels import Label, pick_label
 CHARTS = ("condition", "modality", "body_part", "country")
 """Facets charted on the home page."""
 CHART_BARS = 10
+"""Bars of a chart whose facet has more than ``CHART_ALL`` values (the largest; the chart
+says "the 10 largest of N" and its table lists every value)."""
+CHART_ALL = 15
+"""A facet with at most this many values is charted whole (the 11 sample countries)."""
 FACET_VALUES_SHOWN = 8
 """Values listed per facet before the rest folds under "more"."""
 FACET_VALUES_LISTED = 25
@@ -73,16 +80,19 @@ def home(catalogue: Catalogue, preferred: Sequence[str]) -> Args:
     charts = []
     for facet in CHARTS:
         rows = sorted((r for r in totals if r[0] == facet), key=lambda r: (-r[2], r[1]))
-        bars = [
+        values = [
             {
                 "value": value,
                 "label": value_label(catalogue, facet, value, preferred),
                 "datasets": datasets,
                 "individuals": individuals,
             }
-            for _, value, datasets, individuals in rows[:CHART_BARS]
+            for _, value, datasets, individuals in rows
         ]
-        charts.append({"facet": facet, "bars": bars, "more": max(0, len(rows) - CHART_BARS)})
+        bars = values if len(values) <= CHART_ALL else values[:CHART_BARS]
+        charts.append(
+            {"facet": facet, "bars": bars, "values": values, "more": len(values) - len(bars)}
+        )
     newest = catalogue.search.search(Query(sort="newest"), NEWEST).cards
     return {
         "summary": {
@@ -92,15 +102,35 @@ def home(catalogue: Catalogue, preferred: Sequence[str]) -> Args:
         },
         "charts": charts,
         "newest": [listing_item(catalogue, card, preferred) for card in newest],
+        "title": catalogue_title(catalogue, preferred),
     }
 
 
+def catalogue_title(catalogue: Catalogue, preferred: Sequence[str]) -> Label | None:
+    """The catalogue's own title in the visitor's language (its ``dct:title``s), None if
+    its description gives none."""
+    catalog = catalogue.catalog_iri
+    titles = {
+        t.object.language or "": t.object.value
+        for t in catalogue.store.subject_triples(catalog, catalog)
+        if t.predicate.value == str(DCTERMS.title) and isinstance(t.object, ox.Literal)
+    }
+    return pick_label(titles, preferred) if titles else None
+
+
 def search(catalogue: Catalogue, query: Query, preferred: Sequence[str]) -> Args:
-    """One page of results with facet counts, clamped to the pages there are."""
+    """One page of results with facet counts, clamped to the pages there are.
+
+    ``notices`` say what of the query was not followed: a page past the last (the last is
+    shown instead of nothing)."""
     size = catalogue.page_size
+    notices: list[dict[str, Any]] = []
     hits = catalogue.search.search(query, size)
     pages = page_count(hits.total, size)
     if query.page > pages:  # a stale deep link: show the last page instead of nothing
+        notices.append(
+            {"argument": "page", "value": str(query.page), "problem": "page_beyond", "pages": pages}
+        )
         query = replace(query, page=pages)
         hits = catalogue.search.search(query, size)
     chosen = dict(query.selected)
@@ -134,8 +164,28 @@ def search(catalogue: Catalogue, query: Query, preferred: Sequence[str]) -> Args
         "pages": pages,
         "items": items,
         "facets": facets,
+        "notices": notices,
         **text_hints(catalogue, query, hits, preferred),
     }
+
+
+def known_values(catalogue: Catalogue, query: Query) -> tuple[Query, list[dict[str, Any]]]:
+    """``query`` without the facet values that are neither used by a dataset nor a concept
+    the registry knows (``modality=MRI`` for ``MR``), and a notice for each: left out, as a
+    typo would otherwise hide every dataset. (The search page's; a provider's page selects
+    its provider even when it has no dataset.)"""
+    used = {(facet, value) for facet, value, _, _ in catalogue.search.totals()}
+    kept, notices = [], []
+    for facet, values in query.selected:
+        known = tuple(v for v in values if (facet, v) in used or v in catalogue.labels)
+        notices += [
+            {"argument": facet, "value": v, "problem": "unknown_value"}
+            for v in values
+            if v not in known
+        ]
+        if known:
+            kept.append((facet, known))
+    return (replace(query, selected=tuple(kept)), notices) if notices else (query, [])
 
 
 def text_hints(catalogue: Catalogue, query: Query, hits: Hits, preferred: Sequence[str]) -> Args:

@@ -124,7 +124,6 @@ def schema_org(view: dict[str, Any], by_subject: Triples, dataset: Any) -> dict[
         ],
         "keywords": keywords,
         "isAccessibleForFree": any(a["value"] == ACCESS_PUBLIC for a in glance["facets"]["access"]),
-        "dateModified": view["modified"],
         "publisher": [
             {"@type": "Organization", "@id": p["value"], "name": p["label"].text}
             for p in glance["facets"]["provider"]
@@ -148,6 +147,14 @@ def schema_org(view: dict[str, Any], by_subject: Triples, dataset: Any) -> dict[
     )
     if issued:
         document["datePublished"] = issued[0]
+    # The dataset's own last change (dct:modified: the provider's, else the record's that
+    # the registry publishes with it), not necessarily the record's.
+    modified = sorted(
+        o.value
+        for o in _objects(by_subject, dataset, DCTERMS.modified)
+        if isinstance(o, ox.Literal)
+    )
+    document["dateModified"] = modified[-1] if modified else view["modified"]
     licences = sorted(
         {*_iris(by_subject, dataset, DCTERMS.license)}
         | {i["iri"] for d in view["distributions"] for i in d["licences"]}

@@ -12,9 +12,9 @@ import re
 from collections.abc import Iterable
 
 import pyoxigraph as ox
-from rdflib.namespace import FOAF, PROV, RDF
+from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF
 
-from registry.rdf.namespaces import CIR
+from registry.rdf.namespaces import ACCESS_RIGHT, CIR, SPARQL_PROTOCOL
 from registry.records.agents import cited_iris
 from registry.records.history import published
 from registry.records.layout import CATALOG_RECORD, Layout, record_facts, record_id_for
@@ -47,9 +47,62 @@ def current_record(store: Store, layout: Layout, record: str) -> list[ox.Triple]
 
 
 def catalog_description(store: Store, layout: Layout) -> list[ox.Triple]:
-    """The catalogue's own description and record, as published."""
+    """The catalogue's own description and record, as published, with the SPARQL endpoint
+    it offers (``data_service``)."""
+    described = _catalog_record(store, layout)
+    return described + data_service(layout, described)
+
+
+def _catalog_record(store: Store, layout: Layout) -> list[ox.Triple]:
     record = layout.record_iri(CATALOG_RECORD)
     return published(store, layout, record, store.graph_triples(layout.catalog_iri))
+
+
+def sparql_service(store: Store, layout: Layout) -> list[ox.Triple]:
+    """The registry's SPARQL endpoint as the ``dcat:DataService`` of its catalogue (for the
+    endpoint's own service description)."""
+    return data_service(layout, _catalog_record(store, layout))
+
+
+def data_service(layout: Layout, catalogue: list[ox.Triple]) -> list[ox.Triple]:
+    """``/sparql`` as a ``dcat:DataService`` (DCAT 3, 6.9): titled after the catalogue, its
+    endpoint and the service description it answers with (``dcat:endpointDescription``),
+    serving the whole catalogue (a ``dcat:Catalog`` is a ``dcat:Dataset``: one link instead
+    of one per dataset on every page), public, published by the catalogue's publisher.
+
+    Every document that publishes the catalogue carries it, so a DCAT client finds the
+    endpoint where it finds the catalogue; the catalogue lists it with ``dcat:service``.
+    The description is the registry's (the catalogue's own record cannot state it: the
+    endpoint's address follows the base IRI)."""
+    catalog, service = ox.NamedNode(layout.catalog_iri), ox.NamedNode(layout.iri("sparql"))
+    about = [t for t in catalogue if t.subject == catalog]
+    titles = [
+        t.object
+        for t in about
+        if t.predicate == _iri(DCTERMS.title) and isinstance(t.object, ox.Literal)
+    ]
+    english = next((t.value for t in titles if t.language in ("en", None)), None)
+    title = f"SPARQL endpoint: {english}" if english else "SPARQL endpoint of the catalogue"
+    triples = [
+        ox.Triple(catalog, _iri(DCAT.service), service),
+        ox.Triple(service, _iri(RDF.type), _iri(DCAT.DataService)),
+        ox.Triple(service, _iri(DCTERMS.title), ox.Literal(title, language="en")),
+        ox.Triple(service, _iri(DCAT.endpointURL), service),
+        ox.Triple(service, _iri(DCAT.endpointDescription), service),
+        ox.Triple(service, _iri(DCAT.servesDataset), catalog),
+        ox.Triple(service, _iri(DCTERMS.conformsTo), ox.NamedNode(SPARQL_PROTOCOL)),
+        ox.Triple(service, _iri(DCTERMS.accessRights), _iri(ACCESS_RIGHT.PUBLIC)),
+    ]
+    triples += [
+        ox.Triple(service, t.predicate, t.object)
+        for t in about
+        if t.predicate == _iri(DCTERMS.publisher)
+    ]
+    return triples
+
+
+def _iri(term: object) -> ox.NamedNode:
+    return ox.NamedNode(str(term))
 
 
 def agent_description(store: Store, layout: Layout, iri: str) -> list[ox.Triple] | None:

@@ -38,7 +38,12 @@ from registry.federation.graphs import in_graph, scoped
 from registry.queries import query
 from registry.rdf.namespaces import CIR
 from registry.records.layout import Layout
-from registry.records.write import description_text, is_record_statement
+from registry.records.write import (
+    MODIFIED,
+    description_text,
+    is_record_statement,
+    with_modified,
+)
 from registry.store.changelog import ChangeLog, timestamp
 from registry.store.interface import Store
 
@@ -178,7 +183,10 @@ class Dump:
                 if is_record_statement(t, record, catalog, topic)
             ]
             # "r<n>x": no other record's prefix starts so (numbers hold no "x").
-            text = scoped(self._description(snapshot, graph, own), f"r{number}x")
+            described = self._description(snapshot, graph, own)
+            modified = next((t.object for t in own if t.predicate == MODIFIED), None)
+            described = with_modified(topic, described, modified)
+            text = scoped(described, f"r{number}x")
             lines = ox.serialize(own, format=ox.RdfFormat.N_TRIPLES) or b""
             quads = in_graph(lines.decode("utf-8") + text, graph)
             typed = (k for iri, k in KINDS.items() if f"<{topic}> {TYPE} <{iri}> ." in text)

@@ -6,7 +6,9 @@ change log (``store.changelog``) is one member of the ``ldes:EventStream`` ``<fe
 ``as:object`` (the dataset, agent or catalogue IRI) and ``as:published`` (the time the log
 gave the write), and nothing else: the spec's ``ActivityShape`` is closed. A create or
 update carries the description as accepted (the version's own literal, see
-``records.history.described``) in the named graph named by the activity.
+``records.history.described``) in the named graph named by the activity, with the
+dataset's ``dct:modified`` the registry adds when the description gives none
+(``records.write.dataset_modified``).
 
 Fragments (LDES, https://w3id.org/ldes/specification; TREE relations,
 https://w3id.org/tree/specification): fragment n holds entries (n - 1) * size + 1 to
@@ -27,11 +29,11 @@ from registry.errors import NotFound
 from registry.federation.graphs import Document, scoped
 from registry.rdf.namespaces import AS, DCAT_AP_FEEDS_SHAPE, LDES, TREE
 from registry.records.layout import Layout, version_iri
-from registry.records.write import description_text
+from registry.records.write import description_text, with_modified
 from registry.store.changelog import Change, ChangeLog, timestamp
 from registry.store.interface import Store
 
-FORMAT = 1
+FORMAT = 2
 """The shape of the documents below: part of every fragment's entity tag, so a change of
 this module's output is a new representation even of a fragment served as immutable."""
 ACTIVITY = {"create": AS.Create, "update": AS.Update, "delete": AS.Delete}
@@ -172,6 +174,13 @@ class Feed:
         if change.kind == "delete":
             return None
         record = self._layout.record_iri(change.record_id)
-        text = description_text(self._store, version_iri(record, change.version))
+        version = version_iri(record, change.version)
+        text = description_text(self._store, version)
+        if not text:
+            return None
+        # A dataset without its own dct:modified gets its record's at this version: the
+        # version's dct:issued, the moment the record was written.
+        issued = self._store.objects(version, str(DCTERMS.issued), version)
+        text = with_modified(change.topic, text, issued[0] if issued else None)
         # "c17x": no other activity's prefix starts so (sequences hold no "x").
-        return scoped(text, f"c{change.sequence}x") if text else None
+        return scoped(text, f"c{change.sequence}x")

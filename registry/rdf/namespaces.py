@@ -174,6 +174,8 @@ STANDARD = Namespace(HEALTH_TABLES + "standard/")
 CODING_SYSTEM = Namespace(HEALTH_TABLES + "coding-system/")
 EHDS_REGULATION = "http://data.europa.eu/eli/reg/2025/327/oj"
 """The European Health Data Space regulation: the applicable legislation of every record."""
+SPARQL_PROTOCOL = "https://www.w3.org/TR/sparql11-protocol/"
+"""What the registry's ``/sparql`` conforms to, as its ``dcat:DataService`` says."""
 DICOM_MEDIA_TYPE = "https://www.iana.org/assignments/media-types/application/dicom"
 """DICOM's format: the EU file-type table has no code for it, the IANA media type names it."""
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib.namespace import FOAF, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, XSD
 
 from registry.errors import Gone, NotFound, RegistryError
 from registry.queries import query
@@ -17,8 +17,17 @@ from registry.rdf.canonical import canonical
 from registry.rdf.namespaces import CIR, compact
 from registry.records.facade import Records
 from registry.records.layout import Layout, history_iri, record_facts, version_iri
-from registry.records.write import RecordState, described, is_record_statement, read_state
+from registry.records.write import (
+    RecordState,
+    dataset_modified,
+    described,
+    is_record_statement,
+    read_state,
+)
 from registry.store.interface import Store
+
+DATASET_LINK = ox.NamedNode(str(DCAT.dataset))
+"""The catalogue's link to a dataset: only a dataset's record carries it."""
 
 
 @dataclass(frozen=True)
@@ -35,13 +44,51 @@ def current(records: Records, record_id: str) -> Current:
     state = read_state(records, record)
     if not state.exists:
         raise NotFound(f"There is no record {record_id!r} in this catalogue.")
-    if state.withdrawn:
-        raise Gone(
-            f"The record {record_id} was withdrawn; its versions stay readable.",
-            withdrawn=record_id,
-        )
     stored = records.store.graph_triples(record)
+    if state.withdrawn:
+        raise gone(records.store, records.layout, record_id, stored)
     return Current(published(records.store, records.layout, record, stored), state)
+
+
+NAMES = (DCTERMS.title, FOAF.name)
+"""What names a record's topic (a dataset's title, an agent's name), in this order."""
+
+
+def gone(store: Store, layout: Layout, record_id: str, tombstone: list[ox.Triple]) -> Gone:
+    """The 410 of a withdrawn record, saying what a visitor asks first: what it was (the
+    last version's titles, by language), when it was withdrawn and by whom (the withdraw
+    event of its history, which the versions page shows to anyone)."""
+    record = layout.record_iri(record_id)
+    facts = record_facts(tombstone, record)
+    when, last = facts.get(str(CIR.withdrawn)), facts.get(str(CIR.currentVersion))
+    topic = facts.get(str(FOAF.primaryTopic))
+    titles: dict[str, str] = {}
+    if isinstance(last, ox.NamedNode) and isinstance(topic, ox.NamedNode):
+        kept = described(store, last.value) or []
+        for name in NAMES:
+            titles = {
+                t.object.language or "": t.object.value
+                for t in kept
+                if t.subject == topic
+                and t.predicate.value == str(name)
+                and isinstance(t.object, ox.Literal)
+            }
+            if titles:
+                break
+    events = store.query(query("record_history"), {"history": ox.NamedNode(history_iri(record))})
+    withdrawals = [row for row in events if _value(row["action"]) == "withdraw"]  # type: ignore[union-attr]
+    event = withdrawals[-1] if withdrawals else None
+    moment = _value(when) if isinstance(when, ox.Literal) else None
+    named = titles.get("en") or next(iter(titles.values()), None)
+    return Gone(
+        f"The record {record_id}{f' ({named})' if named else ''} was withdrawn"
+        f"{f' on {moment}' if moment else ''}; its versions stay readable.",
+        withdrawn=record_id,
+        withdrawn_at=moment,
+        titles=titles or None,
+        withdrawn_by=_value(event["by"]) if event else None,
+        withdrawn_by_agent=_value(event["agent"]) if event else None,
+    )
 
 
 def published(
@@ -59,6 +106,8 @@ def published(
     N-Triples literal), so it is published from there: one more graph read and a parse of
     about a millisecond. SPARQL reads the store: the same values, some of them typed
     ``xsd:integer``. ``stored`` is returned as it is if the version keeps no description.
+    A dataset without a ``dct:modified`` of its own gets the record's
+    (``write.dataset_modified``), as the store holds it for SPARQL.
     """
     facts = record_facts(stored, record)
     current, topic = facts.get(str(CIR.currentVersion)), facts.get(str(FOAF.primaryTopic))
@@ -68,7 +117,10 @@ def published(
     if exact is None:
         return stored
     catalog = layout.catalog_iri
-    return [t for t in stored if is_record_statement(t, record, catalog, topic.value)] + exact
+    own = [t for t in stored if is_record_statement(t, record, catalog, topic.value)]
+    listed = ox.Triple(ox.NamedNode(catalog), DATASET_LINK, topic) in own
+    modified = facts.get(str(DCTERMS.modified)) if listed else None
+    return own + exact + dataset_modified(topic.value, exact, modified)
 
 
 def _value(term: Any) -> Any:

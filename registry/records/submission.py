@@ -42,9 +42,11 @@ from registry.records.audit import OPERATOR, Author
 from registry.records.facade import Records
 from registry.records.layout import record_id_for
 from registry.records.write import (
+    MODIFIED,
     Change,
     Precondition,
     Written,
+    is_modified_stamp,
     is_record_statement,
     may_change,
     may_create,
@@ -219,7 +221,14 @@ def prepare(
     topic = find_topic(graph, catalog)  # first: "two datasets" explains many violations
     if record_of is not None and topic.kind != "catalog":
         record = record_of(str(topic.iri))
-        described = [t for t in triples if not is_record_statement(t, record, catalog, topic.iri)]
+        node, topic_iri = ox.NamedNode(record), str(topic.iri)
+        stamps = {t.object for t in triples if t.subject == node and t.predicate == MODIFIED}
+        described = [
+            t
+            for t in triples
+            if not is_record_statement(t, record, catalog, topic_iri)
+            and not is_modified_stamp(t, topic_iri, stamps)
+        ]
         if len(described) < len(triples):
             triples, graph = described, formats.to_rdflib(described)
     return Prepared(triples, graph, topic, known(triples))
@@ -248,8 +257,10 @@ def check(
     IRIs resolve against the catalogue's base, so ``<catalog>`` names the catalogue.
     ``record_of`` returns the IRI of a topic's record: the statements the registry writes
     about that record, which a record read back carries, are set aside (it writes them
-    again), so a record read with GET can be sent back with PUT as it is. ``limits`` bound
-    its size before anything else (the defaults if not given).
+    again), and so is the dataset's ``dct:modified`` the registry added (the one equal to the
+    record's, ``write.is_modified_stamp``), so a record read with GET can be sent back with
+    PUT as it is. ``limits`` bound its size before anything else (the defaults if not
+    given).
     """
     prepared = prepare(data, syntax, catalog, known, record_of, limits)
     return verdict(prepared, shapes.validate(prepared.graph, prepared.known))

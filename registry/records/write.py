@@ -44,6 +44,7 @@ from registry.store import changelog
 from registry.store.interface import Store, Term
 
 DESCRIPTION = ox.NamedNode(str(CIR.description))
+MODIFIED = ox.NamedNode(str(DCTERMS.modified))
 
 
 @dataclass(frozen=True)
@@ -184,7 +185,53 @@ def _record_meta(
         catalog = _iri(records.catalog_iri)
         triples.append(ox.Triple(catalog, _iri(DCAT.record), rec))
         triples.append(ox.Triple(catalog, _iri(DCAT.dataset), _iri(change.topic)))
+        triples.extend(dataset_modified(str(change.topic), change.triples, modified))
     return triples
+
+
+def dataset_modified(
+    topic: str, description: list[ox.Triple], modified: Term | None
+) -> list[ox.Triple]:
+    """The registry's ``dct:modified`` of a dataset: when its record last changed
+    (``modified``, the record's own), unless the description gives the dataset one itself.
+
+    A provider's own date is the dataset's story and is kept as it is; the registry only
+    fills the gap, so DCAT readers (and SPARQL) find when every dataset last changed. Empty
+    for a description that gives its own or a ``modified`` that is no literal. Every
+    published form adds it the same way (``published``, ``with_modified``)."""
+    node = ox.NamedNode(topic)
+    if not isinstance(modified, ox.Literal):
+        return []
+    if any(t.subject == node and t.predicate == MODIFIED for t in description):
+        return []
+    return [ox.Triple(node, MODIFIED, modified)]
+
+
+def with_modified(topic: str, description: str, modified: Term | None) -> str:
+    """``dataset_modified`` for a description kept as N-Triples text (one triple a line, as
+    versions keep it): the text with the stamp's line after it, or as it is for a
+    description that is no dataset's or gives its own date. Documents that copy
+    descriptions as text (the feed, the dump) add it without parsing them."""
+    subject = f"<{topic}> "
+    dataset = f"{subject}<{RDF.type}> <{DCAT.Dataset}> ."
+    if not isinstance(modified, ox.Literal) or dataset not in description:
+        return description
+    if f"{subject}<{DCTERMS.modified}> " in description:
+        return description
+    return f"{description.rstrip()}\n{subject}<{DCTERMS.modified}> {modified} ."
+
+
+def is_modified_stamp(triple: ox.Triple, topic: str, stamps: set[Term]) -> bool:
+    """Whether ``triple`` is the registry's ``dct:modified`` of ``topic`` in a record read
+    back: the dataset's date equal to the record's (``stamps``, the ``dct:modified`` values
+    the document gives the record). Sent back with PUT, it is set aside like the record's
+    own statements, so a description read and returned is unchanged and never freezes the
+    registry's date into a provider's own."""
+    return (
+        triple.subject == ox.NamedNode(topic)
+        and triple.predicate == MODIFIED
+        and (triple.object in stamps)
+    )
 
 
 def is_record_statement(triple: ox.Triple, record: str, catalog: str, topic: str) -> bool:
@@ -340,16 +387,16 @@ def write_record(
             return Written(record_id, record, state.version, changed=False)
         number = state.version + 1
         created = not state.exists or state.withdrawn
-        event = changelog.Event("create" if created else "update", str(change.topic), record_id,
-                                number, now)
+        event = changelog.Event(
+            "create" if created else "update", str(change.topic), record_id, number, now
+        )
         commit(records, *record_graphs(records, change, state, author, now), event, latest)
         return Written(record_id, record, number, changed=True, created=created)
 
     written = in_turn(records, write)
     if written.changed:
         action = "create" if written.created else "replace"
-        records.audit.log(author, action, record_id, str(change.topic), written.version,
-                          "accepted")
+        records.audit.log(author, action, record_id, str(change.topic), written.version, "accepted")
     return written
 
 

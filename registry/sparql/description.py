@@ -47,7 +47,9 @@ def examples() -> tuple[Example, ...]:
 
 
 def service_triples(settings: Settings) -> list[ox.Triple]:
-    """Describe the endpoint as an ``sd:Service`` (SPARQL 1.1 Service Description)."""
+    """Describe the endpoint as an ``sd:Service`` (SPARQL 1.1 Service Description); the web
+    layer adds what the catalogue says of it as a ``dcat:DataService``
+    (``federation.documents.sparql_service``)."""
     service = ox.NamedNode(Layout(settings.base_iri).iri("sparql"))
     dataset, graph = ox.BlankNode(), ox.BlankNode()
 
@@ -64,11 +66,6 @@ def service_triples(settings: Settings) -> list[ox.Triple]:
         ox.Triple(dataset, a, sd("Dataset")),
         ox.Triple(dataset, sd("defaultGraph"), graph),
         ox.Triple(graph, a, sd("Graph")),
-        ox.Triple(
-            ox.NamedNode(Layout(settings.base_iri).catalog_iri),
-            ox.NamedNode("http://www.w3.org/ns/dcat#servedBy"),
-            service,
-        ),
     ]
     if settings.service_hosts:
         triples.append(ox.Triple(service, sd("feature"), sd("BasicFederatedQuery")))

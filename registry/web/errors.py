@@ -7,12 +7,16 @@ where URL paths live.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import current_app, jsonify, render_template, request, url_for
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.wrappers import Response
 
+from registry.catalogue.labels import Label, pick_label
 from registry.errors import Conflict, RegistryError, StorageUnavailable
 from registry.web.negotiation import wants_html
+from registry.web.pages import preferred
 
 STORAGE_RETRY_AFTER = 60
 """Seconds a client is told to wait after a storage failure (an operator must act)."""
@@ -45,7 +49,8 @@ def handle_error(error: Exception) -> Response:
     if history:
         body["history"] = history
     if wants_html():
-        response = current_app.make_response((render_template("error.html", error=body), status))
+        page = render_template("error.html", error=body, withdrawn_title=withdrawn_title(body))
+        response = current_app.make_response((page, status))
     else:
         response = current_app.make_response((jsonify(body), status))
     if history:
@@ -59,6 +64,12 @@ def handle_error(error: Exception) -> Response:
     if isinstance(error, MethodNotAllowed) and error.valid_methods:
         response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
     return response
+
+
+def withdrawn_title(body: dict[str, Any]) -> Label | None:
+    """What a withdrawn record was called, in the visitor's language if it was given in it."""
+    titles = body.get("titles")
+    return pick_label(titles, preferred()) if isinstance(titles, dict) and titles else None
 
 
 def history_link(error: Exception) -> str | None:

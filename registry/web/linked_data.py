@@ -98,7 +98,7 @@ def sitemap(number: int) -> Response:
     files = max(1, -(-search.summary()["datasets"] // SITEMAP_URLS))
     if not 1 <= number <= files:  # checked first: a huge offset overflows SQLite's integers
         raise NotFound(f"There is no sitemap {number}.")
-    ids = list(search.record_ids("dataset", (number - 1) * SITEMAP_URLS, SITEMAP_URLS))
-    providers = list(search.record_ids("agent", 0, SITEMAP_URLS)) if number == 1 else []
+    ids = list(search.record_dates("dataset", (number - 1) * SITEMAP_URLS, SITEMAP_URLS))
+    providers = list(search.record_dates("agent", 0, SITEMAP_URLS)) if number == 1 else []
     body = render_template("sitemap.xml", datasets=ids, providers=providers, first=number == 1)
     return Response(body, mimetype="application/xml")

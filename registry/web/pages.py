@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 from urllib.parse import urlencode
 
+from babel.numbers import format_decimal
 from flask import (
     Blueprint,
     Response,
@@ -22,7 +24,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from registry.catalogue import read
 from registry.catalogue import search as browse
-from registry.catalogue.labels import Label
+from registry.catalogue.labels import DEFAULT, Label
 from registry.profile.tables import LEGEND, Profile, build_profile, shapes_turtle
 from registry.rdf.namespaces import CIR_VOCAB
 from registry.web import search_args
@@ -42,9 +44,12 @@ from registry.web.negotiation import (
     suffix_document,
     wanted_syntax,
 )
+from registry.web.validators import conditional
 
 pages = Blueprint("pages", __name__)
 JSON = "application/json"
+ENGLISH = Messages("en")
+"""The notices' words in a JSON answer (a client's own language is not the interface's)."""
 
 
 def preferred() -> list[str]:
@@ -54,6 +59,12 @@ def preferred() -> list[str]:
     return preferred_languages(
         request.args.get("lang"), [value for value, _ in request.accept_languages]
     )
+
+
+def page_languages() -> list[str]:
+    """The visitor's languages when the answer is a page; none for RDF, which is the same in
+    every language (and so does not vary with ``Accept-Language``)."""
+    return preferred() if wanted_syntax() is None else []
 
 
 @pages.after_app_request
@@ -102,10 +113,17 @@ def label(value: Label) -> Markup:
     """A label from data, marked with its own language when it is not the interface's
     (a visible fallback). A function rather than a macro: pages show hundreds of labels."""
     if value.language and value.language != g.get("ui_lang"):
-        return Markup('<span lang="{}" class="fallback">{}</span>').format(
-            value.language, value.text
+        return Markup('<span lang="{}" class="fallback" title="{}">{}</span>').format(
+            value.language, fallback_title(value.language), value.text
         )
     return escape(value.text)
+
+
+def fallback_title(language: str) -> str:
+    """Why a label is underlined: "Not translated yet: shown in English" (its language named
+    in its own words, as the language switcher names it)."""
+    name = Messages(language).language_name(language) if language in catalogues() else language
+    return Messages(g.get("ui_lang") or DEFAULT)("fallback_title", language=name)
 
 
 @pages.app_template_global()
@@ -118,8 +136,22 @@ def labels(*groups: list[Label]) -> Markup:
 
 @pages.app_template_filter()
 def number(value: int | None) -> str:
-    """A count with thousands separators, or a dash when unknown."""
-    return "—" if value is None else f"{value:,}"
+    """A count as the interface's language writes it (22,213 in English, 22.213 in German,
+    22 213 in French and Swedish: CLDR's separators, through Babel), or a dash when
+    unknown."""
+    if value is None:
+        return "—"
+    return format_decimal(value, locale=g.get("ui_lang") or DEFAULT)
+
+
+@pages.app_template_global()
+def notice_text(messages: Messages, notice: dict[str, Any]) -> str:
+    """A search notice in words: a facet named as the page names it."""
+    argument = notice["argument"]
+    if notice["problem"] == "unknown_value":
+        argument = messages(f"facet_{argument}")
+    values = {**notice, "argument": argument, "pages": notice.get("pages", 0)}
+    return messages(f"notice_{notice['problem']}", **values)
 
 
 @pages.app_template_global()
@@ -135,6 +167,10 @@ def search_href(args: dict[str, Any]) -> str:
 @pages.get("/")
 def home_page() -> BaseResponse:
     """The home page; asked for RDF (``Accept: text/turtle``), the FAIR Data Point's root."""
+    return conditional(home_answer, page_languages())
+
+
+def home_answer() -> BaseResponse:
     syntax = wanted_syntax()
     if syntax is not None:
         response = fdp_root(syntax)
@@ -146,10 +182,16 @@ def home_page() -> BaseResponse:
 
 
 @pages.get("/search")
-def search_page() -> Response:
+def search_page() -> BaseResponse:
     """The search page, or its results as JSON (with scores) for ``Accept: application/json``."""
-    query = search_args.query_from(list(request.args.items(multi=True)))
+    return conditional(search_answer, preferred())
+
+
+def search_answer() -> Response:
+    query, notices = search_args.read_query(list(request.args.items(multi=True)))
+    query, unknown = browse.known_values(get_catalogue(), query)
     view = browse.search(get_catalogue(), query, preferred())
+    view["notices"] = [asdict(n) for n in notices] + unknown + view["notices"]
     if best_offer([HTML, JSON]) == JSON:
         response = jsonify(search_document(view))
     else:
@@ -187,6 +229,7 @@ def search_document(view: dict[str, Any]) -> dict[str, Any]:
         },
         "no_result": view["no_result"],
         "offers": [{**offer, "label": offer["label"].text} for offer in view["offers"]],
+        "errors": [{**n, "message": notice_text(ENGLISH, n)} for n in view["notices"]],
     }
 
 
@@ -204,6 +247,11 @@ def listing_page() -> BaseResponse:
 
 @pages.get("/datasets/<record_id>")
 def dataset_page(record_id: str) -> BaseResponse:
+    exists = lambda: read.is_current(get_catalogue(), record_id)  # noqa: E731
+    return conditional(lambda: dataset_answer(record_id), page_languages(), exists)
+
+
+def dataset_answer(record_id: str) -> BaseResponse:
     catalogue = get_catalogue()
 
     def page() -> str:
@@ -221,12 +269,17 @@ def dataset_page(record_id: str) -> BaseResponse:
 
 
 @pages.get("/datasets/<record_id>.<suffix>")
-def dataset_document(record_id: str, suffix: str) -> Response:
-    return suffix_document(suffix, lambda: read.record_document(get_catalogue(), record_id))
+def dataset_document(record_id: str, suffix: str) -> BaseResponse:
+    return record_document_answer(record_id, suffix)
 
 
 @pages.get("/providers/<record_id>")
 def provider_page(record_id: str) -> BaseResponse:
+    exists = lambda: read.is_current(get_catalogue(), record_id)  # noqa: E731
+    return conditional(lambda: provider_answer(record_id), page_languages(), exists)
+
+
+def provider_answer(record_id: str) -> BaseResponse:
     catalogue = get_catalogue()
 
     def page() -> str:
@@ -242,8 +295,17 @@ def provider_page(record_id: str) -> BaseResponse:
 
 
 @pages.get("/providers/<record_id>.<suffix>")
-def provider_document(record_id: str, suffix: str) -> Response:
-    return suffix_document(suffix, lambda: read.record_document(get_catalogue(), record_id))
+def provider_document(record_id: str, suffix: str) -> BaseResponse:
+    return record_document_answer(record_id, suffix)
+
+
+def record_document_answer(record_id: str, suffix: str) -> BaseResponse:
+    """A record's RDF document by suffix (``/datasets/<id>.ttl``), validated."""
+    catalogue = get_catalogue()
+    return conditional(
+        lambda: suffix_document(suffix, lambda: read.record_document(catalogue, record_id)),
+        exists=lambda: read.is_current(catalogue, record_id),
+    )
 
 
 def provider_suffix_url(record_id: str) -> Any:

@@ -8,6 +8,7 @@ page works without JavaScript. What a URL may ask is bounded here, before any wo
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from registry.catalogue.index.entry import FACET_NAMES, SEGMENTED
@@ -24,8 +25,8 @@ LARGEST = 10**18
 """Range bounds above this are read as this: SQLite's integers stop at 2**63 - 1 (a larger
 bound was an OverflowError), and no count comes near it."""
 CLOSED_FACETS = {SEGMENTED: ("yes", "no")}
-"""Facets whose values are words the page translates: other values are ignored (a
-``segmented=x`` was a KeyError in the translation)."""
+"""Facets whose values are words the page translates: other values are left out with a
+notice (a ``segmented=x`` was a KeyError in the translation)."""
 Args = dict[str, Any]
 
 
@@ -92,24 +93,67 @@ def args_for_page(query: Query, page: int) -> Args:
     return {**query_args(query), "page": page}
 
 
-def query_from(args: Sequence[tuple[str, str]]) -> Query:
-    """Read a search from a URL's arguments (repeated keys kept); bad values are ignored."""
+@dataclass(frozen=True)
+class Notice:
+    """An argument of the URL the search could not follow, said on the page (never ignored
+    in silence): ``problem`` names the message (``notice_<problem>`` in the interface's
+    strings), which may cite ``argument``, ``value`` and ``pages``."""
+
+    argument: str
+    value: str
+    problem: str
+    pages: int = 0
+
+
+SORTS = ("relevance", "title", "newest", "largest")
+
+
+def read_query(args: Sequence[tuple[str, str]]) -> tuple[Query, list[Notice]]:
+    """Read a search from a URL's arguments (repeated keys kept): the search it can make,
+    and a notice for each value it had to leave out (a bound that is no whole number, a
+    minimum above its maximum, a page that is no page number, an unknown sort or a value a
+    closed facet does not have)."""
     single = dict(reversed(args))  # the first value of each key
+    notices: list[Notice] = []
     text = single.get("q", "")[:200]
     sort = single.get("sort") or default_sort(text)
-    if sort not in ("relevance", "title", "newest", "largest") or (
-        sort == "relevance" and not text.strip()
-    ):
+    if sort not in SORTS:
+        notices.append(Notice("sort", sort, "unknown_sort"))
         sort = default_sort(text)
-    page = single.get("page", "1")
-    return Query(
+    elif sort == "relevance" and not text.strip():  # the page's own link once words go
+        sort = default_sort(text)
+    page = whole_number(single.get("page", "1"))
+    if not page:
+        notices.append(Notice("page", single["page"], "not_a_page"))
+    query = Query(
         text=text,
-        selected=selected_values(args, FACET_NAMES),
-        individuals=parse_range(single.get("individuals_min"), single.get("individuals_max")),
-        ages=parse_range(single.get("age_min"), single.get("age_max")),
+        selected=selected_values(args, FACET_NAMES, notices),
+        individuals=bounds(single, "individuals", notices),
+        ages=bounds(single, "age", notices),
         sort=sort,
-        page=min(whole_number(page) or 1, MAX_PAGE),
+        page=min(page or 1, MAX_PAGE),
     )
+    return query, notices
+
+
+def bounds(
+    single: dict[str, str], name: str, notices: list[Notice]
+) -> tuple[int | None, int | None]:
+    """A range's two bounds (``<name>_min``, ``<name>_max``), each a whole number or none;
+    a notice for a bound that is not one, and for a minimum above the maximum (then
+    neither bound is used)."""
+    found: list[int | None] = []
+    for end in ("min", "max"):
+        raw = single.get(f"{name}_{end}", "")
+        number = whole_number(raw)
+        if raw.strip() and number is None:
+            notices.append(Notice(f"{name}_{end}", raw, "not_a_number"))
+        found.append(number)
+    low, high = found
+    if low is not None and high is not None and low > high:
+        notices.append(Notice(f"{name}_min", f"{low} > {high}", "reversed"))
+        return None, None
+    return low, high
 
 
 def whole_number(raw: str | None) -> int | None:
@@ -121,22 +165,18 @@ def whole_number(raw: str | None) -> int | None:
     return LARGEST if len(text) > len(str(LARGEST)) else min(int(text), LARGEST)
 
 
-def parse_range(low: str | None, high: str | None) -> tuple[int | None, int | None]:
-    """Whole numbers from a range's two inputs; anything else means no bound."""
-
-    return whole_number(low), whole_number(high)
-
-
 def selected_values(
-    args: Sequence[tuple[str, str]], facets: Sequence[str]
+    args: Sequence[tuple[str, str]], facets: Sequence[str], notices: list[Notice]
 ) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """The facet values chosen in a URL's arguments, in facet order, each sorted.
+    """The facet values chosen in a URL's arguments, in facet order, each sorted; a value
+    a closed facet does not have is left out with a notice.
 
     More than ``MAX_SELECTED`` values, or one longer than ``MAX_VALUE_LENGTH``, is refused.
     """
     chosen: dict[str, set[str]] = {}
     for name, value in args:
         if name in CLOSED_FACETS and value not in CLOSED_FACETS[name]:
+            notices.append(Notice(name, value, "unknown_value"))
             continue
         if name in facets and value:
             if len(value) > MAX_VALUE_LENGTH:

@@ -11,8 +11,8 @@ from urllib.parse import parse_qs, urlencode
 
 from flask import Blueprint, Response, render_template, request, url_for
 
-from registry.config import Settings
 from registry.errors import NotAcceptable, QueryError, RegistryError, UnsupportedMediaType
+from registry.federation.documents import sparql_service
 from registry.rdf import formats
 from registry.rdf.formats import bare_media_type
 from registry.rdf.namespaces import PREFIXES
@@ -122,7 +122,7 @@ def sparql_endpoint() -> Response:
     if browser:
         return query_page(registry, query)
     if query is None:
-        return service_description(registry.settings)
+        return service_description(registry)
     results_type, graph_type = negotiated_types(parameters)
     answer = registry.endpoint().run(query, results_type, graph_type, client_ip())
     response = Response(answer.body, content_type=content_type(answer.media_type))
@@ -173,10 +173,13 @@ def query_page(registry: Registry, query: sparql.QueryRequest | None) -> Respons
     return response
 
 
-def service_description(settings: Settings) -> Response:
-    """The ``sd:Service`` in the RDF syntax the client accepts (Turtle by default)."""
+def service_description(registry: Registry) -> Response:
+    """The ``sd:Service`` in the RDF syntax the client accepts (Turtle by default), also
+    described as the catalogue's ``dcat:DataService``."""
     syntax = accepted_rdf_syntax("The service description")
-    body = formats.serialize(description.service_triples(settings), syntax)
+    triples = description.service_triples(registry.settings)
+    triples += sparql_service(registry.store, registry.layout)
+    body = formats.serialize(triples, syntax)
     response = Response(body, content_type=content_type(syntax.media_type))
     response.headers["Vary"] = "Accept"
     return response

@@ -15,9 +15,14 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 import pytest
+import requests
 
+from registry.config import load_settings
+from registry.database import open_database
 from registry.rdf import formats
+from registry.records.accounts import Accounts
 from tests.conftest import ROOT, TURTLE
+from tests.web.test_api import PUBLISHER, RECORD_ID
 
 from .servers import running_server
 
@@ -42,11 +47,16 @@ SCREENSHOTS: list[Path] = []
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def site_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the site's store (and the database beside it) lives."""
+    return tmp_path_factory.mktemp("browser")
+
+
+@pytest.fixture(scope="module")
+def site(site_folder: Path) -> Iterator[str]:
     """``registry serve --sample`` on a free loopback port, once for these tests."""
-    folder = tmp_path_factory.mktemp("browser")
     settings = {"REGISTRY_PAGE_SIZE": str(PAGE_SIZE)}
-    with running_server(folder / "store", settings, sample=True) as url:
+    with running_server(site_folder / "store", settings, sample=True) as url:
         yield url
 
 
@@ -344,5 +354,52 @@ def test_a_provider_fills_the_guided_form_checks_and_publishes(
         assert "Version 1 of record" in status.text, browser.page_source[:3000]
         assert browser.find_element(By.NAME, "if_match").get_attribute("value") == '"1"'
         visit(browser, "26-submit-published")
+    finally:
+        browser.set_window_size(1280, 1000)
+
+
+@pytest.mark.e2e
+def test_charts_notices_and_a_withdrawn_page_read_well_at_both_widths(
+    site: str, site_folder: Path, browser: Chrome
+) -> None:
+    """Issue 19's visitor points: the Swedish home page charts every country with Swedish
+    numbers and explains its underlined labels; a search with arguments it cannot follow
+    says so; a withdrawn dataset's page names it and when and by whom it was withdrawn. Each
+    at 1280 and 390 px, axe-clean (run last: it withdraws a sample dataset)."""
+    try:
+        browser.get(site + "/?lang=sv")
+        assert "exempelkatalog" in browser.find_element(By.TAG_NAME, "h1").text
+        country = browser.find_element(By.ID, "chart-country-caption").find_element(By.XPATH, "..")
+        assert len(country.find_elements(By.CSS_SELECTOR, "text.bar-label")) == 11
+        assert browser.find_element(By.CSS_SELECTOR, ".fallback-legend").is_displayed()
+        visit(browser, "27-home-sv-charts")
+        screenshot(browser, "28-phone-home-sv-charts", PHONE)
+
+        browser.get(site + "/search?modality=MRI&age_min=80&age_max=18&page=x&lang=en")
+        notices = browser.find_element(By.CSS_SELECTOR, ".notices").text
+        assert "“MRI” is not a value of the Image modality filter" in notices
+        assert "minimum is above the maximum" in notices and "not a page number" in notices
+        assert browser.find_elements(By.CSS_SELECTOR, ".result h3 a")  # still the results
+        visit(browser, "29-search-notices")
+        screenshot(browser, "30-phone-search-notices", PHONE)
+
+        accounts = Accounts(open_database(load_settings({"store": str(site_folder / "store")})))
+        accounts.add_provider("procancer-browser", PUBLISHER)
+        token = accounts.new_token("procancer-browser")
+        url = f"{site}/api/records/{RECORD_ID}"
+        gone = requests.delete(url, headers={"Authorization": f"Bearer {token}"}, timeout=30)
+        assert gone.status_code == 200, gone.text
+        browser.get(f"{site}/datasets/{RECORD_ID}?lang=de")
+        heading = browser.find_element(By.TAG_NAME, "h1").text
+        assert (
+            heading.startswith("Aus dem Katalog zurückgezogen: ") and "PROSTATE" in heading.upper()
+        )
+        said = browser.find_element(By.CSS_SELECTOR, "[role=alert]").text
+        assert said.startswith("Zurückgezogen am 20") and "von procancer-browser" in said
+        visit(browser, "31-withdrawn")
+        screenshot(browser, "32-phone-withdrawn", PHONE)
+        if AXE:
+            browser.set_window_size(PHONE, 844)
+            assert serious_violations(browser) == []
     finally:
         browser.set_window_size(1280, 1000)

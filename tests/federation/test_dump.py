@@ -27,6 +27,7 @@ from tests.conftest import AGENTS, BASE_IRI, SAMPLES
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 DATASET_TYPE = ox.NamedNode("http://www.w3.org/ns/dcat#Dataset")
+MODIFIED = ox.NamedNode("http://purl.org/dc/terms/modified")
 VOID = "http://rdfs.org/ns/void#"
 PROSTATE = next(p for p in SAMPLES if p.name == "procancer-i-open-challenge-prostate.ttl")
 DATASET = "https://datasets.procancer-i.example/open-challenge-prostate-v1"
@@ -88,6 +89,9 @@ def test_each_record_is_dumped_as_accepted_and_conforms(registry: Registry) -> N
             if t.subject != ox.NamedNode(record)
             and t.subject != ox.NamedNode(registry.layout.catalog_iri)
         ]
+        # The samples give no dct:modified: the registry adds the record's.
+        [stamp] = [t for t in description if t.subject == dataset and t.predicate == MODIFIED]
+        description.remove(stamp)
         assert isomorphic(formats.to_rdflib(description), formats.to_rdflib(sent)), sample.name
         report = registry.shapes.validate(
             formats.to_rdflib(graph), registered_agents(registry.records, graph)

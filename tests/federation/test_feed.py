@@ -25,6 +25,7 @@ from .conftest import PAGE_SIZE
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 DATASET_TYPE = ox.NamedNode("http://www.w3.org/ns/dcat#Dataset")
+MODIFIED = ox.NamedNode("http://purl.org/dc/terms/modified")
 XSD_DATETIME = ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")
 PROSTATE = next(p for p in SAMPLES if p.name == "procancer-i-open-challenge-prostate.ttl")
 DATASET = "https://datasets.procancer-i.example/open-challenge-prostate-v1"
@@ -53,6 +54,14 @@ class Document:
 
     def default(self) -> list[ox.Triple]:
         return [q.triple for q in self.quads if q.graph_name == ox.DefaultGraph()]
+
+
+def without_stamp(graph: list[ox.Triple], dataset: object) -> list[ox.Triple]:
+    """A dataset's description in the feed without the ``dct:modified`` the registry adds to
+    a description that gives none (the samples give none): exactly one is there."""
+    stamps = [t for t in graph if t.subject == dataset and t.predicate == MODIFIED]
+    assert len(stamps) == 1, stamps
+    return [t for t in graph if t not in stamps]
 
 
 def objects(document: Document, subject: object, predicate: object) -> list:
@@ -160,7 +169,7 @@ def test_the_walk_reaches_every_change_in_order_each_description_as_accepted(
         [member] = [
             m for m in seen.members if objects(seen.page_of(m), m, AS.object) == [dataset]
         ]
-        graph = seen.page_of(member).graph(member)
+        graph = without_stamp(seen.page_of(member).graph(member), dataset)
         assert isomorphic(formats.to_rdflib(graph), formats.to_rdflib(sent)), sample.name
 
 
@@ -295,6 +304,6 @@ def test_a_new_version_is_an_as_update_carrying_the_new_description(
     last = seen.members[-1]
     page = seen.page_of(last)
     assert objects(page, last, RDF_TYPE.value) == [iri(AS.Update)]
-    graph = page.graph(last)
+    graph = without_stamp(page.graph(last), ox.NamedNode(DATASET))
     sent = formats.parse(changed, formats.syntax_for_path(PROSTATE))
     assert isomorphic(formats.to_rdflib(graph), formats.to_rdflib(sent))

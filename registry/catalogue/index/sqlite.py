@@ -268,11 +268,16 @@ class SearchIndex:
 
     def record_ids(self, kind: str, start: int, count: int) -> Iterator[str]:
         """Record ids of one kind, in indexing order (stable across requests, for sitemaps)."""
+        return (record_id for record_id, _ in self.record_dates(kind, start, count))
+
+    def record_dates(self, kind: str, start: int, count: int) -> Iterator[tuple[str, str]]:
+        """``record_ids`` with when each record last changed (its ``dct:modified``, as the
+        sitemap's ``<lastmod>`` gives it)."""
         rows = self._connection().execute(
-            "SELECT record_id FROM entry WHERE kind = ? ORDER BY rid LIMIT ? OFFSET ?",
+            "SELECT record_id, modified FROM entry WHERE kind = ? ORDER BY rid LIMIT ? OFFSET ?",
             (kind, count, start),
         )
-        return (record_id for (record_id,) in rows)
+        return ((record_id, modified) for record_id, modified in rows)
 
     def bitmaps(self) -> FacetBitmaps:
         """The facet postings as bitmaps, loaded on first use and then kept by ``write``."""
