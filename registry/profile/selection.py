@@ -35,6 +35,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, SH
 from rdflib.term import Node
 
+from registry.profile.quiet import QuietShapes
 from registry.rdf.namespaces import ACCESS_RIGHT, CIR
 
 ACCESS_LEVELS = tuple(ACCESS_RIGHT[code] for code in ("PUBLIC", "NON_PUBLIC", "RESTRICTED"))
@@ -88,6 +89,10 @@ class FrozenShapesGraph(ShapesGraph):
     compiling it, so the answers are computed once. A read with a wildcard the tables do
     not cover goes to the graph.
     """
+
+    quiet: QuietShapes | None = None
+    """The check that lets ``speedups`` skip shapes that report nothing (set by
+    ``compile_shapes``)."""
 
     def freeze(self) -> None:
         """Build the tables; call after the shapes are harvested."""
@@ -172,6 +177,7 @@ def compile_shapes(selected: Graph, optional: dict[URIRef, URIRef]) -> CompiledS
     shapes_graph = FrozenShapesGraph(selected)
     _ = shapes_graph.shapes  # harvest now, once
     shapes_graph.freeze()
+    shapes_graph.quiet = QuietShapes(shapes_graph)
     switchable: dict[URIRef, list[Shape]] = defaultdict(list)
     for node, predicate in optional.items():
         if (None, SH.property, node) in selected:

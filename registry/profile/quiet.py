@@ -1,0 +1,291 @@
+"""Proving that a shape reports nothing about a node, without running pySHACL on it.
+
+Most shapes, on most nodes, report nothing: a description breaks a handful of the
+profile's ~350 shapes. pySHACL finds that out the long way (a shape's constraint components
+one by one, each sh:node and sh:or by a nested validation that builds report nodes), and
+that is most of a validation. ``QuietShapes`` compiles each shape of a pySHACL shapes graph
+into direct graph lookups that answer one question: does this shape give **no result of any
+severity** for this focus node? When it can prove so, pySHACL's ``Shape.validate`` is
+skipped (``speedups``: it would have returned ``(True, [])``); otherwise pySHACL runs the
+shape as always and writes every result, message and report node itself.
+
+The check only ever says "quiet" when pySHACL would report nothing: each component is
+compiled from pySHACL's own rule for a *passing* value (same graph calls, same datatype and
+string rules), and a shape with a component or path it does not know (``sh:not``,
+``sh:sparql``, ``sh:qualifiedValueShape``, ...) is never quiet, so pySHACL runs it. A wrong
+"not quiet" costs time, never a result. ``tests/profile/test_quiet.py`` compares every
+sample, every invalid file and generated records with the check switched off.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pyshacl.constraints.core.string_based_constraints import StringBasedConstraintBase
+from pyshacl.constraints.core.value_constraints import DatatypeConstraintComponent
+from pyshacl.helper.expression_helper import value_nodes_from_path
+from pyshacl.shape import Shape
+from pyshacl.shapes_graph import ShapesGraph
+from rdflib import BNode, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import RDF, RDFS, SH, XSD
+from rdflib.term import Node
+
+IGNORED = frozenset(
+    {
+        # Words and bookkeeping: they never change whether a result is produced.
+        SH.name,
+        SH.description,
+        SH.message,
+        SH.severity,
+        SH.order,
+        SH.group,
+        SH.defaultValue,
+        # Targets choose focus nodes; the check is asked about given focus nodes.
+        SH.targetClass,
+        SH.targetNode,
+        SH.targetSubjectsOf,
+        SH.targetObjectsOf,
+        # Read at evaluation time from pySHACL's shape (the registry switches it per record).
+        SH.deactivated,
+        SH.path,
+    }
+)
+COMPILED = frozenset(
+    {
+        SH.minCount,
+        SH.maxCount,
+        SH.nodeKind,
+        SH.datatype,
+        SH["class"],
+        SH.hasValue,
+        SH["in"],
+        SH.pattern,
+        SH.node,
+        SH.property,
+        SH["or"],
+    }
+)
+NODE_KINDS = {
+    SH.IRI: (URIRef,),
+    SH.Literal: (Literal,),
+    SH.BlankNode: (BNode,),
+    SH.BlankNodeOrIRI: (BNode, URIRef),
+    SH.BlankNodeOrLiteral: (BNode, Literal),
+    SH.IRIOrLiteral: (URIRef, Literal),
+}
+MAX_DEPTH = 10
+"""Nesting followed by the check; deeper goes to pySHACL (which refuses at depth 15)."""
+
+ValueTest = Callable[[Any, Node], bool]
+"""(data graph, value node) -> the value passes the component."""
+
+
+@dataclass
+class Plan:
+    """One shape compiled: how to find its value nodes and what each must satisfy."""
+
+    node: Node
+    path: Node | None
+    counts: tuple[int | None, int | None] = (None, None)
+    has_values: tuple[Node, ...] = ()
+    tests: list[ValueTest] = field(default_factory=list)
+    nodes: tuple[Node, ...] = ()
+    properties: tuple[Node, ...] = ()
+    alternatives: tuple[tuple[Node, ...], ...] = ()
+    """Each ``sh:or``'s members."""
+
+
+class Unsupported(Exception):
+    """A shape uses something the check does not compile: pySHACL runs it."""
+
+
+def datatype_test(datatype: Node) -> ValueTest:
+    """pySHACL's ``DatatypeConstraintComponent`` rule for a value that passes."""
+    check = DatatypeConstraintComponent._assert_actual_datatype
+
+    def passes(_: Any, value: Node) -> bool:
+        if not isinstance(value, Literal):
+            return False
+        if value.datatype == datatype:
+            return getattr(value, "ill_typed", None) is not True and check(None, value, datatype)
+        if datatype == RDFS.Literal:
+            return True
+        if datatype == RDFS.Datatype and value.datatype:
+            return True
+        if value.datatype is None and value.language is None and datatype == XSD.string:
+            return bool(check(None, value, datatype))
+        if datatype == RDF.langString and value.language:
+            return bool(check(None, value, datatype))
+        return False
+
+    return passes
+
+
+def class_test(cls: Node) -> ValueTest:
+    """pySHACL's rdflib ``sh:class`` rule: a type of the value is the class or a subclass."""
+
+    def passes(graph: Any, value: Node) -> bool:
+        if isinstance(value, Literal):
+            return False
+        for found in graph.objects(value, RDF.type):
+            if found == cls or cls in graph.transitive_objects(found, RDFS.subClassOf):
+                return True
+        return False
+
+    return passes
+
+
+def pattern_test(pattern: Node) -> ValueTest:
+    """pySHACL's ``sh:pattern`` rule (no ``sh:flags``: a shape with flags is unsupported)."""
+    matcher = re.compile(str(pattern))
+
+    def passes(_: Any, value: Node) -> bool:
+        if isinstance(value, BNode):
+            return False
+        text = StringBasedConstraintBase.value_node_to_string(value)
+        return bool(matcher.match(text) or matcher.search(text))
+
+    return passes
+
+
+class QuietShapes:
+    """The shapes of one pySHACL shapes graph, compiled to answer "no result here?"."""
+
+    def __init__(self, shapes_graph: ShapesGraph) -> None:
+        self.shapes_graph = shapes_graph
+        self.graph = shapes_graph.graph
+        if (None, RDF.type, SH.ConstraintComponent) in self.graph:
+            raise Unsupported("custom constraint components")  # refuse the whole graph
+        self._plans: dict[Node, Plan | None] = {}
+
+    def plan(self, node: Node) -> Plan | None:
+        """The compiled shape, or None when it uses something unsupported."""
+        if node not in self._plans:
+            try:
+                self._plans[node] = self._compile(node)
+            except Unsupported:
+                self._plans[node] = None
+        return self._plans[node]
+
+    def _compile(self, node: Node) -> Plan:
+        graph = self.graph
+        low = high = None
+        has_values: list[Node] = []
+        tests: list[ValueTest] = []
+        nodes: list[Node] = []
+        properties: list[Node] = []
+        alternatives: list[tuple[Node, ...]] = []
+        paths = list(graph.objects(node, SH.path))
+        if len(paths) > 1:
+            raise Unsupported("several paths")
+        path = paths[0] if paths else None
+        if path is not None and not isinstance(path, URIRef):
+            self._check_path(path)
+        for predicate, value in graph.predicate_objects(node):
+            if predicate in IGNORED or not str(predicate).startswith(str(SH)):
+                continue
+            if predicate not in COMPILED:
+                raise Unsupported(str(predicate))
+            if predicate in (SH.minCount, SH.maxCount):
+                if path is None or not isinstance(value, Literal):
+                    raise Unsupported("a count on a node shape")
+                if predicate == SH.minCount:
+                    low = int(value)
+                else:
+                    high = int(value)
+            elif predicate == SH.nodeKind:
+                if value not in NODE_KINDS:
+                    raise Unsupported(f"node kind {value}")
+                kinds = NODE_KINDS[value]
+                tests.append(lambda _, v, kinds=kinds: isinstance(v, kinds))
+            elif predicate == SH.datatype:
+                tests.append(datatype_test(value))
+            elif predicate == SH["class"]:
+                tests.append(class_test(value))
+            elif predicate == SH.hasValue:
+                has_values.append(value)
+            elif predicate == SH["in"]:
+                allowed = frozenset(Collection(graph, value))
+                tests.append(lambda _, v, allowed=allowed: v in allowed)
+            elif predicate == SH.pattern:
+                if (node, SH.flags, None) in graph:
+                    raise Unsupported("sh:flags")
+                tests.append(pattern_test(value))
+            elif predicate == SH.node:
+                nodes.append(value)
+            elif predicate == SH.property:
+                properties.append(value)
+            elif predicate == SH["or"]:
+                alternatives.append(tuple(Collection(graph, value)))
+        return Plan(
+            node,
+            path,
+            (low, high),
+            tuple(has_values),
+            tests,
+            tuple(nodes),
+            tuple(properties),
+            tuple(alternatives),
+        )
+
+    def _check_path(self, path: Node) -> None:
+        """Accept the complex paths ``value_nodes_from_path`` follows exactly: an inverse
+        or an alternative of predicates."""
+        graph = self.graph
+        inverse = graph.value(path, SH.inversePath)
+        if isinstance(inverse, URIRef) and len(set(graph.predicate_objects(path))) == 1:
+            return
+        head = graph.value(path, SH.alternativePath)
+        if head is not None and len(set(graph.predicate_objects(path))) == 1:
+            if all(isinstance(step, URIRef) for step in Collection(graph, head)):
+                return
+        raise Unsupported(f"path {path}")
+
+    def quiet(self, shape: Shape, data: Any, focus: Iterable[Node], depth: int = 0) -> bool:
+        """Whether pySHACL's ``shape.validate`` would report nothing for any of ``focus``."""
+        return all(self._quiet(shape.node, data, f, depth, ()) for f in focus)
+
+    def _quiet(self, node: Node, data: Any, focus: Node, depth: int, seen: Sequence[Node]) -> bool:
+        if depth >= MAX_DEPTH or node in seen:
+            return False  # deep or recursive: pySHACL's own rules apply
+        if self.shapes_graph.is_filtered_out_shape(node):
+            return False
+        try:
+            shape = self.shapes_graph.lookup_shape_from_node(node)
+        except KeyError:
+            return False
+        if shape.deactivated:
+            return True
+        plan = self.plan(node)
+        if plan is None:
+            return False
+        if plan.path is None:
+            values: set[Node] | frozenset[Node] = frozenset((focus,))
+        elif isinstance(plan.path, URIRef):
+            values = set(data.objects(focus, plan.path))
+        else:
+            values = value_nodes_from_path(self.shapes_graph, focus, plan.path, data)
+        low, high = plan.counts
+        if low is not None and len(values) < low or high is not None and len(values) > high:
+            return False
+        if any(value not in values for value in plan.has_values):
+            return False
+        for value in values:
+            if not all(test(data, value) for test in plan.tests):
+                return False
+        inner = (*seen, node)
+        for value in values:
+            for other in plan.nodes:
+                if not self._quiet(other, data, value, depth + 1, inner):
+                    return False
+            for other in plan.properties:
+                if not self._quiet(other, data, value, depth + 1, inner):
+                    return False
+            for members in plan.alternatives:
+                if not any(self._quiet(m, data, value, depth + 1, inner) for m in members):
+                    return False
+        return True
