@@ -80,8 +80,37 @@ NODE_KINDS = {
 MAX_DEPTH = 10
 """Nesting followed by the check; deeper goes to pySHACL (which refuses at depth 15)."""
 
-ValueTest = Callable[[Any, Node], bool]
+ValueTest = Callable[["Lookups", Node], bool]
 """(data graph, value node) -> the value passes the component."""
+
+
+class Lookups:
+    """The data graph of one validation as tables: the check reads every (node, predicate)
+    many times, and a dictionary answers faster than rdflib's store."""
+
+    def __init__(self, data: Any) -> None:
+        self.data = data
+        self._objects: dict[tuple[Node, Node], list[Node]] = {}
+        for s, p, o in data.triples((None, None, None)):
+            self._objects.setdefault((s, p), []).append(o)
+        self.memo: dict[tuple[Node, Node], bool] = {}
+
+    def objects(self, subject: Node, predicate: Node) -> list[Node]:
+        return self._objects.get((subject, predicate), [])
+
+    def reaches(self, start: Node, predicate: Node, goal: Node) -> bool:
+        """Whether ``goal`` is ``start`` or reached from it along ``predicate`` (rdflib's
+        ``transitive_objects``, which yields its start too)."""
+        seen, todo = {start}, [start]
+        while todo:
+            node = todo.pop()
+            if node == goal:
+                return True
+            for found in self.objects(node, predicate):
+                if found not in seen:
+                    seen.add(found)
+                    todo.append(found)
+        return False
 
 
 @dataclass
@@ -128,13 +157,12 @@ def datatype_test(datatype: Node) -> ValueTest:
 def class_test(cls: Node) -> ValueTest:
     """pySHACL's rdflib ``sh:class`` rule: a type of the value is the class or a subclass."""
 
-    def passes(graph: Any, value: Node) -> bool:
+    def passes(data: Lookups, value: Node) -> bool:
         if isinstance(value, Literal):
             return False
-        for found in graph.objects(value, RDF.type):
-            if found == cls or cls in graph.transitive_objects(found, RDFS.subClassOf):
-                return True
-        return False
+        return any(
+            data.reaches(found, RDFS.subClassOf, cls) for found in data.objects(value, RDF.type)
+        )
 
     return passes
 
@@ -158,12 +186,15 @@ class QuietShapes:
     def __init__(self, shapes_graph: ShapesGraph) -> None:
         self.shapes_graph = shapes_graph
         self.graph = shapes_graph.graph
-        if (None, RDF.type, SH.ConstraintComponent) in self.graph:
-            raise Unsupported("custom constraint components")  # refuse the whole graph
+        # A custom constraint component may be declared on any shape: then none is compiled.
+        self.refused = (None, RDF.type, SH.ConstraintComponent) in self.graph
         self._plans: dict[Node, Plan | None] = {}
+        self._lookups: Lookups | None = None
 
     def plan(self, node: Node) -> Plan | None:
         """The compiled shape, or None when it uses something unsupported."""
+        if self.refused:
+            return None
         if node not in self._plans:
             try:
                 self._plans[node] = self._compile(node)
@@ -247,11 +278,26 @@ class QuietShapes:
 
     def quiet(self, shape: Shape, data: Any, focus: Iterable[Node], depth: int = 0) -> bool:
         """Whether pySHACL's ``shape.validate`` would report nothing for any of ``focus``."""
-        return all(self._quiet(shape.node, data, f, depth, ()) for f in focus)
+        lookups = self._lookups
+        if lookups is None or lookups.data is not data:
+            # pySHACL wraps the data graph anew for every validation, and holding the
+            # wrapper keeps its identity from being reused by the next one.
+            lookups = self._lookups = Lookups(data)
+        return all(self._quiet(shape.node, lookups, f, depth, ()) for f in focus)
 
-    def _quiet(self, node: Node, data: Any, focus: Node, depth: int, seen: Sequence[Node]) -> bool:
+    def _quiet(
+        self, node: Node, data: Lookups, focus: Node, depth: int, seen: Sequence[Node]
+    ) -> bool:
         if depth >= MAX_DEPTH or node in seen:
             return False  # deep or recursive: pySHACL's own rules apply
+        known = data.memo.get((node, focus))
+        if known is None:
+            known = data.memo[(node, focus)] = self._evaluate(node, data, focus, depth, seen)
+        return known
+
+    def _evaluate(
+        self, node: Node, data: Lookups, focus: Node, depth: int, seen: Sequence[Node]
+    ) -> bool:
         if self.shapes_graph.is_filtered_out_shape(node):
             return False
         try:
@@ -268,7 +314,7 @@ class QuietShapes:
         elif isinstance(plan.path, URIRef):
             values = set(data.objects(focus, plan.path))
         else:
-            values = value_nodes_from_path(self.shapes_graph, focus, plan.path, data)
+            values = value_nodes_from_path(self.shapes_graph, focus, plan.path, data.data)
         low, high = plan.counts
         if low is not None and len(values) < low or high is not None and len(values) > high:
             return False
