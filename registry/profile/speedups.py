@@ -40,8 +40,8 @@ from collections.abc import Mapping
 from typing import Any
 
 import pyshacl.shape
-from pyshacl.shape import Shape
 from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
+from pyshacl.shape import Shape
 from rdflib import Literal
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.evaluate import evalQuery
