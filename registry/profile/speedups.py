@@ -28,7 +28,8 @@ libraries as published.
 * **Shapes proven quiet are skipped.** A shapes graph the registry compiled carries a
   ``QuietShapes`` (``registry.profile.quiet``) as ``quiet``: before pySHACL evaluates a shape
   on its focus nodes, the check answers from direct graph lookups whether the shape would
-  report nothing on them, and then pySHACL's ``(True, [])`` is returned without running it.
+  report nothing on them: pySHACL runs the shape on the other focus nodes only, and when
+  there are none its ``(True, [])`` is returned without running it.
   Any other shapes graph (no ``quiet``, or ``None``) is validated by pySHACL alone.
 """
 
@@ -123,7 +124,8 @@ def _validate_unless_quiet(
         else:
             nodes = list(focus)
         depth = len(_evaluation_path) // 2 if _evaluation_path else 0
-        if quiet.quiet(self, target_graph, nodes, depth):
+        focus = quiet.loud(self, target_graph, nodes, depth)
+        if not focus:
             return True, []
     return _validate_in_full(self, executor, target_graph, focus, _evaluation_path)
 
