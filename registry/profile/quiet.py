@@ -103,12 +103,42 @@ class Lookups:
     def __init__(self, data: Any) -> None:
         self.data = data
         self._objects: dict[tuple[Node, Node], list[Node]] = {}
+        self._subjects: dict[tuple[Node, Node], list[Node]] = {}
+        self._pairs: dict[Node, list[tuple[Node, Node]]] = {}
         for s, p, o in data.triples((None, None, None)):
             self._objects.setdefault((s, p), []).append(o)
+            self._subjects.setdefault((p, o), []).append(s)
+            self._pairs.setdefault(p, []).append((s, o))
         self.memo: dict[tuple[Node, Node], bool] = {}
 
     def objects(self, subject: Node, predicate: Node) -> list[Node]:
         return self._objects.get((subject, predicate), [])
+
+    def subjects(self, predicate: Node, obj: Node) -> list[Node]:
+        return self._subjects.get((predicate, obj), [])
+
+    def pairs(self, predicate: Node) -> list[tuple[Node, Node]]:
+        return self._pairs.get(predicate, [])
+
+    def focus_nodes(self, shape: Shape) -> set[Node]:
+        """pySHACL's ``Shape.focus_nodes`` (core targets), read from the tables."""
+        nodes, classes, implicit, objects_of, subjects_of = shape.target()
+        found = set(nodes)
+        for cls in {*classes, *implicit}:
+            # rdflib's transitive_subjects: the class and its subclasses, any depth.
+            seen, todo = {cls}, [cls]
+            while todo:
+                current = todo.pop()
+                found.update(self.subjects(RDF.type, current))
+                for sub in self.subjects(RDFS.subClassOf, current):
+                    if sub not in seen:
+                        seen.add(sub)
+                        todo.append(sub)
+        for predicate in subjects_of:
+            found.update(s for s, _ in self.pairs(predicate))
+        for predicate in objects_of:
+            found.update(o for _, o in self.pairs(predicate))
+        return found
 
     def reaches(self, start: Node, predicate: Node, goal: Node) -> bool:
         """Whether ``goal`` is ``start`` or reached from it along ``predicate`` (rdflib's
@@ -374,15 +404,25 @@ class QuietShapes:
         """Whether pySHACL's ``shape.validate`` would report nothing for any of ``focus``."""
         return not self.loud(shape, data, focus, depth)
 
-    def loud(self, shape: Shape, data: Any, focus: Iterable[Node], depth: int = 0) -> list[Node]:
+    def loud(
+        self, shape: Shape, data: Any, focus: Iterable[Node] | None, depth: int = 0
+    ) -> list[Node]:
         """The focus nodes on which ``shape`` is not proven to report nothing (a shape's
-        results are those of each focus node alone, so only these need pySHACL)."""
+        results are those of each focus node alone, so only these need pySHACL); ``None``
+        stands for the shape's targets."""
+        lookups = self.lookups(data)
+        if focus is None:
+            focus = lookups.focus_nodes(shape)
+        return [f for f in focus if not self._quiet(shape.node, lookups, f, depth, ())]
+
+    def lookups(self, data: Any) -> Lookups:
+        """The tables of ``data``, built at its first use."""
         lookups = self._lookups
         if lookups is None or lookups.data is not data:
             # pySHACL wraps the data graph anew for every validation, and holding the
             # wrapper keeps its identity from being reused by the next one.
             lookups = self._lookups = Lookups(data)
-        return [f for f in focus if not self._quiet(shape.node, lookups, f, depth, ())]
+        return lookups
 
     def _quiet(
         self, node: Node, data: Lookups, focus: Node, depth: int, seen: Sequence[Node]

@@ -116,22 +116,19 @@ def _validate_unless_quiet(
         and not self.deactivated
         and not executor.focus_nodes
         and not executor.sparql_mode
+        and not self._advanced
     ):
-        if focus is None:
-            nodes = list(self.focus_nodes(target_graph))
-        elif isinstance(focus, (IdentifiedNode, Literal)):
-            nodes = [focus]
-        else:
-            nodes = list(focus)
+        if focus is not None and isinstance(focus, (IdentifiedNode, Literal)):
+            focus = [focus]
         depth = len(_evaluation_path) // 2 if _evaluation_path else 0
-        focus = quiet.loud(self, target_graph, nodes, depth)
+        focus = quiet.loud(self, target_graph, focus, depth)
         if not focus:
             return True, []
     return _validate_in_full(self, executor, target_graph, focus, _evaluation_path)
 
 
 def applied() -> bool:
-    """Whether both speed-ups are in place, read from the patched modules themselves."""
+    """Whether all the speed-ups are in place, read from the patched modules themselves."""
     parameters, components = getattr(pyshacl.shape, "CONSTRAINT_PARAMS", (None, None))
     return (
         isinstance(parameters, frozenset)
