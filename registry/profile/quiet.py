@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from pyshacl.constraints.core.string_based_constraints import StringBasedConstraintBase
 from pyshacl.constraints.core.value_constraints import DatatypeConstraintComponent
@@ -81,7 +81,7 @@ over triples of ``$this``); anything that reads beyond ``$this``'s own values is
 CONSTRAINT_KEYS = frozenset(
     {RDF.type, SH.select, SH.message, SH.severity, SH.name, SH.description, RDFS.label}
 )
-NODE_KINDS = {
+NODE_KINDS: dict[Node, tuple[type, ...]] = {
     SH.IRI: (URIRef,),
     SH.Literal: (Literal,),
     SH.BlankNode: (BNode,),
@@ -246,13 +246,15 @@ class QueryCheck:
                 return True  # a triple pattern without a match: no solution
             for value in values:
                 small.add((focus, predicate, value))
-        result = evalQuery(small, self.query, {Variable("this"): focus})
+        # rdflib's own type says str keys, but its evaluation looks bindings up by Variable.
+        bindings = cast(Any, {Variable("this"): focus})
+        result = evalQuery(small, self.query, bindings)
         return not any(True for _ in result["bindings"])
 
 
 def datatype_test(datatype: Node) -> ValueTest:
     """pySHACL's ``DatatypeConstraintComponent`` rule for a value that passes."""
-    check = DatatypeConstraintComponent._assert_actual_datatype
+    check = cast(Any, DatatypeConstraintComponent._assert_actual_datatype)
 
     def passes(_: Any, value: Node) -> bool:
         if not isinstance(value, Literal):
@@ -268,6 +270,24 @@ def datatype_test(datatype: Node) -> ValueTest:
         if datatype == RDF.langString and value.language:
             return bool(check(None, value, datatype))
         return False
+
+    return passes
+
+
+def kind_test(kinds: tuple[type, ...]) -> ValueTest:
+    """pySHACL's ``sh:nodeKind`` rule: the value is a term of one of these kinds."""
+
+    def passes(_: Lookups, value: Node) -> bool:
+        return isinstance(value, kinds)
+
+    return passes
+
+
+def member_test(allowed: frozenset[Node]) -> ValueTest:
+    """pySHACL's ``sh:in`` rule: the value is one of the list's (a set of terms there too)."""
+
+    def passes(_: Lookups, value: Node) -> bool:
+        return value in allowed
 
     return passes
 
@@ -350,8 +370,7 @@ class QuietShapes:
             elif predicate == SH.nodeKind:
                 if value not in NODE_KINDS:
                     raise Unsupported(f"node kind {value}")
-                kinds = NODE_KINDS[value]
-                tests.append(lambda _, v, kinds=kinds: isinstance(v, kinds))
+                tests.append(kind_test(NODE_KINDS[value]))
             elif predicate == SH.datatype:
                 tests.append(datatype_test(value))
             elif predicate == SH["class"]:
@@ -359,8 +378,7 @@ class QuietShapes:
             elif predicate == SH.hasValue:
                 has_values.append(value)
             elif predicate == SH["in"]:
-                allowed = frozenset(Collection(graph, value))
-                tests.append(lambda _, v, allowed=allowed: v in allowed)
+                tests.append(member_test(frozenset(Collection(graph, value))))
             elif predicate == SH.pattern:
                 if (node, SH.flags, None) in graph:
                     raise Unsupported("sh:flags")

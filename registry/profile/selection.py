@@ -125,7 +125,7 @@ class FrozenShapesGraph(ShapesGraph):
 class CompiledShapes:
     """A shape set pySHACL has harvested, and the shapes validation starts from."""
 
-    shapes_graph: ShapesGraph
+    shapes_graph: FrozenShapesGraph
     targeted: tuple[str, ...]
     switchable: dict[URIRef, tuple[Shape, ...]]
     """Predicate -> the compiled optional shapes on it, switched off when it is absent."""
