@@ -5,16 +5,18 @@ profile's ~350 shapes. pySHACL finds that out the long way (a shape's constraint
 one by one, each sh:node and sh:or by a nested validation that builds report nodes), and
 that is most of a validation. ``QuietShapes`` compiles each shape of a pySHACL shapes graph
 into direct graph lookups that answer one question: does this shape give **no result of any
-severity** for this focus node? When it can prove so, pySHACL's ``Shape.validate`` is
-skipped (``speedups``: it would have returned ``(True, [])``); otherwise pySHACL runs the
-shape as always and writes every result, message and report node itself.
+severity** for this focus node? ``speedups`` then hands pySHACL's ``Shape.validate`` only
+the focus nodes not proven quiet, and skips it when there are none (it would have returned
+``(True, [])``); pySHACL writes every result, message and report node itself.
 
 The check only ever says "quiet" when pySHACL would report nothing: each component is
-compiled from pySHACL's own rule for a *passing* value (same graph calls, same datatype and
-string rules), and a shape with a component or path it does not know (``sh:not``,
-``sh:sparql``, ``sh:qualifiedValueShape``, ...) is never quiet, so pySHACL runs it. A wrong
-"not quiet" costs time, never a result. ``tests/profile/test_quiet.py`` compares every
-sample, every invalid file and generated records with the check switched off.
+compiled from pySHACL's own rule for a *passing* value (same datatype and string rules, the
+same triples read from tables of the data graph), a SPARQL constraint is compiled only when
+its query reads nothing but its focus node's own values (``QueryCheck``), and a shape with a
+component or path it does not know (``sh:not``, ``sh:qualifiedValueShape``, ``sh:closed``,
+...) is never quiet, so pySHACL runs it. A wrong "not quiet" costs time, never a result.
+``tests/profile/test_quiet.py`` and ``bench.quiet_agreement`` compare every sample, every
+invalid file and generated records with the check switched off.
 """
 
 from __future__ import annotations
