@@ -42,7 +42,9 @@ BASE_IRI = "http://registry.bench/"
 TURTLE = formats.syntax_for_suffix("ttl")
 
 
-def client(url: str, queue: list[Submission], latencies: list[float]) -> None:
+def client(url: str, queue: list[Submission], latencies: list[float], busy: list[int]) -> None:
+    """POST records until the queue is empty; a 503 (every validator busy) is sent again
+    after its ``Retry-After``, as a provider's client does, and counted in ``busy``."""
     with requests.Session() as session:
         while True:
             try:
@@ -50,12 +52,20 @@ def client(url: str, queue: list[Submission], latencies: list[float]) -> None:
             except IndexError:
                 return
             started = time.perf_counter()
-            response = session.post(
-                f"{url}/api/records",
-                data=item.body,
-                headers={"Authorization": f"Bearer {item.token}", "Content-Type": "text/turtle"},
-                timeout=120,
-            )
+            while True:
+                response = session.post(
+                    f"{url}/api/records",
+                    data=item.body,
+                    headers={
+                        "Authorization": f"Bearer {item.token}",
+                        "Content-Type": "text/turtle",
+                    },
+                    timeout=120,
+                )
+                if response.status_code != 503:
+                    break
+                busy.append(1)
+                time.sleep(float(response.headers.get("Retry-After", "1")))
             latencies.append(time.perf_counter() - started)
             if response.status_code != 201:
                 raise RuntimeError(f"{response.status_code}: {response.text[:300]}")
@@ -63,9 +73,9 @@ def client(url: str, queue: list[Submission], latencies: list[float]) -> None:
 
 def over_http(
     folder: Path, submissions: list[Submission], clients: int
-) -> tuple[float, list[float], float]:
-    """Wall seconds, each request's latency, and the CPU seconds the server and its
-    validator processes spent on the requests."""
+) -> tuple[float, list[float], float, int]:
+    """Wall seconds, each request's latency, the CPU seconds the server and its validator
+    processes spent on the requests, and the 503s (busy validators) answered."""
     port = free_port()
     # A bulk load from one address: the write limits are not what is measured.
     server = serve(
@@ -74,9 +84,10 @@ def over_http(
     wait_for_port(port, server, seconds=120)
     queue = list(reversed(submissions))
     latencies: list[float] = []
+    busy: list[int] = []
+    url = f"http://127.0.0.1:{port}"
     workers = [
-        threading.Thread(target=client, args=(f"http://127.0.0.1:{port}", queue, latencies))
-        for _ in range(clients)
+        threading.Thread(target=client, args=(url, queue, latencies, busy)) for _ in range(clients)
     ]
     before = cpu_seconds(server.pid)
     started = time.perf_counter()
@@ -88,7 +99,7 @@ def over_http(
     cpu = cpu_seconds(server.pid) - before
     server.terminate()
     server.wait(timeout=30)
-    return elapsed, latencies, cpu
+    return elapsed, latencies, cpu, len(busy)
 
 
 class Stopwatch:
@@ -147,12 +158,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         submissions = prepare(folder / "http", BASE_IRI, args.records)
-        elapsed, latencies, cpu = over_http(folder, submissions, args.clients)
+        elapsed, latencies, cpu, busy = over_http(folder, submissions, args.clients)
         spent = phases(folder, submissions[: args.phases])
     n = len(latencies)
     ordered = sorted(latencies)
     rate = n / elapsed
-    print(f"{n} records over HTTP, {args.clients} clients, {elapsed:.1f} s: {rate:.1f} records/s")
+    print(
+        f"{n} records over HTTP, {args.clients} clients, {elapsed:.1f} s: {rate:.1f} records/s "
+        f"({busy} answers 503 'validators busy', sent again after Retry-After)"
+    )
     print(
         f"latency p50 {statistics.median(ordered) * 1000:.0f} ms, "
         f"p95 {ordered[int(n * 0.95)] * 1000:.0f} ms"

@@ -35,13 +35,14 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
 import pyoxigraph as ox
 from rdflib import Graph
+from rdflib.term import Node
 
 from registry.errors import RegistryError
 from registry.profile.validation import Report, Result, load_profile
@@ -109,9 +110,15 @@ def job_for(data: Graph, known: Graph | None) -> Job:
     )
 
 
-def read_nt(data: bytes) -> Graph:
-    """An N-Triples document as an rdflib graph, blank node labels kept (pyoxigraph parses)."""
-    return formats.to_rdflib(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
+def read_nt(data: bytes) -> Iterator[tuple[Node, Node, Node]]:
+    """An N-Triples document's triples as rdflib terms, blank node labels kept (pyoxigraph
+    parses); the worker builds one graph of them merged with what they cite."""
+    for triple in ox.parse(data, format=ox.RdfFormat.N_TRIPLES):
+        yield (
+            formats.to_rdflib_term(triple.subject),
+            formats.to_rdflib_term(triple.predicate),
+            formats.to_rdflib_term(triple.object),
+        )
 
 
 def report_of(answer: Answer) -> Report:
@@ -141,7 +148,7 @@ def serve(connection: Connection) -> None:
         answers = []
         for job in jobs:
             known = read_nt(job.known) if job.known else None
-            report = shapes.validate(read_nt(job.data), known)
+            report = shapes.validate_merged(shapes.merge(read_nt(job.data), known))
             # Pickled rdflib terms, not N-Triples: they keep blank node labels and tell a
             # plain literal from an xsd:string one, as the report graph in-process does.
             answers.append(Answer(report.results, pickle.dumps(tuple(report.graph))))

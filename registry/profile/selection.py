@@ -35,6 +35,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, SH
 from rdflib.term import Node
 
+from registry.profile.quiet import QuietShapes
 from registry.rdf.namespaces import ACCESS_RIGHT, CIR
 
 ACCESS_LEVELS = tuple(ACCESS_RIGHT[code] for code in ("PUBLIC", "NON_PUBLIC", "RESTRICTED"))
@@ -89,6 +90,10 @@ class FrozenShapesGraph(ShapesGraph):
     not cover goes to the graph.
     """
 
+    quiet: QuietShapes | None = None
+    """The check that lets ``speedups`` skip shapes that report nothing (set by
+    ``compile_shapes``)."""
+
     def freeze(self) -> None:
         """Build the tables; call after the shapes are harvested."""
         self._po: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)
@@ -120,10 +125,12 @@ class FrozenShapesGraph(ShapesGraph):
 class CompiledShapes:
     """A shape set pySHACL has harvested, and the shapes validation starts from."""
 
-    shapes_graph: ShapesGraph
+    shapes_graph: FrozenShapesGraph
     targeted: tuple[str, ...]
     switchable: dict[URIRef, tuple[Shape, ...]]
     """Predicate -> the compiled optional shapes on it, switched off when it is absent."""
+    quiet: QuietShapes
+    """The shapes compiled to prove that they report nothing (``registry.profile.quiet``)."""
 
     def switch_for(self, present: Iterable[Node]) -> None:
         """Switch the optional shapes of the predicates not ``present`` off, the others on."""
@@ -156,6 +163,13 @@ class ShapeSelection:
             for level in (*ACCESS_LEVELS, None)
         }
 
+    def use_quiet_check(self, enabled: bool) -> None:
+        """Let pySHACL skip the shapes the quiet check proves silent (the default), or run
+        every shape itself (the reference the agreement tests and ``bench.validate``
+        compare with)."""
+        for compiled in self._complete.values():
+            compiled.shapes_graph.quiet = compiled.quiet if enabled else None
+
     def shapes_for(self, data: Graph) -> CompiledShapes:
         """The compiled shapes of ``data``'s level, switched for the predicates it has.
 
@@ -172,6 +186,7 @@ def compile_shapes(selected: Graph, optional: dict[URIRef, URIRef]) -> CompiledS
     shapes_graph = FrozenShapesGraph(selected)
     _ = shapes_graph.shapes  # harvest now, once
     shapes_graph.freeze()
+    quiet = shapes_graph.quiet = QuietShapes(shapes_graph)
     switchable: dict[URIRef, list[Shape]] = defaultdict(list)
     for node, predicate in optional.items():
         if (None, SH.property, node) in selected:
@@ -180,6 +195,7 @@ def compile_shapes(selected: Graph, optional: dict[URIRef, URIRef]) -> CompiledS
         shapes_graph,
         targeted_shapes(selected),
         {predicate: tuple(found) for predicate, found in switchable.items()},
+        quiet,
     )
 
 

@@ -1,6 +1,6 @@
-"""Three speed-ups of pySHACL and rdflib internals, applied by the code that validates.
+"""Four speed-ups of pySHACL and rdflib internals, applied by the code that validates.
 
-All three are pure caching: the same answers, faster (the test suite and the agreement suite
+All four give the same answers, faster (the test suite and the agreement suite
 run with them). They change third-party modules for the whole process, so nothing applies
 them on import: ``Shapes`` calls ``apply()`` when it is built, the way pySHACL keeps its own
 patches in ``pyshacl.monkey.apply_patches()`` and calls it from its entry points. A process
@@ -25,6 +25,12 @@ libraries as published.
   instance is kept per (component, shape) and handed out again. The table is emptied when
   it grows past ``BUILT_ONCE_LIMIT`` (a process validating with many throw-away shapes
   graphs, such as the tests, does not keep them all).
+* **Shapes proven quiet are skipped.** A shapes graph the registry compiled carries a
+  ``QuietShapes`` (``registry.profile.quiet``) as ``quiet``: before pySHACL evaluates a shape
+  on its focus nodes, the check answers from direct graph lookups whether the shape would
+  report nothing on them: pySHACL runs the shape on the other focus nodes only, and when
+  there are none its ``(True, [])`` is returned without running it.
+  Any other shapes graph (no ``quiet``, or ``None``) is validated by pySHACL alone.
 """
 
 from __future__ import annotations
@@ -36,11 +42,14 @@ from typing import Any
 
 import pyshacl.shape
 from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
+from pyshacl.shape import Shape
+from rdflib import Literal
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.evaluate import evalQuery
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.processor import SPARQLProcessor
 from rdflib.plugins.sparql.sparql import Query
+from rdflib.term import IdentifiedNode
 
 _lock = threading.Lock()
 BUILT_ONCE_LIMIT = 50_000
@@ -89,13 +98,43 @@ def _query_parsed_once(
     return evalQuery(self.graph, strOrQuery, initBindings or {}, base)
 
 
+_validate_in_full = Shape.validate
+
+
+def _validate_unless_quiet(
+    self: Shape,
+    executor: Any,
+    target_graph: Any,
+    focus: Any = None,
+    _evaluation_path: list[Any] | None = None,
+) -> Any:
+    """pySHACL's ``Shape.validate``, skipped when the shapes graph's ``quiet`` check proves
+    that the shape reports nothing on its focus nodes."""
+    quiet = getattr(self.sg, "quiet", None)
+    if (
+        quiet is not None
+        and not self.deactivated
+        and not executor.focus_nodes
+        and not executor.sparql_mode
+        and not self._advanced
+    ):
+        if focus is not None and isinstance(focus, (IdentifiedNode, Literal)):
+            focus = [focus]
+        depth = len(_evaluation_path) // 2 if _evaluation_path else 0
+        focus = quiet.loud(self, target_graph, focus, depth)
+        if not focus:
+            return True, []
+    return _validate_in_full(self, executor, target_graph, focus, _evaluation_path)
+
+
 def applied() -> bool:
-    """Whether both speed-ups are in place, read from the patched modules themselves."""
+    """Whether all the speed-ups are in place, read from the patched modules themselves."""
     parameters, components = getattr(pyshacl.shape, "CONSTRAINT_PARAMS", (None, None))
     return (
         isinstance(parameters, frozenset)
         and all(isinstance(c, BuiltOnce) for c in (components or {None: None}).values())
         and SPARQLProcessor.query is _query_parsed_once
+        and Shape.validate is _validate_unless_quiet
     )
 
 
@@ -109,3 +148,4 @@ def apply() -> None:
             {p: BuiltOnce(c) for p, c in CONSTRAINT_PARAMETERS_MAP.items()},
         )
         SPARQLProcessor.query = _query_parsed_once  # type: ignore[method-assign]
+        Shape.validate = _validate_unless_quiet  # type: ignore[method-assign]

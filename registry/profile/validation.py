@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import itertools
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,7 +29,7 @@ from registry.profile.constraints import path_text
 from registry.profile.messages import Wording
 from registry.profile.results import Report, Result
 from registry.profile.selection import ACCESS_LEVELS, ShapeSelection
-from registry.profile.vocabularies import Vocabularies
+from registry.profile.vocabularies import Triples, Vocabularies
 from registry.rdf.namespaces import CIR
 
 SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
@@ -239,11 +240,17 @@ class Shapes:
         with VALIDATION_SECONDS.labels("batch").time():
             return self.validators.validate_many(items)
 
-    def merge(self, data: Graph, known: Graph | None = None) -> Graph:
-        """``data`` with ``known`` and the facts of the concepts they cite, in one new graph."""
+    def merge(self, data: Triples, known: Triples | None = None) -> Graph:
+        """``data`` with ``known`` and the facts of the concepts they cite, in one new graph
+        (``data`` itself when it is a graph and there is nothing to add)."""
         if self.vocabularies is not None:
             return self.vocabularies.background_for(data, known)
-        return data + known if known is not None else data
+        if isinstance(data, Graph) and known is None:
+            return data
+        merged = Graph()
+        for triple in itertools.chain(data, known or ()):
+            merged.add(triple)
+        return merged
 
     def validate_merged(self, data: Graph) -> Report:
         """Validate a description already merged with what it cites (``merge``); pySHACL

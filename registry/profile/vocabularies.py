@@ -12,7 +12,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, cast
@@ -20,6 +20,7 @@ from typing import IO, cast
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib.term import Node
 
 from registry.rdf import formats
 
@@ -31,6 +32,8 @@ LABEL = str(RDFS.label)
 AUTHORITY_TABLES = "authority"
 """The folder of the EU and HealthDCAT-AP tables: their rdfs:labels are not the registry's."""
 
+Triples = Iterable[tuple[Node, Node, Node]]
+"""A graph, or its triples in rdflib terms (a validator process's parsed submission)."""
 Membership = tuple[tuple[URIRef, URIRef], ...]
 
 
@@ -106,7 +109,7 @@ class Vocabularies:
             tuple(files), membership, labels, fingerprint.hexdigest(), namespaces, property_labels
         )
 
-    def background_for(self, data: Graph, known: Graph | None = None) -> Graph:
+    def background_for(self, data: Triples, known: Triples | None = None) -> Graph:
         """Return ``data`` (and ``known``, descriptions the registry holds of what it cites)
         plus the membership facts of every concept IRI they cite, in one new graph.
 
@@ -116,8 +119,9 @@ class Vocabularies:
         describe concepts under its own IRIs (as the HealthDCAT-AP example does).
         """
         merged = Graph()
-        for prefix, namespace in data.namespaces():
-            merged.bind(prefix, namespace)
+        if isinstance(data, Graph):
+            for prefix, namespace in data.namespaces():
+                merged.bind(prefix, namespace)
         cited: set[URIRef] = set()
         for triple in itertools.chain(data, known if known is not None else ()):
             _, predicate, obj = triple

@@ -120,7 +120,8 @@ def load_files(
     record's state (``write.never_replace``: those files are ``kept``)."""
     summary = LoadSummary()
     first = [path for path in files if not describes_dataset(path)]
-    datasets = [path for path in files if path not in set(first)]
+    early = set(first)
+    datasets = [path for path in files if path not in early]
     for path in first:
         note(summary, path, *submit_files(records, [path], precondition))
         advance()
