@@ -16,7 +16,9 @@ IRIs (``variants``), for ``bench.validate``.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import os
+import pstats
 import tempfile
 import time
 from pathlib import Path
@@ -69,6 +71,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--records", type=int, default=10_000)
     parser.add_argument("--baseline", type=int, default=40, help="records the baseline times")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="print where the loading process's CPU goes (cProfile on CPU time)",
+    )
     args = parser.parse_args()
     baseline = plain.measure(args.baseline)
     with tempfile.TemporaryDirectory() as name:
@@ -82,8 +89,13 @@ def main() -> None:
         registry.shapes.validators.ready()  # type: ignore[attr-defined]
         cpu = os.times()
         family = cpu_seconds(os.getpid())
+        profile = cProfile.Profile(time.process_time) if args.profile else None
         started = time.perf_counter()
+        if profile is not None:
+            profile.enable()
         summary = load_files(registry.records, files)
+        if profile is not None:
+            profile.disable()
         elapsed = time.perf_counter() - started
         after = os.times()
         family = cpu_seconds(os.getpid()) - family
@@ -111,6 +123,41 @@ def main() -> None:
     if summary.rejected:
         path, why = summary.rejected[0]
         print(f"first rejected: {path}: {why[:300]}")
+    if profile is not None:
+        print_phases(pstats.Stats(profile), busy, max(loaded, 1))
+
+
+PHASES = {
+    "parse": ("registry/rdf/formats.py", "parse"),
+    "prepare (topic, foreign subjects, agents)": ("registry/records/submission.py", "prepare"),
+    "foreign subjects (who else describes what it cites)": (
+        "registry/records/submission.py",
+        "refuse_foreign_subjects",
+    ),
+    "digest": ("registry/records/submission.py", "digest"),
+    "validation (sending, waiting, reading reports)": ("registry/profile/pool.py", "validate_many"),
+    "store transaction": ("registry/records/write.py", "commit"),
+    "search index": ("registry/catalogue/index/sync.py", "record_written"),
+    "catalogue listing": ("registry/federation/listing.py", "record_written"),
+    "audit": ("registry/records/audit.py", "log"),
+}
+"""Where a loaded record's CPU goes in the loading process: functions whose inclusive time
+is one phase (some nest: the store transaction includes the listeners it calls)."""
+
+
+def print_phases(stats: pstats.Stats, busy: float, loaded: int) -> None:
+    """Each phase's inclusive CPU a record and its share of the process's CPU."""
+    inclusive: dict[str, float] = {}
+    for (filename, _line, function), row in stats.stats.items():  # type: ignore[attr-defined]
+        for phase, (suffix, name) in PHASES.items():
+            if function == name and filename.endswith(suffix):
+                inclusive[phase] = inclusive.get(phase, 0.0) + row[3]
+    print("where the loading process's CPU goes (inclusive, phases may nest):")
+    for phase, seconds in inclusive.items():
+        share = seconds / busy if busy else 0.0
+        print(f"  {phase:46} {seconds / loaded * 1000:7.2f} ms a record  {share:6.1%}")
+    print("the functions with the most CPU of their own:")
+    stats.sort_stats("tottime").print_stats(12)
 
 
 if __name__ == "__main__":

@@ -77,6 +77,8 @@ def started_registry(
         "REGISTRY_LOG_FORMAT": "text",
         "REGISTRY_DUMP_INTERVAL": "0",
         "REGISTRY_HARVEST_CHECK_INTERVAL": "0",
+        # wrk's 16 connections come from one address: each may have a query running.
+        "REGISTRY_SPARQL_PER_CLIENT": "16",
     }
     local = folder / f"local-{processes}"
     local.mkdir()  # seeded with the built index: each start reconciles, not rebuilds
