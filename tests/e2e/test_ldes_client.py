@@ -27,6 +27,7 @@ from registry.records.accounts import Accounts
 from registry.records.layout import record_id_for
 from tests.conftest import ROOT, SAMPLES
 from tests.e2e.servers import running_server
+from tests.federation.test_feed import without_stamp
 
 CLIENT = ROOT / "tests" / ".cache" / "ldes-client" / "node_modules" / ".bin" / "ldes-client"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -102,7 +103,8 @@ def test_ldes_client_reaches_every_sample_dataset_as_accepted(
         [dataset] = [t.subject for t in sent if t.predicate == RDF_TYPE and t.object == DATASET_TYPE]
         assert isinstance(dataset, ox.NamedNode)
         assert dataset.value in descriptions, sample.name
-        assert len(descriptions[dataset.value]) == len(sent), sample.name
+        # As accepted, plus the dct:modified the registry stamps on a dataset that gives none.
+        assert len(without_stamp(descriptions[dataset.value], dataset)) == len(sent), sample.name
 
 
 def test_ldes_client_reads_a_withdrawal_as_an_as_delete(feed_server: tuple[str, str]) -> None:
