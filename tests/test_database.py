@@ -109,6 +109,7 @@ def test_files_of_earlier_versions_are_imported_once(tmp_path: Path, database_ur
     assert settings.legacy_files["accounts"].exists()  # kept: the operator may delete it
 
 
+@pytest.mark.embedded_only  # earlier versions kept their accounts file beside an embedded store
 def test_registry_start_imports_the_accounts_file(
     make_app: Callable[..., Flask], tmp_path: Path, database_url: str
 ) -> None:

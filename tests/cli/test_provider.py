@@ -142,6 +142,7 @@ def test_add_warns_when_the_agent_is_not_registered(
     assert "registry load FILE" in unregistered.output and "/api/records" in unregistered.output
 
 
+@pytest.mark.embedded_only  # only an embedded store is held by the process that opened it
 def test_add_says_when_the_store_is_held_or_empty(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, app: Flask
 ) -> None:
