@@ -15,6 +15,7 @@ from rdflib.namespace import DCAT, FOAF, XSD
 
 from registry.errors import RegistryError
 from registry.rdf import formats, readable
+from registry.rdf.formats import oxigraph_iri
 from registry.rdf.namespaces import CV, EHDS_REGULATION, VCARD
 from registry.records.form_fields import (
     AGENTS,
@@ -32,14 +33,9 @@ from registry.records.form_fields import (
     Field,
     Form,
     FormProblems,
+    Node,
     Values,
 )
-
-Node = ox.NamedNode | ox.BlankNode
-
-
-def _iri(term: object) -> ox.NamedNode:
-    return ox.NamedNode(str(term))
 
 
 def _clean(values: Values) -> dict[str, list[str]]:
@@ -80,12 +76,12 @@ class _Builder:
             if not value.isascii() or not value.isdigit():
                 self.form.problems[name] = f"{value!r} is not a whole number 0 or more"
                 return None
-            return ox.Literal(str(int(value)), datatype=_iri(XSD.nonNegativeInteger))
+            return ox.Literal(str(int(value)), datatype=oxigraph_iri(XSD.nonNegativeInteger))
         if spec.kind == "boolean":
             if value not in ("true", "false"):
                 self.form.problems[name] = f"{value!r} is neither true nor false"
                 return None
-            return ox.Literal(value, datatype=_iri(XSD.boolean))
+            return ox.Literal(value, datatype=oxigraph_iri(XSD.boolean))
         if spec.kind == "english":
             return ox.Literal(value, language="en")
         return ox.Literal(value)
@@ -149,7 +145,7 @@ def _agent(build: _Builder, dataset: ox.NamedNode, name: str, predicate: str) ->
     label, email = form.one(f"{name}_name"), form.one(f"{name}_email")
     if form.one(name) or not (label or email):
         return  # registered: the registry has its description
-    build.add(agent, TYPE, _iri(FOAF.Agent))
+    build.add(agent, TYPE, oxigraph_iri(FOAF.Agent))
     if label:
         build.add(agent, str(FOAF.name), ox.Literal(label, language="en"))
     if email:
@@ -158,7 +154,7 @@ def _agent(build: _Builder, dataset: ox.NamedNode, name: str, predicate: str) ->
             return
         point = ox.BlankNode()
         build.add(agent, str(CV.contactPoint), point)
-        build.add(point, TYPE, _iri(CV.ContactPoint))
+        build.add(point, TYPE, oxigraph_iri(CV.ContactPoint))
         build.add(point, str(CV.email), ox.Literal(email.removeprefix("mailto:")))
 
 
@@ -168,7 +164,7 @@ def _contact(build: _Builder, dataset: ox.NamedNode) -> None:
         return
     point = ox.BlankNode()
     build.add(dataset, CONTACT, point)
-    build.add(point, TYPE, _iri(VCARD.Kind))
+    build.add(point, TYPE, oxigraph_iri(VCARD.Kind))
     if name:
         build.add(point, str(VCARD.fn), ox.Literal(name))
     if email:
@@ -190,7 +186,7 @@ def _distribution(build: _Builder, dataset: ox.NamedNode, n: int) -> None:
     if node is None:
         return
     build.add(dataset, DISTRIBUTION, node)
-    build.add(node, TYPE, _iri(DCAT.Distribution))
+    build.add(node, TYPE, oxigraph_iri(DCAT.Distribution))
     build.add(node, LEGISLATION, ox.NamedNode(EHDS_REGULATION))
     build.fields(node, DISTRIBUTION_FIELDS, prefix)
 

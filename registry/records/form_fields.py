@@ -18,6 +18,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import pyoxigraph as ox
 from rdflib.namespace import DCAT, DCTERMS, RDF
 
 from registry.errors import RegistryError
@@ -33,6 +34,9 @@ from registry.rdf.namespaces import (
 Values = Mapping[str, list[str]]
 """The form as the browser sends it: each field name with its values (several for a
 multiple select)."""
+
+Node = ox.NamedNode | ox.BlankNode
+"""A subject the form writes or reads: the dataset, an agent, a distribution."""
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ import pyoxigraph as ox
 from rdflib.namespace import DCAT, XSD
 
 from registry.rdf import readable
+from registry.rdf.formats import oxigraph_iri
 from registry.rdf.namespaces import EHDS_REGULATION, VCARD
 from registry.records.form_fields import (
     AGENTS,
@@ -29,13 +30,8 @@ from registry.records.form_fields import (
     TYPE,
     Field,
     Form,
+    Node,
 )
-
-Node = ox.NamedNode | ox.BlankNode
-
-
-def _iri(term: object) -> ox.NamedNode:
-    return ox.NamedNode(str(term))
 
 
 def fill(
@@ -55,7 +51,7 @@ def fill(
         t.subject
         for t in triples
         if t.predicate.value == TYPE
-        and t.object == _iri(DCAT.Dataset)
+        and t.object == oxigraph_iri(DCAT.Dataset)
         and isinstance(t.subject, ox.NamedNode)
     ]
     values: dict[str, list[str]] = {}

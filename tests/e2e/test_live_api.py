@@ -54,7 +54,7 @@ def number_of_individuals(body: bytes) -> bytes:
 
 
 def race(
-    url: str, sent: dict[str, str], bodies: list[bytes]
+    url: str, sent: dict[str, str], bodies: list[bytes], timeout: float = 60
 ) -> list[tuple[bytes, requests.Response]]:
     """PUT each body from its own thread, all released at once; return (body, answer) pairs."""
     answers: list[tuple[bytes, requests.Response]] = []
@@ -62,7 +62,7 @@ def race(
 
     def replace(body: bytes) -> None:
         barrier.wait()
-        answers.append((body, requests.put(url, data=body, headers=sent, timeout=60)))
+        answers.append((body, requests.put(url, data=body, headers=sent, timeout=timeout)))
 
     editors = [threading.Thread(target=replace, args=(body,)) for body in bodies]
     for editor in editors:

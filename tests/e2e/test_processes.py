@@ -34,6 +34,7 @@ from registry.synthetic.agents import agents
 from registry.synthetic.records import records
 from tests.conftest import ROOT, children
 from tests.e2e.servers import free_port, wait_for_port
+from tests.e2e.test_live_api import race
 from tests.postgresql import Cluster
 from tests.store_server import OxigraphServer
 
@@ -182,25 +183,6 @@ def retitled(submission: Submission, tag: str) -> bytes:
     return submission.body.replace(f'"{title}"'.encode(), f'"{title} {tag}"'.encode())
 
 
-def race(
-    url: str, sent: dict[str, str], bodies: list[bytes]
-) -> list[tuple[bytes, requests.Response]]:
-    """PUT each body from its own thread, all released at once; return (body, answer) pairs."""
-    answers: list[tuple[bytes, requests.Response]] = []
-    barrier = threading.Barrier(len(bodies))
-
-    def replace(body: bytes) -> None:
-        barrier.wait()
-        answers.append((body, requests.put(url, data=body, headers=sent, timeout=120)))
-
-    editors = [threading.Thread(target=replace, args=(body,)) for body in bodies]
-    for editor in editors:
-        editor.start()
-    for editor in editors:
-        editor.join()
-    return answers
-
-
 def test_a_write_through_one_process_is_searchable_in_every_process_within_2_s(
     deployment: Deployment,
 ) -> None:
@@ -240,7 +222,7 @@ def test_the_if_match_race_across_processes_has_one_winner(deployment: Deploymen
             "If-Match": etag,
             "Connection": "close",
         }
-        answers = race(record, sent, bodies)
+        answers = race(record, sent, bodies, timeout=120)
         assert sorted(a.status_code for _, a in answers) == [200, 412], [a.text for _, a in answers]
         won, winner = next((body, a) for body, a in answers if a.status_code == 200)
         current = requests.get(record, headers={"Accept": "text/turtle"}, timeout=30)
