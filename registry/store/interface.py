@@ -3,8 +3,10 @@
 Two classes implement ``Store``: ``oxigraph.EmbeddedStore`` (pyoxigraph in this process, a
 folder on disk) and ``remote.RemoteStore`` (an Oxigraph server, or any SPARQL 1.1 Protocol
 and Graph Store Protocol server, over HTTP). Callers see pyoxigraph terms and results from
-both. Both write a record with the same SPARQL Update text (``update_text``), so a test of
-the conditional write on either backend tests the text the other sends.
+both. A remote store is written with one conditional SPARQL Update (``update_text``): other
+processes write the same server. The embedded store is the only writer of its folder, so it
+checks a write's guard by reading under its write lock and sends the cheaper unconditional
+form (``checked_update_text``); the tests of the guard run on both backends.
 """
 
 from __future__ import annotations
@@ -150,6 +152,38 @@ def update_text(replace: Graphs, append: Graphs, guard: Guard | None = None) -> 
     )
     blocks = [_block(g, t) for g, t in [*replace.items(), *append.items()] if g != guard.graph]
     return f"{swap}{clears} ;\nINSERT {{\n{''.join(blocks)}}} WHERE {{ {held} }}"
+
+
+def checked_update_text(replace: Graphs, append: Graphs, guard: Guard) -> str:
+    """The SPARQL Update of a guarded write whose writer checked the guard itself, under a
+    lock that every other writer of the store takes (the embedded store, the only process
+    writing its folder): it writes what ``update_text`` writes when the guard holds.
+
+    Data operations only (``DELETE DATA``, ``CLEAR``, ``INSERT DATA``): Oxigraph evaluates no
+    pattern and instantiates no template, which made the conditional form cost a loaded
+    record about 0.8 ms more. ``CLEAR``, not ``DROP``, as the conditional form's pattern
+    deletes keep a replaced graph's name; ``INSERT DATA``'s blank nodes are fresh, as the
+    conditional template's are.
+    """
+    graph = ox.NamedNode(guard.graph)
+    old = (
+        f"DELETE DATA {{ GRAPH {graph} {{ {guard.triple(guard.expected)} }} }} ;\n"
+        if guard.expected is not None
+        else ""
+    )
+    clears = "".join(
+        f"CLEAR SILENT GRAPH {ox.NamedNode(g)} ;\n" for g in replace if g != guard.graph
+    )
+    swap = f"GRAPH {graph} {{ {guard.triple(guard.new)} }}\n"
+    blocks = [_block(g, t) for g, t in [*replace.items(), *append.items()] if g != guard.graph]
+    return f"{old}{clears}INSERT DATA {{\n{swap}{''.join(blocks)}}}"
+
+
+def guard_holds(store: Store, guard: Guard) -> bool:
+    """Whether a guarded write may go ahead: the guard's triple holds its expected value
+    (``None``: the guard's subject has no value for its predicate)."""
+    found = store.objects(guard.subject, guard.predicate, guard.graph)
+    return guard.expected in found if guard.expected is not None else not found
 
 
 def guard_held(store: Store, guard: Guard) -> bool:
