@@ -30,6 +30,7 @@ from registry.rdf.jsonld import inline_contexts
 from registry.rdf.namespaces import compact
 from registry.records.audit import OPERATOR
 from registry.records.facade import Records
+from registry.records.foreign import Describers
 from registry.records.submission import (
     Accepted,
     Checked,
@@ -183,7 +184,11 @@ def store_checked(
     precondition: Precondition = lambda state: None,
 ) -> list[Outcome]:
     """Write each checked description in its own transaction, in order (refusals audited;
-    a record ``precondition`` keeps is its ``RecordKept``)."""
+    a record ``precondition`` keeps is its ``RecordKept``). Who else describes their
+    subjects is asked once for them all (``foreign.Describers``)."""
+    describers = Describers.ask(
+        records, [(c.triples, str(c.topic.iri)) for c in checked if not isinstance(c, str)]
+    )
     outcomes: list[Outcome] = []
     for item in checked:
         if isinstance(item, str):
@@ -191,7 +196,9 @@ def store_checked(
             continue
         try:
             with refusals_audited(records, OPERATOR, "submit"):
-                outcomes.append(store(records, item, precondition=precondition))
+                outcomes.append(
+                    store(records, item, precondition=precondition, describers=describers)
+                )
         except RecordKept as kept:
             outcomes.append(kept)
         except RegistryError as error:

@@ -97,6 +97,10 @@ class Store(Protocol):
     def query(self, sparql: str, substitutions: Mapping[str, Term] | None = None) -> QueryResult:
         """Run a read-only query over the union of all graphs; the answer is complete."""
 
+    def query_each(self, sparql: str, name: str, terms: Iterable[Term]) -> QueryResult:
+        """``query`` once for many values of the variable ``name`` (``with_values``): one
+        question about a whole batch instead of one a term."""
+
     def dump(self, path: Path) -> None: ...
 
     def restore(self, path: Path) -> None: ...
@@ -202,17 +206,26 @@ def bind(sparql: str, substitutions: Mapping[str, Term]) -> str:
 
     A ``VALUES`` block opens the query's outermost group (``{ VALUES (?a ?b) { (x y) } ...``):
     evaluated first, it binds as pyoxigraph's substitutions do for the registry's ``.rq``
-    queries (which project their bound variables). The terms are written by pyoxigraph,
-    which escapes them; comment lines are dropped first (they may hold a brace), and a
-    ``CONSTRUCT``'s group is the one after ``WHERE``, not its template.
+    queries (which project their bound variables): ``with_values`` with one row.
     """
     if not substitutions:
         return sparql
+    return with_values(sparql, list(substitutions), [list(substitutions.values())])
+
+
+def with_values(sparql: str, names: list[str], rows: Iterable[Iterable[Term]]) -> str:
+    """The query with a ``VALUES`` block of ``rows`` (one term per name each) opening its
+    outermost group (``bind``'s, with any number of rows: one query asks about many terms).
+
+    The terms are written by pyoxigraph, which escapes them; comment lines are dropped first
+    (they may hold a brace), and a ``CONSTRUCT``'s group is the one after ``WHERE``, not its
+    template.
+    """
     lines = [line for line in sparql.splitlines() if not line.lstrip().startswith("#")]
     text = "\n".join(lines)
     where = re.search(r"\bWHERE\s*\{", text, re.IGNORECASE)
     construct = re.search(r"\bCONSTRUCT\s*\{", text, re.IGNORECASE)
     opening = where.end() if construct and where else text.index("{") + 1
-    names = " ".join(f"?{name}" for name in substitutions)
-    values = " ".join(str(term) for term in substitutions.values())
-    return f"{text[:opening]} VALUES ({names}) {{ ({values}) }}\n{text[opening:]}"
+    variables = " ".join(f"?{name}" for name in names)
+    values = " ".join(f"({' '.join(str(term) for term in row)})" for row in rows)
+    return f"{text[:opening]} VALUES ({variables}) {{ {values} }}\n{text[opening:]}"

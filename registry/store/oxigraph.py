@@ -31,6 +31,7 @@ from registry.store.interface import (
     checked_update_text,
     guard_holds,
     update_text,
+    with_values,
 )
 from registry.store.snapshots import Snapshots
 
@@ -226,6 +227,11 @@ class EmbeddedStore:
             prefixes=PREFIXES,
             substitutions=bindings or None,
         )
+
+    def query_each(self, sparql: str, name: str, terms: Iterable[Term]) -> QueryResult:
+        """Run a read-only query once for many values of ``name`` (a ``VALUES`` block:
+        pyoxigraph's substitutions bind one term)."""
+        return self.query(with_values(sparql, [name], ([term] for term in terms)))
 
     def dump(self, path: Path) -> None:
         """Write every quad to ``path`` as N-Quads (a backup)."""
