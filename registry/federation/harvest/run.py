@@ -233,18 +233,31 @@ def _store(harvest: Harvest, state: _Pass, batch: list[Description]) -> None:
     fetched = datetime.now(UTC)
     checked = [(c.triples, str(c.topic.iri)) for c in outcomes if isinstance(c, Checked)]
     describers = Describers.ask(harvest.records, checked)
-    for description, outcome in zip(batch, outcomes, strict=True):
-        try:
-            if isinstance(outcome, RegistryError):
-                raise outcome
-            _write(harvest, state, description, outcome, fetched, describers)
-        except Conflict:
-            if description.kind != "agent":
-                raise_conflict(state, description)
-            # An agent registered here already (a provider's own, say) is cited as it is.
-            state.report.agents_kept += 1
-        except RegistryError as error:
-            state.report.refused.append({"topic": description.topic, "reason": reason(error)})
+    with harvest.records.announcing_together():  # one search-index transaction for the batch
+        for description, outcome in zip(batch, outcomes, strict=True):
+            _store_one(harvest, state, description, outcome, fetched, describers)
+
+
+def _store_one(
+    harvest: Harvest,
+    state: _Pass,
+    description: Description,
+    outcome: Checked | RegistryError,
+    fetched: datetime,
+    describers: Describers,
+) -> None:
+    """Write one checked description of a batch, or report why it was refused."""
+    try:
+        if isinstance(outcome, RegistryError):
+            raise outcome
+        _write(harvest, state, description, outcome, fetched, describers)
+    except Conflict:
+        if description.kind != "agent":
+            raise_conflict(state, description)
+        # An agent registered here already (a provider's own, say) is cited as it is.
+        state.report.agents_kept += 1
+    except RegistryError as error:
+        state.report.refused.append({"topic": description.topic, "reason": reason(error)})
 
 
 def raise_conflict(state: _Pass, description: Description) -> None:
