@@ -214,10 +214,10 @@ def open_registry(settings: Settings) -> Registry:
         store, search, vocabularies.labels, layout, settings.page_size, vocabularies.property_labels
     )
     index = IndexSync(search, store, layout)
-    records.subscribe(index.record_written)
+    records.subscribe(index.records_written)
     backfill(records)  # a store written before the change log: once, before any write
     listing = Listing(store, layout)
-    records.subscribe(listing.record_written)
+    records.subscribe(listing.records_written)
     if not store.has_graph(layout.catalog_iri):
         # The settings describe a new store's catalogue, as its first version; a loaded
         # description (data/sample/catalog.ttl, say) replaces it and is kept across restarts.

@@ -26,7 +26,7 @@ Pages show each record as it is when served: replaced during a walk, its new ver
 withdrawn, no description (OAI-PMH: a deleted header).
 
 The listing is kept in memory (tens of bytes per record), read from the store on first use
-and then kept in step by ``record_written``, which ``runtime`` subscribes to the records'
+and then kept in step by ``records_written``, which ``runtime`` subscribes to the records'
 commits.
 """
 
@@ -46,6 +46,7 @@ from registry.errors import RegistryError
 from registry.federation.documents import agent_description
 from registry.queries import query
 from registry.rdf.namespaces import CIR
+from registry.records.facade import Announcement
 from registry.records.layout import Layout, history_iri, is_record_id, record_facts
 from registry.store.interface import Store, Term
 
@@ -185,11 +186,13 @@ class Listing:
         latest = settled(now)
         return Window(latest if as_of is None or as_of > latest else as_of, since, until)
 
-    def record_written(self, record_id: str, triples: list[ox.Triple]) -> None:
-        """Take in a record's new current graph (subscribed to the records' commits)."""
-        record = self.layout.record_iri(record_id)
+    def records_written(self, written: list[Announcement]) -> None:
+        """Take in records' new current graphs (subscribed to the records' commits)."""
         with self._lock:
-            if self._slots is not None:  # else the first read loads it from the store
+            if self._slots is None:  # the first read loads them from the store
+                return
+            for record_id, triples in written:
+                record = self.layout.record_iri(record_id)
                 self._take(record_id, record, columns_of(record_facts(triples, record)))
 
     def members(self, window: Window, start: int, stop: int) -> tuple[list[Slot], int]:

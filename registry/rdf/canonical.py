@@ -53,22 +53,21 @@ def _hash(text: str) -> str:
 class Canonical:
     """A description with canonical blank-node labels (``_:c`` and 32 hex digits)."""
 
-    triples: tuple[ox.Triple, ...]
-    """The triples relabelled, in the order of their N-Triples lines."""
+    lines: tuple[str, ...]
+    """Its N-Triples lines, relabelled, sorted: what the digest is made of (written straight
+    from the labels: building the relabelled triples first took a loaded record 0.7 ms)."""
 
     @property
-    def lines(self) -> list[str]:
-        return [_line(t) for t in self.triples]
+    def triples(self) -> tuple[ox.Triple, ...]:
+        """The triples relabelled, in the order of their lines."""
+        text = "\n".join(self.lines).encode("utf-8")
+        return tuple(q.triple for q in ox.parse(text, format=ox.RdfFormat.N_TRIPLES))
 
     @property
     def digest(self) -> str:
         """The fingerprint kept on a record: equal for isomorphic descriptions only."""
         text = "\n".join(self.lines)
         return DIGEST_PREFIX + hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _line(triple: ox.Triple) -> str:
-    return f"{triple.subject} {triple.predicate} {triple.object} ."
 
 
 class _Graph:
@@ -175,10 +174,6 @@ def _relabelled_line(triple: ox.Triple, labels: Labels) -> str:
     return f"{_term(triple.subject, labels)} {triple.predicate} {_term(triple.object, labels)} ."
 
 
-def _relabel(term: ox.NamedNode | ox.BlankNode | ox.Literal, labels: Labels) -> object:
-    return ox.BlankNode(labels[term]) if isinstance(term, ox.BlankNode) else term
-
-
 def canonical(triples: Iterable[ox.Triple]) -> Canonical:
     """Return the description with canonical blank-node labels, or raise TangledBlankNodes
     when its tangled blank nodes go beyond the bounds."""
@@ -194,12 +189,4 @@ def canonical(triples: Iterable[ox.Triple]) -> Canonical:
     if tangled:
         _, colours = _Search(graph, tangled, labels).least({node: "" for node in tangled})
         labels.update(colours)
-    relabelled = [
-        ox.Triple(
-            _relabel(t.subject, labels),  # type: ignore[arg-type]
-            t.predicate,
-            _relabel(t.object, labels),  # type: ignore[arg-type]
-        )
-        for t in listed
-    ]
-    return Canonical(tuple(sorted(relabelled, key=_line)))
+    return Canonical(tuple(sorted(_relabelled_line(t, labels) for t in listed)))

@@ -21,6 +21,7 @@ from registry.errors import DatabaseUnavailable
 from registry.metrics import RECORD_EVENTS
 
 log = logging.getLogger(__name__)
+AUDIT_INSERT = insert(audit)
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ class AuditLog:
         }
         try:
             with self.database.writing() as db:
-                db.execute(insert(audit).values(entry))
+                db.execute(AUDIT_INSERT, entry)  # parameters, not .values(): compiled once
         except (DatabaseUnavailable, OSError) as error:
             log.error("audit entry not written (%s): %s", error, entry)
 

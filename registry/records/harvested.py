@@ -22,6 +22,7 @@ from registry.rdf.formats import oxigraph_iri
 from registry.rdf.namespaces import CIR
 from registry.records.audit import Author
 from registry.records.facade import Records
+from registry.records.foreign import Describers
 from registry.records.submission import Checked, change_for
 from registry.records.write import (
     Precondition,
@@ -76,10 +77,12 @@ def store_harvested(
     provenance: Provenance,
     author: Author,
     owner: str | None = None,
+    describers: Describers | None = None,
 ) -> Written:
     """Write a checked description as a record of the harvest source (owned by ``owner``,
-    the source's provider, when it has one); an unchanged description writes nothing."""
-    change = change_for(records, checked)
+    the source's provider, when it has one); an unchanged description writes nothing.
+    ``describers``: who describes the subjects of the batch it belongs to."""
+    change = change_for(records, checked, describers)
     change = replace(change, owner=owner or change.owner, about_record=provenance.about_record())
     return write_record(records, change, author, may_harvest(provenance.source))
 

@@ -30,6 +30,7 @@ from registry.rdf.jsonld import inline_contexts
 from registry.rdf.namespaces import compact
 from registry.records.audit import OPERATOR
 from registry.records.facade import Records
+from registry.records.foreign import Describers
 from registry.records.submission import (
     Accepted,
     Checked,
@@ -183,17 +184,29 @@ def store_checked(
     precondition: Precondition = lambda state: None,
 ) -> list[Outcome]:
     """Write each checked description in its own transaction, in order (refusals audited;
-    a record ``precondition`` keeps is its ``RecordKept``)."""
+    a record ``precondition`` keeps is its ``RecordKept``). Who else describes their
+    subjects is asked once for them all (``foreign.Describers``), and the listeners hear of
+    them together at the end."""
+    describers = Describers.ask(
+        records, [(c.triples, str(c.topic.iri)) for c in checked if not isinstance(c, str)]
+    )
     outcomes: list[Outcome] = []
-    for item in checked:
-        if isinstance(item, str):
-            outcomes.append(item)
-            continue
-        try:
-            with refusals_audited(records, OPERATOR, "submit"):
-                outcomes.append(store(records, item, precondition=precondition))
-        except RecordKept as kept:
-            outcomes.append(kept)
-        except RegistryError as error:
-            outcomes.append(reason(error))
+    with records.announcing_together():  # one search-index transaction for the batch
+        for item in checked:
+            outcomes.append(store_one(records, item, precondition, describers))
     return outcomes
+
+
+def store_one(
+    records: Records, item: Checked | str, precondition: Precondition, describers: Describers
+) -> Outcome:
+    """Write one checked description (refusal audited): its outcome, or the reason refused."""
+    if isinstance(item, str):
+        return item
+    try:
+        with refusals_audited(records, OPERATOR, "submit"):
+            return store(records, item, precondition=precondition, describers=describers)
+    except RecordKept as kept:
+        return kept
+    except RegistryError as error:
+        return reason(error)

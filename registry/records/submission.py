@@ -16,21 +16,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
-from rdflib.term import Node
 
 from registry.errors import (
     Conflict,
     DatasetNotFound,
     Forbidden,
-    ForeignDataset,
-    ForeignSubject,
     InvalidDescription,
     RegistryError,
 )
 from registry.profile.validation import Report, Shapes
-from registry.queries import query
 from registry.rdf import formats
 from registry.rdf.canonical import canonical
 from registry.rdf.formats import RdfSyntax
@@ -40,6 +36,7 @@ from registry.records.accounts import Provider
 from registry.records.agents import agent_descriptions, cited_iris
 from registry.records.audit import OPERATOR, Author
 from registry.records.facade import Records
+from registry.records.foreign import Describers, refuse_foreign_subjects
 from registry.records.layout import record_id_for
 from registry.records.write import (
     MODIFIED,
@@ -101,75 +98,6 @@ def find_topic(graph: Graph, catalog: str) -> Topic:
             "so the registry can keep it stable across updates."
         )
     return Topic(dataset, "dataset")
-
-
-def refuse_foreign_subjects(records: Records, graph: Graph, record: str, topic: URIRef) -> None:
-    """Refuse statements about any node but ``topic`` and the nodes it reaches that no other
-    record describes: never registry IRIs, the catalogue (unless it is the topic, the
-    operator's description), a vocabulary concept, or another record's dataset, agent or
-    distribution. (Another record's blank nodes cannot be named: every write is an INSERT
-    DATA, whose blank nodes are fresh.)
-    """
-    base, catalog = records.layout.base_iri, records.catalog_iri
-    subjects = sorted({str(s) for s in graph.subjects() if isinstance(s, URIRef)})
-    claimed = [s for s in subjects if s.startswith(base) and s != str(topic)]
-    if (None, DCAT.record, None) in graph or (None, DCAT.dataset, None) in graph:
-        raise DatasetNotFound(
-            "The description lists catalogue records or datasets (dcat:record, dcat:dataset); "
-            "the registry writes those links itself when it stores each dataset."
-        )
-    if catalog in claimed:
-        raise ForeignSubject(
-            f"The description makes statements about the catalogue <{catalog}>; its "
-            "description is the operator's. Describe your dataset under your own IRIs."
-        )
-    if claimed:
-        raise DatasetNotFound(
-            f"The description makes statements about registry IRIs ({', '.join(claimed[:3])}); "
-            "those are written by the registry itself. Describe your dataset under your own IRIs."
-        )
-    # One indexed lookup per subject of this description (about ten): SPARQL substitution
-    # binds single terms, and the alternative, pasting a VALUES list, would put data in a query.
-    # The topic is skipped: its record is the one its IRI names, and the registry writes
-    # statements about the catalogue into every dataset's record.
-    for subject in subjects:
-        if subject == str(topic):
-            continue
-        rows = records.store.query(
-            query("owned_subject"),
-            {"subject": ox.NamedNode(subject), "record": ox.NamedNode(record)},
-        )
-        for row in rows:  # type: ignore[union-attr]
-            if row["other"].value == records.layout.vocabularies_graph:
-                raise ForeignSubject(
-                    f"<{subject}> is a term of the registry's vocabularies; a description may "
-                    "cite it, not make statements about it."
-                )
-            raise ForeignDataset(
-                f"<{subject}> is described by another record; a description may only make "
-                "statements about its own dataset and the nodes it introduces (cite a "
-                "registered agent by its IRI instead of describing it again)."
-            )
-    stray = unreached(graph, topic)
-    if stray:
-        raise ForeignSubject(
-            f"The description makes statements about {', '.join(stray[:3])}, which "
-            f"<{topic}> does not link to; a record describes its dataset and the nodes it "
-            "links to (its distributions, contact points...)."
-        )
-
-
-def unreached(graph: Graph, topic: URIRef) -> list[str]:
-    """The subjects of ``graph`` not reached from ``topic`` by following statements."""
-    reached: set[Node] = {topic}
-    frontier: list[Node] = [topic]
-    while frontier:
-        for value in graph.objects(frontier.pop()):
-            if isinstance(value, URIRef | BNode) and value not in reached:
-                reached.add(value)
-                frontier.append(value)
-    stray = {s for s in graph.subjects() if s not in reached}
-    return sorted(f"<{s}>" if isinstance(s, URIRef) else "a blank node" for s in stray)
 
 
 def digest(triples: Iterable[ox.Triple]) -> str:
@@ -266,12 +194,17 @@ def check(
     return verdict(prepared, shapes.validate(prepared.graph, prepared.known))
 
 
-def change_for(records: Records, checked: Checked) -> Change:
+def change_for(
+    records: Records, checked: Checked, describers: Describers | None = None
+) -> Change:
     """Return what a checked dataset or agent description would store, after refusing
-    statements about other records' subjects."""
+    statements about other records' subjects (``describers``: the store's answer for the
+    batch it belongs to, which learns that the record may now be written)."""
     topic, graph = checked.topic, checked.graph
     record = records.record_iri(record_id_for(str(topic.iri)))
-    refuse_foreign_subjects(records, graph, record, topic.iri)
+    refuse_foreign_subjects(records, checked.triples, record, str(topic.iri), describers)
+    if describers is not None:
+        describers.writing(record, checked.triples, str(topic.iri))
     if topic.kind == "dataset":
         publishers = sorted(str(o) for o in graph.objects(topic.iri, DCTERMS.publisher))
         owner = publishers[0] if publishers else None
@@ -320,16 +253,21 @@ def store(
     author: Author = OPERATOR,
     now: datetime | None = None,
     precondition: Precondition = lambda state: None,
+    describers: Describers | None = None,
 ) -> Accepted:
     """Write a checked description as its topic's record (the catalogue's, or a dataset's
     or agent's after refusing statements about other records' subjects). ``precondition``
-    may refuse the write on the record's state (samples: ``write.never_replace``)."""
+    may refuse the write on the record's state (samples: ``write.never_replace``);
+    ``describers`` is the store's answer about the subjects of the batch it belongs to."""
     topic = checked.topic
     if topic.kind == "catalog":
-        refuse_foreign_subjects(records, checked.graph, records.catalog_iri, topic.iri)
+        catalog = records.catalog_iri
+        refuse_foreign_subjects(records, checked.triples, catalog, str(topic.iri), describers)
+        if describers is not None:
+            describers.writing(catalog, checked.triples, str(topic.iri))
         change = catalog_change(checked.triples, topic.iri)
     else:
-        change = change_for(records, checked)
+        change = change_for(records, checked, describers)
     written = write_record(records, change, author, precondition, now=now)
     return Accepted(
         written.record_id, written.record, str(topic.iri), checked.report, written.changed

@@ -23,7 +23,16 @@ from pyoxigraph import Store
 
 from registry.errors import StorageUnavailable, StoreUnavailable, WriteRaced
 from registry.rdf.namespaces import PREFIXES
-from registry.store.interface import Graphs, Guard, QueryResult, Term, guard_held, update_text
+from registry.store.interface import (
+    Graphs,
+    Guard,
+    QueryResult,
+    Term,
+    checked_update_text,
+    guard_holds,
+    update_text,
+    with_values,
+)
 from registry.store.snapshots import Snapshots
 
 REOPEN_ATTEMPTS = 20
@@ -133,13 +142,18 @@ class EmbeddedStore:
 
         A record's new version, its current graph and its history are written together, so
         a process killed at any moment leaves either all of them or none. With a ``guard``
-        the update is conditional (``interface.update_text``); in one process writers take
-        turns, so it fails only if something wrote the store behind this object's back.
+        the write goes ahead only if the guard holds: RocksDB lets one process open the
+        folder and every write here holds the write lock, so the guard read under the lock
+        still holds when the update runs, and the update need not be conditional
+        (``interface.checked_update_text``, a third of the cost of ``update_text``'s).
         """
         with self._writing():
-            self._store.update(update_text(replace, append, guard))
-            if guard is not None and not guard_held(self, guard):
+            if guard is None:
+                self._store.update(update_text(replace, append))
+                return
+            if not guard_holds(self, guard):
                 raise WriteRaced("Another writer changed the store first; nothing was written.")
+            self._store.update(checked_update_text(replace, append, guard))
 
     def load_graph(self, graph: str, triples: Iterable[ox.Triple]) -> None:
         """Replace a large, registry-owned graph with pyoxigraph's bulk loader.
@@ -213,6 +227,11 @@ class EmbeddedStore:
             prefixes=PREFIXES,
             substitutions=bindings or None,
         )
+
+    def query_each(self, sparql: str, name: str, terms: Iterable[Term]) -> QueryResult:
+        """Run a read-only query once for many values of ``name`` (a ``VALUES`` block:
+        pyoxigraph's substitutions bind one term)."""
+        return self.query(with_values(sparql, [name], ([term] for term in terms)))
 
     def dump(self, path: Path) -> None:
         """Write every quad to ``path`` as N-Quads (a backup)."""

@@ -48,6 +48,7 @@ from registry.store.interface import (
     guard_held,
     prologue,
     update_text,
+    with_values,
 )
 
 
@@ -215,6 +216,10 @@ class RemoteStore:
     def query(self, sparql: str, substitutions: Mapping[str, Term] | None = None) -> QueryResult:
         """Run a read-only query over the union of all graphs; the answer is read whole."""
         return self._query(bind(sparql, substitutions or {}), union=True)
+
+    def query_each(self, sparql: str, name: str, terms: Iterable[Term]) -> QueryResult:
+        """Run a read-only query once for many values of ``name``: one request."""
+        return self._query(with_values(sparql, [name], ([term] for term in terms)), union=True)
 
     def ping(self, timeout: float) -> None:
         """Ask the query endpoint ``ASK {}`` and wait at most ``timeout`` s."""

@@ -57,6 +57,9 @@ def submit_until_refused(
                 return
             if response.status_code in (201, 409):  # 409: stored before a kill, then resent
                 acknowledged.add(item.record_id)
+            elif response.status_code == 503:  # the validators' back-pressure: send it again
+                pending.append(item)
+                time.sleep(float(response.headers.get("Retry-After", "1")))
             else:
                 refused.append(f"{item.record_id} {response.status_code}: {response.text[:300]}")
 

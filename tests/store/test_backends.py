@@ -72,9 +72,25 @@ def test_query_binds_substitutions_over_the_union(store: Store) -> None:
     assert list(graph) == [triple("a", "p", node("x"))]  # type: ignore[arg-type]
 
 
+def test_query_each_asks_about_many_terms_at_once(store: Store) -> None:
+    """One query for many values of a variable; terms are escaped, braces and quotes too."""
+    tricky = ox.Literal('a "quoted" } { brace\n', language="en")
+    store.write_graphs(
+        {EX + "g1": [triple("a", "p", tricky), triple("b", "p", node("x"))], EX + "g2": [triple("c", "p", node("x"))]},
+        {},
+    )
+    rows = store.query_each(
+        "SELECT ?s ?o WHERE { ?s <http://example.org/p> ?o }", "o", [tricky, node("x"), node("none")]
+    )
+    found = {(r["s"], r["o"]) for r in rows}  # type: ignore[union-attr, index]
+    assert found == {(node("a"), tricky), (node("b"), node("x")), (node("c"), node("x"))}
+    assert not list(store.query_each("SELECT ?s WHERE { ?s ?p ?o }", "s", [node("none")]))  # type: ignore[arg-type]
+
+
 def test_guarded_write_changes_nothing_when_the_head_moved(store: Store) -> None:
     """A writer that read head 1 and writes after another writer moved it to 2 writes
-    nothing and is told so, whichever backend (the guard is in the update's text)."""
+    nothing and is told so, whichever backend (the guard is in a remote update's text; the
+    embedded store reads it under the lock every writer of its folder takes)."""
     first = Guard(HEAD, LOG, EX + "last", None, head("1"))
     store.write_graphs({HEAD: [], EX + "rec": [triple("r", "v", head("1"))]}, {}, first)
     second = Guard(HEAD, LOG, EX + "last", head("1"), head("2"))

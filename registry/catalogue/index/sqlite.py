@@ -165,13 +165,17 @@ class SearchIndex:
             connection = self._connection()
             if self._spelled is None:
                 self._spelled = set(connection.execute("SELECT word, term FROM word"))
+            # In entry order, each entry's sorted: a word spelled alike in two languages
+            # keeps the term it was first written with, as when entries come one by one.
             new_words = {
-                pair
+                pair: None
                 for entry in entries
                 if entry.kind == "dataset"
-                for texts in columns(entry).values()
-                for pair in spelled(texts)
-            } - self._spelled
+                for pair in sorted(
+                    pair for texts in columns(entry).values() for pair in spelled(texts)
+                )
+                if pair not in self._spelled
+            }
             connection.execute("BEGIN IMMEDIATE")
             removed: list[tuple[int, list[tuple[str, str]]]] = []
             added: list[tuple[int, list[tuple[str, str]]]] = []
@@ -188,7 +192,7 @@ class SearchIndex:
                 connection.execute("ROLLBACK")
                 raise
             connection.execute("COMMIT")
-            self._spelled |= new_words
+            self._spelled |= new_words.keys()
             self.generation += 1
             self._follow(removed, added)
 

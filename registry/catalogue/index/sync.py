@@ -1,7 +1,8 @@
 """Keeping the search index in step with the store: the commit listener and reconciliation.
 
-``runtime`` subscribes ``IndexSync.record_written`` to the records' commits, so every record
-stored or withdrawn reaches the index right after the store's transaction; ``reconcile``
+``runtime`` subscribes ``IndexSync.records_written`` to the records' commits, so every record
+stored or withdrawn reaches the index right after the store's transaction (a bulk load's
+batch of them in one SQLite transaction, after the batch's); ``reconcile``
 (run when the registry opens) repairs whatever a crash between the two writes left behind,
 so the index is never stale for long and never wrong after a restart. Entries hold the words
 of the concepts records cite, read from the store's vocabularies by the ``Thesaurus``: when
@@ -21,6 +22,7 @@ from registry.catalogue.index.entry import Entry, read_entry, stamp_of
 from registry.catalogue.index.sqlite import SearchIndex
 from registry.catalogue.index.thesaurus import Thesaurus
 from registry.queries import query
+from registry.records.facade import Announcement
 from registry.records.layout import Layout
 from registry.store.interface import Store
 
@@ -43,13 +45,22 @@ class IndexSync:
         """The cited concepts' words, read from the store's vocabulary graph once each."""
         return Thesaurus(self.store, self.layout.vocabularies_graph)
 
+    def records_written(self, written: list[Announcement]) -> None:
+        """Index (or re-index) records just written to the store, each with its triples, in
+        one SQLite transaction (a record written twice: its last graph)."""
+        entries, dropped = [], []
+        for record_id, triples in dict(written).items():
+            record = self.layout.record_iri(record_id)
+            entry = read_entry(record_id, record, triples, self.thesaurus)
+            if entry is None:  # neither a dataset nor an agent (a tombstone, say): not searchable
+                dropped.append(record_id)
+            else:
+                entries.append(entry)
+        self.search.write(entries, dropped=dropped)
+
     def record_written(self, record_id: str, triples: list[ox.Triple]) -> None:
-        """Index (or re-index) a record just written to the store with these triples."""
-        entry = read_entry(record_id, self.layout.record_iri(record_id), triples, self.thesaurus)
-        if entry is None:  # neither a dataset nor an agent (a tombstone, say): not searchable
-            self.search.write([], dropped=[record_id])
-        else:
-            self.search.write([entry])
+        """Index (or re-index) one record just written to the store with these triples."""
+        self.records_written([(record_id, triples)])
 
     def stored_stamps(self) -> dict[str, str]:
         """Record id -> stamp of every record in the store (the source of truth)."""

@@ -34,6 +34,7 @@ from registry.federation.harvest.split import Description
 from registry.rdf.formats import DOCUMENT_SYNTAXES, serialize
 from registry.records.audit import Author
 from registry.records.facade import Records
+from registry.records.foreign import Describers
 from registry.records.harvested import (
     Provenance,
     harvested_records,
@@ -230,18 +231,33 @@ def _store(harvest: Harvest, state: _Pass, batch: list[Description]) -> None:
     documents = [(serialize(d.triples, NTRIPLES), NTRIPLES) for d in batch]
     outcomes = check_many(harvest.records, documents, state.author)
     fetched = datetime.now(UTC)
-    for description, outcome in zip(batch, outcomes, strict=True):
-        try:
-            if isinstance(outcome, RegistryError):
-                raise outcome
-            _write(harvest, state, description, outcome, fetched)
-        except Conflict:
-            if description.kind != "agent":
-                raise_conflict(state, description)
-            # An agent registered here already (a provider's own, say) is cited as it is.
-            state.report.agents_kept += 1
-        except RegistryError as error:
-            state.report.refused.append({"topic": description.topic, "reason": reason(error)})
+    checked = [(c.triples, str(c.topic.iri)) for c in outcomes if isinstance(c, Checked)]
+    describers = Describers.ask(harvest.records, checked)
+    with harvest.records.announcing_together():  # one search-index transaction for the batch
+        for description, outcome in zip(batch, outcomes, strict=True):
+            _store_one(harvest, state, description, outcome, fetched, describers)
+
+
+def _store_one(
+    harvest: Harvest,
+    state: _Pass,
+    description: Description,
+    outcome: Checked | RegistryError,
+    fetched: datetime,
+    describers: Describers,
+) -> None:
+    """Write one checked description of a batch, or report why it was refused."""
+    try:
+        if isinstance(outcome, RegistryError):
+            raise outcome
+        _write(harvest, state, description, outcome, fetched, describers)
+    except Conflict:
+        if description.kind != "agent":
+            raise_conflict(state, description)
+        # An agent registered here already (a provider's own, say) is cited as it is.
+        state.report.agents_kept += 1
+    except RegistryError as error:
+        state.report.refused.append({"topic": description.topic, "reason": reason(error)})
 
 
 def raise_conflict(state: _Pass, description: Description) -> None:
@@ -256,7 +272,12 @@ def raise_conflict(state: _Pass, description: Description) -> None:
 
 
 def _write(
-    harvest: Harvest, state: _Pass, description: Description, checked: Checked, when: datetime
+    harvest: Harvest,
+    state: _Pass,
+    description: Description,
+    checked: Checked,
+    when: datetime,
+    describers: Describers,
 ) -> None:
     provenance = Provenance(
         harvest.source_iri(state.source.name),
@@ -266,7 +287,9 @@ def _write(
         description.original,
     )
     owner = state.owner if description.kind == "dataset" else None
-    written = store_harvested(harvest.records, checked, provenance, state.author, owner)
+    written = store_harvested(
+        harvest.records, checked, provenance, state.author, owner, describers
+    )
     report = state.report
     if description.kind == "agent":
         report.agents_written += written.changed
