@@ -207,6 +207,14 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The end-to-end tests first: ./test hands whole modules to its workers in this order
+    (``--no-loadscope-reorder``), so the minutes-long ones (the crash test, the fuzz) start
+    at once instead of keeping one worker busy after the others finish."""
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is None)
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """List the screenshots the browser tests wrote (test artefacts)."""
     shots = sorted((ROOT / "tests" / "artifacts").glob("*.png"))
