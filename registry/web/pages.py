@@ -261,7 +261,9 @@ def dataset_answer(record_id: str) -> BaseResponse:
             "@type": "DataCatalog",
             "url": flask_url_for("pages.home_page", _external=True),
         }
-        return render_template("dataset.html", d=view, alternates=document_links(record_id))
+        return render_template(
+            "dataset.html", d=view, record_id=record_id, alternates=document_links(record_id)
+        )
 
     return negotiated(
         page, lambda: read.record_document(catalogue, record_id), suffix_url(record_id)

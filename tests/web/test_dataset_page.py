@@ -137,3 +137,22 @@ def test_schema_org_has_the_dataset_release_date_and_its_licences(
     assert data["license"] and all(i.startswith("http") for i in data["license"])
     for download in data["distribution"]:
         assert download["contentUrl"].startswith("http") and download.get("license")
+
+
+@pytest.mark.parametrize("language", ["en", "sv"])
+def test_the_page_leads_to_the_versions_and_to_the_form_opened_from_its_record(
+    client: FlaskClient, prostate: str, language: str
+) -> None:
+    """A provider who found their dataset can change it from its page; anyone can read what
+    changed between versions."""
+    page = client.get(f"/datasets/{prostate}?lang={language}").get_data(as_text=True)
+    record = page[page.index('id="record-heading"') : page.index('id="sparql-heading"')]
+    messages = catalogues()[language]
+    # Links keep the page's language (?lang=).
+    versions = f'/records/{prostate}/versions?lang={language}">{messages["record_versions_link"]}<'
+    edit = f'/submit?record={prostate}&amp;lang={language}">{messages["record_edit"]}<'
+    assert versions in record and edit in record
+    assert client.get(f"/records/{prostate}/versions").status_code == 200
+    form = client.get(f"/submit?record={prostate}").get_data(as_text=True)
+    assert f'name="record" value="{prostate}"' in form
+    assert "Prostate cancer multiparametric MRI cohort" in form
