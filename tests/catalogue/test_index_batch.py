@@ -46,7 +46,7 @@ def test_a_batch_indexes_as_one_record_at_a_time_does(registry: Registry, tmp_pa
     for index in (one_by_one, together):  # the same records indexed before
         index.records_written(written[:2])
     for record_id, triples in [*written[2:], tombstone]:
-        one_by_one.record_written(record_id, triples)
+        one_by_one.records_written([(record_id, triples)])
     together.records_written([*written[2:], tombstone])
     assert dump(together.search) == dump(one_by_one.search)
     assert dump(together.search)["entry"]  # not two empty indexes

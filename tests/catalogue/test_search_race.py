@@ -28,7 +28,7 @@ def test_faceted_search_keyerror_race_under_concurrent_writes(registry: Registry
     def write() -> None:  # each write replaces a record: its entry gets a new rid
         turn = 0
         while time.monotonic() < stop:
-            registry.index.record_written(*graphs[turn % len(graphs)])
+            registry.index.records_written([graphs[turn % len(graphs)]])
             turn += 1
 
     def search(sort: str) -> None:

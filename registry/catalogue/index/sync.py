@@ -58,10 +58,6 @@ class IndexSync:
                 entries.append(entry)
         self.search.write(entries, dropped=dropped)
 
-    def record_written(self, record_id: str, triples: list[ox.Triple]) -> None:
-        """Index (or re-index) one record just written to the store with these triples."""
-        self.records_written([(record_id, triples)])
-
     def stored_stamps(self) -> dict[str, str]:
         """Record id -> stamp of every record in the store (the source of truth)."""
         rows = self.store.query(query("record_stamps"))
